@@ -1,0 +1,11 @@
+/** Unit tests: fast, no AWS, no deploys. The end-to-end suite has its own config (jest.e2e.config.js). */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/__tests__'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/e2e/'],
+  // Transpile only: type-checking is `npm run build` (tsc), run in CI.
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+};

@@ -1,0 +1,12 @@
+/** End-to-end tests: real `cdktf deploy` / terraform against a throwaway moto server per suite. */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/__tests__/e2e'],
+  testMatch: ['**/*.e2e.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  testTimeout: 600_000,
+  // Each suite starts its own moto and terraform processes; two at a time fit 2 cores.
+  maxWorkers: 2,
+};

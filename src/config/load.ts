@@ -1,0 +1,267 @@
+import { readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import type { z } from 'zod';
+import { ConfigError, formatJsonPath } from './errors';
+import type { AccountConfig, BootstrapConfig } from './model';
+import { bucketNameProblem, nameProblem, stateBucketName } from './names';
+import { accountsFileSchema, DEFAULT_PRODUCTION_ACCOUNT } from './schema';
+
+/** Where accounts.json is read from when `BOOTSTRAP_ACCOUNTS_FILE` is not set. */
+export const DEFAULT_ACCOUNTS_FILE = 'accounts.json';
+
+/**
+ * Reads and validates accounts.json. Every problem found is reported at once in a
+ * {@link ConfigError}; nothing is returned unless the whole file is valid.
+ */
+export function loadConfig(file: string): BootstrapConfig {
+  const shown = displayName(file);
+  const text = readConfigText(file, shown);
+  const raw = parseJson(text, shown);
+  return validateConfig(raw, shown);
+}
+
+/** Validates already-parsed JSON; `file` is only used in messages. */
+export function validateConfig(raw: unknown, file: string): BootstrapConfig {
+  const problems: string[] = [];
+  const result = accountsFileSchema.safeParse(raw);
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push(...formatIssue(issue, raw, file));
+  }
+  problems.push(...crossFieldProblems(raw, file));
+  const unique = [...new Set(problems)];
+  if (unique.length > 0 || !result.success) throw new ConfigError(unique);
+
+  const data = result.data;
+  const accounts: AccountConfig[] = Object.entries(data.accounts).map(([name, account]) => ({
+    name,
+    profile: account.profile,
+    ...(account.accountId !== undefined ? { accountId: account.accountId } : {}),
+    region: account.region ?? data.region,
+    stateBucketName: stateBucketName(data.platform, name),
+  }));
+  return {
+    file,
+    platform: data.platform,
+    productionAccount: data.productionAccount,
+    accounts,
+    stateBucket: { noncurrentVersionExpirationDays: data.stateBucket.noncurrentVersionExpirationDays },
+  };
+}
+
+function displayName(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative !== '' && !relative.startsWith('..') ? relative : file;
+}
+
+function readConfigText(file: string, shown: string): string {
+  let stats;
+  try {
+    stats = statSync(file);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) {
+      throw new ConfigError([
+        `${shown}: file not found; create it with "cp accounts.example.json accounts.json" and edit it, or set BOOTSTRAP_ACCOUNTS_FILE to its path`,
+      ]);
+    }
+    throw new ConfigError([`${shown}: cannot be read (${errnoCode(error)}); check the path and its permissions`]);
+  }
+  if (stats.isDirectory()) {
+    throw new ConfigError([`${shown}: is a directory, not a file; point BOOTSTRAP_ACCOUNTS_FILE at the accounts JSON file`]);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`${shown}: cannot be read (${errnoCode(error)}); check the file's permissions`]);
+  }
+  // An editor's byte-order mark is encoding, not content.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === '') {
+    throw new ConfigError([`${shown}: is empty; copy accounts.example.json and edit it`]);
+  }
+  return text;
+}
+
+function parseJson(text: string, shown: string): unknown {
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (first !== undefined || tree === undefined) {
+    const offset = first?.offset ?? 0;
+    const { line, column } = lineAndColumn(text, offset);
+    const what = first !== undefined ? describeParseError(printParseErrorCode(first.error)) : 'no JSON value';
+    throw new ConfigError([
+      `${shown}:${line}:${column}: invalid JSON: ${what}; fix the syntax there (strict JSON: no comments, no trailing commas)`,
+    ]);
+  }
+  const duplicates = duplicateKeys(tree, text);
+  if (duplicates.length > 0) {
+    throw new ConfigError(
+      duplicates.map(
+        ({ jsonPath, line }) =>
+          `${shown}:${line}: ${jsonPath}: key appears more than once, and JSON would silently keep only the last; remove or rename one`,
+      ),
+    );
+  }
+  return JSON.parse(text) as unknown;
+}
+
+function describeParseError(code: string): string {
+  const words: Record<string, string> = {
+    InvalidSymbol: 'unexpected character',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'expected a quoted key',
+    ValueExpected: 'expected a value',
+    ColonExpected: 'expected ":"',
+    CommaExpected: 'expected ","',
+    CloseBraceExpected: 'expected "}"',
+    CloseBracketExpected: 'expected "]"',
+    EndOfFileExpected: 'unexpected content after the JSON value',
+    InvalidCommentToken: 'comments are not allowed',
+    UnexpectedEndOfComment: 'unterminated comment',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfNumber: 'unterminated number',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character in string',
+  };
+  return words[code] ?? code;
+}
+
+function duplicateKeys(root: Node, text: string): { jsonPath: string; line: number }[] {
+  const found: { jsonPath: string; line: number }[] = [];
+  const walk = (node: Node, at: PropertyKey[]): void => {
+    if (node.type === 'object') {
+      const seen = new Set<string>();
+      for (const property of node.children ?? []) {
+        const [keyNode, valueNode] = property.children ?? [];
+        if (keyNode === undefined) continue;
+        const key = String(keyNode.value);
+        if (seen.has(key)) found.push({ jsonPath: formatJsonPath([...at, key]), line: lineAndColumn(text, keyNode.offset).line });
+        seen.add(key);
+        if (valueNode !== undefined) walk(valueNode, [...at, key]);
+      }
+    } else if (node.type === 'array') {
+      (node.children ?? []).forEach((child, index) => { walk(child, [...at, index]); });
+    }
+  };
+  walk(root, []);
+  return found;
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: (before[before.length - 1]?.length ?? 0) + 1 };
+}
+
+function formatIssue(issue: z.core.$ZodIssue, raw: unknown, file: string): string[] {
+  let at = [...issue.path];
+  // The short form `"dev": "acme-dev"` has no "profile" key of its own: point at the account.
+  if (at.length === 3 && at[0] === 'accounts' && at[2] === 'profile' && typeof valueAt(raw, at.slice(0, 2)) === 'string') {
+    at = at.slice(0, 2);
+  }
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => {
+      const allowed = allowedKeys(at);
+      const suggestion = closest(key, allowed);
+      const hint = suggestion !== undefined ? `did you mean "${suggestion}"? ` : '';
+      return `${file}: ${formatJsonPath([...at, key])}: unknown key; ${hint}remove or rename it (allowed here: ${allowed.join(', ')})`;
+    });
+  }
+  return [`${file}: ${formatJsonPath(at)}: ${issue.message}`];
+}
+
+function allowedKeys(at: PropertyKey[]): string[] {
+  if (at.length === 0) return Object.keys(accountsFileSchema.shape);
+  if (at.length === 2 && at[0] === 'accounts') return ['profile', 'accountId', 'region'];
+  if (at.length === 1 && at[0] === 'stateBucket') return ['noncurrentVersionExpirationDays'];
+  return [];
+}
+
+/** Checks that need more than one field: account names, bucket names, the production account. */
+function crossFieldProblems(raw: unknown, file: string): string[] {
+  if (!isPlainObject(raw)) return [];
+  const problems: string[] = [];
+  const platform = typeof raw.platform === 'string' && nameProblem(raw.platform) === undefined ? raw.platform : undefined;
+  const accounts = isPlainObject(raw.accounts) ? raw.accounts : undefined;
+  if (accounts === undefined) return problems;
+  const names = Object.keys(accounts);
+  if (names.length === 0) {
+    problems.push(`${file}: accounts: has no accounts; add at least one, e.g. "accounts": {"prod": "acme-prod"}`);
+  }
+  for (const name of names) {
+    const problem = nameProblem(name);
+    if (problem !== undefined) {
+      problems.push(
+        `${file}: ${formatJsonPath(['accounts', name])}: account name ${problem}; use lowercase letters, digits and hyphens, starting and ending with a letter or digit, e.g. "dev"`,
+      );
+      continue;
+    }
+    if (platform === undefined) continue;
+    const bucketProblem = bucketNameProblem(stateBucketName(platform, name));
+    if (bucketProblem !== undefined) {
+      problems.push(`${file}: ${formatJsonPath(['accounts', name])}: ${bucketProblem}; shorten the platform or account name`);
+    }
+  }
+  const production = raw.productionAccount === undefined ? DEFAULT_PRODUCTION_ACCOUNT : raw.productionAccount;
+  if (typeof production === 'string' && names.length > 0 && !names.includes(production)) {
+    const where = raw.productionAccount === undefined ? 'accounts' : 'productionAccount';
+    problems.push(
+      `${file}: ${where}: the production account "${production}" is not among the accounts (${names.join(', ')}); add a "${production}" account or set "productionAccount" to one of them`,
+    );
+  }
+  return problems;
+}
+
+function valueAt(raw: unknown, at: readonly PropertyKey[]): unknown {
+  let current = raw;
+  for (const key of at) {
+    if (!isPlainObject(current) && !Array.isArray(current)) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The allowed key closest to a typo (edit distance ≤ 2), to suggest it. */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of allowed) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j] ?? 0;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + cost);
+      diagonal = above;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+function isErrno(error: unknown, code: string): boolean {
+  return errnoCode(error) === code;
+}
+
+function errnoCode(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String((error).code)
+    : 'unknown error';
+}

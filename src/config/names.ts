@@ -1,0 +1,40 @@
+/**
+ * Naming rules shared by the platform name, account names and the derived bucket name.
+ * Names are never rewritten: a name that breaks a rule is refused with the reason.
+ */
+
+/** S3's limit on bucket names; longer names are refused by the API. */
+export const MAX_BUCKET_NAME_LENGTH = 63;
+/** Prefixes S3 reserves; a bucket name starting with one is refused by the API. */
+const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
+
+/** The state bucket of an account: `<platform>-<account>-state`. */
+export function stateBucketName(platform: string, account: string): string {
+  return `${platform}-${account}-state`;
+}
+
+/**
+ * Why `value` is not a valid platform or account name, or `undefined` when it is.
+ * Allowed: lowercase letters, digits and hyphens, starting and ending with a letter or digit
+ * (it becomes part of a bucket name and of a stack id).
+ */
+export function nameProblem(value: string): string | undefined {
+  if (value.length === 0) return 'is empty';
+  if (value.includes('.')) return `"${value}" contains a period, which breaks TLS for S3 virtual-hosted addressing`;
+  if (/[A-Z]/.test(value)) return `"${value}" contains uppercase letters, which S3 bucket names do not allow`;
+  if (/\s/.test(value)) return `"${value}" contains whitespace`;
+  if (/[^a-z0-9-]/.test(value)) return `"${value}" contains characters other than lowercase letters, digits and hyphens`;
+  if (value.startsWith('-') || value.endsWith('-')) return `"${value}" starts or ends with a hyphen`;
+  return undefined;
+}
+
+/** Why `name` is not a valid S3 bucket name for this project, or `undefined` when it is. */
+export function bucketNameProblem(name: string): string | undefined {
+  if (name.length > MAX_BUCKET_NAME_LENGTH) {
+    return `gives the bucket name "${name}" of ${name.length} characters, over S3's limit of ${MAX_BUCKET_NAME_LENGTH}`;
+  }
+  const reserved = RESERVED_BUCKET_PREFIXES.find((prefix) => name.startsWith(prefix));
+  if (reserved !== undefined)
+    return `gives the bucket name "${name}", which starts with the prefix "${reserved}" that S3 reserves`;
+  return undefined;
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { nameProblem } from './names';
+
+/** Region used when neither the account nor the file names one. */
+export const DEFAULT_REGION = 'us-east-1';
+/** Account that hosts the pipeline stack when `productionAccount` is not set. */
+export const DEFAULT_PRODUCTION_ACCOUNT = 'prod';
+/** Days a noncurrent (overwritten or deleted) state version is kept before S3 expires it. */
+export const DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS = 90;
+
+const NAME_RULE = 'use lowercase letters, digits and hyphens, starting and ending with a letter or digit';
+
+/** Describes a JSON value for an error message: `the number 12`, `an array`, `null`. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `the ${typeof value} ${String(value)}`;
+  return typeof value;
+}
+
+/** Error text for a value of the wrong type, or a missing required key. */
+function typeError(expected: string, example: string) {
+  return (issue: { input?: unknown }): string =>
+    issue.input === undefined
+      ? `is missing; add it, e.g. ${example}`
+      : `must be ${expected}, got ${describeValue(issue.input)}; write e.g. ${example}`;
+}
+
+function nameSchema(example: string) {
+  return z.string({ error: typeError('a string', example) }).superRefine((value, ctx) => {
+    const problem = nameProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `${problem}; ${NAME_RULE}, e.g. ${example}` });
+  });
+}
+
+const regionSchema = z.string({ error: typeError('a string', '"region": "eu-west-1"') }).regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, {
+  error: (issue) => `${describeValue(issue.input)} is not an AWS region code; write e.g. "eu-west-1"`,
+});
+
+const profileSchema = z.string({ error: typeError('a string', '"acme-dev"') }).superRefine((value, ctx) => {
+  if (value.trim().length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'the profile name is empty; write the AWS profile name from your ~/.aws files, e.g. "acme-dev"',
+    });
+  } else if (value.trim() !== value) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `the profile name ${JSON.stringify(value)} has leading or trailing spaces; remove them`,
+    });
+  }
+});
+
+const accountObjectSchema = z.strictObject(
+  {
+    profile: profileSchema,
+    accountId: z
+      .string({ error: typeError('a string of 12 digits', '"accountId": "123456789012"') })
+      .regex(/^\d{12}$/, {
+        error: (issue) =>
+          `${describeValue(issue.input)} is not a 12-digit AWS account ID; write it in quotes, e.g. "123456789012"`,
+      })
+      .optional(),
+    region: regionSchema.optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type'
+        ? `must be a profile name or an object like {"profile": "acme-dev"}, got ${describeValue(issue.input)}; write e.g. "dev": "acme-dev"`
+        : undefined,
+  },
+);
+
+/** An account is a profile name, or an object naming the profile and optional account ID and region. */
+const accountSchema = z.preprocess((value) => (typeof value === 'string' ? { profile: value } : value), accountObjectSchema);
+
+const stateBucketSchema = z.strictObject(
+  {
+    noncurrentVersionExpirationDays: z
+      .int({ error: typeError('a whole number of days', '"noncurrentVersionExpirationDays": 90') })
+      .min(1, { error: 'must be at least 1 day; write e.g. 90' })
+      .max(36500, { error: 'must be at most 36500 days; write e.g. 90' })
+      .default(DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS),
+  },
+  { error: typeError('an object', '"stateBucket": {"noncurrentVersionExpirationDays": 90}') },
+);
+
+/** The shape of accounts.json. Unknown keys are errors so that a typo never passes silently. */
+export const accountsFileSchema = z.strictObject(
+  {
+    platform: nameSchema('"platform": "acme"'),
+    accounts: z.record(z.string(), accountSchema, {
+      error: typeError('an object mapping account names to AWS profiles', '"accounts": {"prod": "acme-prod"}'),
+    }),
+    region: regionSchema.default(DEFAULT_REGION),
+    productionAccount: z
+      .string({ error: typeError('a string', '"productionAccount": "prod"') })
+      .default(DEFAULT_PRODUCTION_ACCOUNT),
+    stateBucket: stateBucketSchema.default({ noncurrentVersionExpirationDays: DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS }),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type'
+        ? `the file must hold a JSON object like {"platform": "acme", "accounts": {...}}, got ${describeValue(issue.input)}; see accounts.example.json`
+        : undefined,
+  },
+);
+
+export type AccountsFile = z.output<typeof accountsFileSchema>;

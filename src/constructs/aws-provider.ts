@@ -1,0 +1,43 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { Construct } from 'constructs';
+
+/** AWS services whose endpoints are redirected when a local AWS double is targeted. */
+export const REDIRECTED_SERVICES = ['s3', 'sts', 'iam', 'ec2', 'logs', 'kms', 'dynamodb', 'ssm'] as const;
+
+export interface BootstrapAwsProviderProps {
+  /** Named profile from the user's AWS config/credentials files. */
+  readonly profile: string;
+  /** Region for every resource of the stack. */
+  readonly region: string;
+  /**
+   * Refuse to touch any account but this one (Terraform's `allowed_account_ids`).
+   * @default undefined: no account check; set `accountId` in accounts.json to enable it.
+   */
+  readonly accountId?: string;
+  /** Tags added to every taggable resource (`default_tags`). */
+  readonly tags: Readonly<Record<string, string>>;
+  /**
+   * Endpoint of a local AWS double (moto, LocalStack) that every service is sent to,
+   * with S3 path-style addressing.
+   * @default undefined: real AWS endpoints; the provider block carries no endpoint settings.
+   */
+  readonly endpointUrl?: string;
+}
+
+/** The AWS provider of a bootstrap stack: one profile, one region, tagged, optionally pinned to an account. */
+export function addAwsProvider(scope: Construct, props: BootstrapAwsProviderProps): AwsProvider {
+  const endpoint = props.endpointUrl;
+  return new AwsProvider(scope, 'aws', {
+    profile: props.profile,
+    region: props.region,
+    defaultTags: [{ tags: { ...props.tags } }],
+    ...(props.accountId !== undefined ? { allowedAccountIds: [props.accountId] } : {}),
+    ...(endpoint !== undefined
+      ? {
+          endpoints: [Object.fromEntries(REDIRECTED_SERVICES.map((service) => [service, endpoint]))],
+          // A local double serves every bucket under one host, not as <bucket>.<host>.
+          s3UsePathStyle: true,
+        }
+      : {}),
+  });
+}
