@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import type { z } from 'zod';
+import { type z, ZodArray, ZodDefault, ZodObject, ZodOptional, ZodPipe, ZodRecord } from 'zod';
 import { ConfigError, formatJsonPath } from './errors';
 import type { AccountConfig, BootstrapConfig } from './model';
 import { bucketNameProblem, nameProblem, stateBucketName } from './names';
@@ -143,7 +143,9 @@ function duplicateKeys(root: Node, text: string): { jsonPath: string; line: numb
         if (valueNode !== undefined) walk(valueNode, [...at, key]);
       }
     } else if (node.type === 'array') {
-      (node.children ?? []).forEach((child, index) => { walk(child, [...at, index]); });
+      (node.children ?? []).forEach((child, index) => {
+        walk(child, [...at, index]);
+      });
     }
   };
   walk(root, []);
@@ -172,11 +174,30 @@ function formatIssue(issue: z.core.$ZodIssue, raw: unknown, file: string): strin
   return [`${file}: ${formatJsonPath(at)}: ${issue.message}`];
 }
 
-function allowedKeys(at: PropertyKey[]): string[] {
-  if (at.length === 0) return Object.keys(accountsFileSchema.shape);
-  if (at.length === 2 && at[0] === 'accounts') return ['profile', 'accountId', 'region'];
-  if (at.length === 1 && at[0] === 'stateBucket') return ['noncurrentVersionExpirationDays'];
-  return [];
+/** Keys the schema accepts at `at`, found by walking the schema, so new sections need no change here. */
+function allowedKeys(at: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType | undefined = accountsFileSchema;
+  for (const key of at) {
+    schema = schema === undefined ? undefined : childSchema(unwrap(schema), key);
+  }
+  const target = schema === undefined ? undefined : unwrap(schema);
+  return target instanceof ZodObject ? Object.keys(target.shape) : [];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  for (;;) {
+    if (current instanceof ZodOptional || current instanceof ZodDefault) current = current.unwrap() as z.ZodType;
+    else if (current instanceof ZodPipe) current = current.out as z.ZodType;
+    else return current;
+  }
+}
+
+function childSchema(schema: z.ZodType, key: PropertyKey): z.ZodType | undefined {
+  if (schema instanceof ZodObject) return (schema.shape as Record<string, z.ZodType>)[String(key)];
+  if (schema instanceof ZodRecord) return schema.valueType as z.ZodType;
+  if (schema instanceof ZodArray) return schema.element as z.ZodType;
+  return undefined;
 }
 
 /** Checks that need more than one field: account names, bucket names, the production account. */
@@ -261,7 +282,5 @@ function isErrno(error: unknown, code: string): boolean {
 }
 
 function errnoCode(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'code' in error
-    ? String((error).code)
-    : 'unknown error';
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'unknown error';
 }
