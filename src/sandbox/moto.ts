@@ -1,0 +1,138 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import * as net from 'node:net';
+import { killGroup } from './process';
+
+/** How to install moto's server when `moto_server` is not on PATH. */
+export const MOTO_INSTALL_HINT = `pip install 'moto[server]'`;
+
+export interface MotoOptions {
+  /** The moto server command. @default "moto_server" from PATH */
+  readonly command?: string;
+  /** Milliseconds to wait for the server to answer. @default 30000 */
+  readonly startTimeoutMs?: number;
+  /** Environment of the server. @default process.env, with AWS-managed IAM policies loaded */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** A running moto server on 127.0.0.1. */
+export interface MotoServer {
+  /** `http://127.0.0.1:<port>`: the value for `AWS_ENDPOINT_URL`. */
+  readonly endpoint: string;
+  readonly port: number;
+  /** Stops the server and everything it started; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** moto could not be started; the message says why and what to do. */
+export class MotoStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MotoStartError';
+  }
+}
+
+/**
+ * Starts `moto_server` on 127.0.0.1 on a free port and waits until it answers HTTP.
+ * The server runs in its own process group; {@link MotoServer.stop} ends the whole group.
+ * Retries on another port if the chosen one was taken in the meantime.
+ */
+export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
+  const attempts = 3;
+  let lastError: Error | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      return await startOnce(options, await freePort());
+    } catch (error) {
+      if (!(error instanceof PortTakenError)) throw error;
+      lastError = error;
+    }
+  }
+  throw new MotoStartError(`moto_server could not bind a port after ${attempts} attempts: ${String(lastError?.message)}`);
+}
+
+class PortTakenError extends Error {}
+
+async function startOnce(options: MotoOptions, port: number): Promise<MotoServer> {
+  const command = options.command ?? 'moto_server';
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], {
+    env: { MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', ...(options.env ?? process.env) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+
+  const stop = async (): Promise<void> => {
+    await stopChild(child);
+  };
+
+  const failure = new Promise<never>((_, reject) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'ENOENT'
+          ? new MotoStartError(`"${command}" was not found on PATH; install moto's server with: ${MOTO_INSTALL_HINT}`)
+          : new MotoStartError(`"${command}" could not be started: ${error.message}`),
+      );
+    });
+    child.once('exit', (code, signal) => {
+      const why = signal !== null ? `was ended by ${signal}` : `exited with code ${String(code)}`;
+      const message = `moto_server ${why} before answering on ${endpoint}; its output:\n${output.trim()}`;
+      reject(/address already in use/i.test(output) ? new PortTakenError(message) : new MotoStartError(message));
+    });
+  });
+  failure.catch(() => undefined);
+
+  try {
+    await Promise.race([waitForHttp(endpoint, options.startTimeoutMs ?? 30_000), failure]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, port, stop };
+}
+
+/** Asks the OS for a free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('could not determine a free port');
+  return address.port;
+}
+
+async function waitForHttp(endpoint: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2000) });
+      await response.arrayBuffer();
+      return;
+    } catch {
+      if (Date.now() > deadline) {
+        throw new MotoStartError(`moto_server did not answer on ${endpoint} within ${Math.round(timeoutMs / 1000)} s`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+/** SIGTERM to the process group, SIGKILL after 5 s, and wait for the exit. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = once(child, 'exit');
+  killGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => {
+    killGroup(child, 'SIGKILL');
+  }, 5000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,109 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+/** Children started through this module that have not exited yet, so a signal handler can end them. */
+const running = new Set<ChildProcess>();
+
+export interface RunOptions {
+  /** Working directory. @default the current directory */
+  readonly cwd?: string;
+  /** Complete environment of the child. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Called with every line of stdout and stderr, as it arrives. @default lines are only kept in the result */
+  readonly onLine?: (line: string) => void;
+  /** Lines of combined output kept for error messages. @default 200 */
+  readonly keepLines?: number;
+}
+
+export interface RunResult {
+  /** Exit code; `null` when the child was ended by a signal. */
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** The last `keepLines` lines of combined stdout and stderr. */
+  readonly tail: readonly string[];
+}
+
+/** A command that exited non-zero; its message ends with the last lines of its output. */
+export class CommandError extends Error {
+  constructor(
+    public readonly command: string,
+    public readonly result: RunResult,
+  ) {
+    const status = result.signal !== null ? `was ended by ${result.signal}` : `exited with code ${String(result.code)}`;
+    const tail = result.tail.slice(-40).join('\n');
+    super(`${command} ${status}${tail !== '' ? `; last output:\n${tail}` : ''}`);
+    this.name = 'CommandError';
+  }
+}
+
+/**
+ * Spawns a command in its own process group (so stopping it also stops everything it started,
+ * e.g. the terraform processes of `cdktf deploy`) and resolves when it exits, whatever the code.
+ * Rejects only when the command cannot be started at all (e.g. ENOENT).
+ */
+export function runProcess(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const keep = options.keepLines ?? 200;
+  const tail: string[] = [];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    running.add(child);
+    const onLine = (line: string): void => {
+      tail.push(line);
+      if (tail.length > keep) tail.shift();
+      options.onLine?.(line);
+    };
+    splitLines(child.stdout, onLine);
+    splitLines(child.stderr, onLine);
+    child.once('error', (error) => {
+      running.delete(child);
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal, tail });
+    });
+  });
+}
+
+/** Like {@link runProcess}, but rejects with a {@link CommandError} unless the exit code is 0. */
+export async function runChecked(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const result = await runProcess(command, args, options);
+  if (result.code !== 0) throw new CommandError([command, ...args].join(' '), result);
+  return result;
+}
+
+/**
+ * Sends `signal` to the whole process group of `child` (the child and its descendants).
+ * Does nothing when the child has already exited.
+ */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone between the check and the kill.
+  }
+}
+
+/** Ends every child started through {@link runProcess} that is still running (for Ctrl-C handlers). */
+export function killRunningChildren(signal: NodeJS.Signals = 'SIGTERM'): void {
+  for (const child of running) killGroup(child, signal);
+}
+
+function splitLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+  if (stream === null) return;
+  let pending = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split(/\r?\n/);
+    pending = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  });
+  stream.on('end', () => {
+    if (pending !== '') onLine(pending);
+  });
+}
