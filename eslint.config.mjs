@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdktf.out/', 'coverage/', 'dist/', '.bench/', '*.js', '*.mjs'] },
+  { ignores: ['node_modules/', 'cdktf.out/', 'coverage/', 'dist/', '.bench/', '*.js', '*.mjs', 'scripts/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

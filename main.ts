@@ -1,12 +1,24 @@
-// Entry point of `cdktf synth`: load accounts.json → one state stack per account → synth.
-import { App } from 'cdktf';
+// Entry point of `cdktf synth`: load accounts.json → one state stack per account → synth → backend configs.
 import { loadConfig, readSettings } from './src/config';
 import { exitOnUserError } from './src/cli/user-error';
-import { StateStack, stateStackId } from './stacks/state-stack';
 
-exitOnUserError(() => {
+void exitOnUserError(async () => {
   const settings = readSettings(process.env);
   const config = loadConfig(settings.accountsFile);
+  // cdktf and the stacks load only once the input is valid: a bad accounts.json is reported in half the time.
+  const [
+    { App },
+    { writeBackendConfigs },
+    { enforcePolicyGuard },
+    { PipelineStack, pipelineStackId },
+    { StateStack, stateStackId },
+  ] = await Promise.all([
+    import('cdktf'),
+    import('./src/backend-config'),
+    import('./src/guard'),
+    import('./stacks/pipeline-stack'),
+    import('./stacks/state-stack'),
+  ]);
 
   const app = new App({ outdir: settings.outdir });
   for (const account of config.accounts) {
@@ -18,5 +30,20 @@ exitOnUserError(() => {
       ...(settings.endpointUrl !== undefined ? { endpointUrl: settings.endpointUrl } : {}),
     });
   }
+  // The internal pattern; `"pipeline": false` (external pattern) synthesizes no pipeline stack.
+  const production = config.accounts.find((account) => account.name === config.productionAccount);
+  if (config.pipeline !== undefined && production !== undefined) {
+    new PipelineStack(app, pipelineStackId(config.productionAccount), {
+      platform: config.platform,
+      account: production,
+      stateDir: settings.stateDir,
+      pipeline: config.pipeline,
+      ...(settings.endpointUrl !== undefined ? { endpointUrl: settings.endpointUrl } : {}),
+    });
+  }
+  // Policy guard (src/guard): every finding fails here, before synth writes a single file.
+  enforcePolicyGuard(app, config);
   app.synth();
+  // Backend configs for consumer projects, next to the stacks (cdktf.out/backends/<account>.s3.tfbackend).
+  writeBackendConfigs(settings.outdir, config);
 });

@@ -116,11 +116,21 @@ describe('StateStack', () => {
   test('the bucket policy denies any request without TLS on the bucket and its objects', () => {
     const policies = json.resource.aws_s3_bucket_policy ?? {};
     const policy = Object.values(policies)[0]?.policy as string;
-    expect(policy).toContain('"Effect" = "Deny"');
-    expect(policy).toContain('"Action" = "s3:*"');
-    expect(policy).toContain('"Principal" = "*"');
-    expect(policy).toMatch(/"Resource" = \[aws_s3_bucket\.[\w-]+\.arn, "\$\{aws_s3_bucket\.[\w-]+\.arn\}\/\*"\]/);
-    expect(policy).toContain('"Condition" = {"Bool" = {"aws:SecureTransport" = "false"}}');
+    const bucketAddress = Object.keys(json.resource.aws_s3_bucket ?? {})[0] ?? 'missing';
+    // A JSON string whose ARNs Terraform interpolates from the bucket: `${aws_s3_bucket.<name>.arn}`.
+    expect(JSON.parse(policy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [`\${aws_s3_bucket.${bucketAddress}.arn}`, `\${aws_s3_bucket.${bucketAddress}.arn}/*`],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    });
     expect(synthesized).toHaveResourceWithProperties(S3BucketPolicy, {
       depends_on: [expect.stringMatching(/^aws_s3_bucket_public_access_block\./)],
     });

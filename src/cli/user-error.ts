@@ -4,9 +4,9 @@ import { ConfigError } from '../config/errors';
  * Runs `main`; a {@link ConfigError} is printed as its lines alone (no stack trace: it is the
  * user's input, not a bug) and ends the process with exit code 1 before anything is written.
  */
-export function exitOnUserError(main: () => void): void {
+export async function exitOnUserError(main: () => void | Promise<void>): Promise<void> {
   try {
-    main();
+    await main();
   } catch (error) {
     if (error instanceof ConfigError) {
       for (const problem of error.problems) process.stderr.write(`error: ${problem}\n`);

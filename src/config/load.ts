@@ -1,10 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { type z, ZodArray, ZodDefault, ZodObject, ZodOptional, ZodPipe, ZodRecord } from 'zod';
+import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { type z, ZodArray, ZodDefault, ZodNullable, ZodObject, ZodOptional, ZodPipe, ZodRecord } from 'zod';
 import { ConfigError, formatJsonPath } from './errors';
 import type { AccountConfig, BootstrapConfig } from './model';
-import { bucketNameProblem, nameProblem, stateBucketName } from './names';
+import { MAX_BUCKET_NAME_LENGTH, nameProblem, reservedBucketPrefix, stateBucketName } from './names';
+import { defaultNamePrefix, pipelineCrossFieldProblems } from './pipeline-schema';
 import { accountsFileSchema, DEFAULT_PRODUCTION_ACCOUNT } from './schema';
 
 /** Where accounts.json is read from when `BOOTSTRAP_ACCOUNTS_FILE` is not set. */
@@ -17,23 +18,44 @@ export const DEFAULT_ACCOUNTS_FILE = 'accounts.json';
 export function loadConfig(file: string): BootstrapConfig {
   const shown = displayName(file);
   const text = readConfigText(file, shown);
-  const raw = parseJson(text, shown);
-  return validateConfig(raw, shown);
+  const { raw, tree } = parseJson(text, shown);
+  // JavaScript objects list integer-like keys ("2024") first, so the accounts' order comes from the file.
+  const accountsNode = findNodeAtLocation(tree, ['accounts']);
+  const accountOrder =
+    accountsNode?.type === 'object' ? accountsNode.children?.map((p) => String(p.children?.[0]?.value)) : undefined;
+  return validateConfig(raw, shown, accountOrder);
 }
 
-/** Validates already-parsed JSON; `file` is only used in messages. */
-export function validateConfig(raw: unknown, file: string): BootstrapConfig {
+/**
+ * Validates already-parsed JSON; `file` is only used in messages.
+ * @param accountOrder the account names in the order the file lists them; without it, the order of
+ *   `Object.keys`, which puts integer-like names such as "2024" first.
+ */
+export function validateConfig(raw: unknown, file: string, accountOrder?: readonly string[]): BootstrapConfig {
   const problems: string[] = [];
   const result = accountsFileSchema.safeParse(raw);
-  if (!result.success) {
-    for (const issue of result.error.issues) problems.push(...formatIssue(issue, raw, file));
+  const issues = result.success ? [] : result.error.issues;
+  // `platfrom: unknown key; did you mean "platform"?` already says that "platform" is missing.
+  const suggested = new Set(
+    issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => formatJsonPath([...issue.path, closest(key, allowedKeys(issue.path)) ?? key]))
+        : [],
+    ),
+  );
+  for (const issue of issues) {
+    const missing = issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined;
+    if (!(missing && suggested.has(formatJsonPath(issue.path)))) problems.push(...formatIssue(issue, raw, file));
   }
   problems.push(...crossFieldProblems(raw, file));
+  problems.push(...pipelineCrossFieldProblems(raw, file));
   const unique = [...new Set(problems)];
   if (unique.length > 0 || !result.success) throw new ConfigError(unique);
 
   const data = result.data;
-  const accounts: AccountConfig[] = Object.entries(data.accounts).map(([name, account]) => ({
+  const entries = Object.entries(data.accounts);
+  if (accountOrder !== undefined) entries.sort(([a], [b]) => accountOrder.indexOf(a) - accountOrder.indexOf(b));
+  const accounts: AccountConfig[] = entries.map(([name, account]) => ({
     name,
     profile: account.profile,
     ...(account.accountId !== undefined ? { accountId: account.accountId } : {}),
@@ -46,6 +68,10 @@ export function validateConfig(raw: unknown, file: string): BootstrapConfig {
     productionAccount: data.productionAccount,
     accounts,
     stateBucket: { noncurrentVersionExpirationDays: data.stateBucket.noncurrentVersionExpirationDays },
+    suppressions: data.suppressions,
+    ...(data.pipeline !== null
+      ? { pipeline: { ...data.pipeline, namePrefix: data.pipeline.namePrefix ?? defaultNamePrefix(data.platform) } }
+      : {}),
   };
 }
 
@@ -83,14 +109,20 @@ function readConfigText(file: string, shown: string): string {
   return text;
 }
 
-function parseJson(text: string, shown: string): unknown {
+function parseJson(text: string, shown: string): { raw: unknown; tree: Node } {
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first !== undefined || tree === undefined) {
-    const offset = first?.offset ?? 0;
+    let offset = first?.offset ?? 0;
+    let what = first !== undefined ? describeParseError(printParseErrorCode(first.error)) : 'no JSON value';
+    // The parser stops at the "}" or "]" after a trailing comma; point at the comma, which is what to fix.
+    const trailingComma = /,\s*$/.exec(text.slice(0, offset));
+    if (trailingComma !== null && /^[}\]]/.test(text.slice(offset))) {
+      offset = trailingComma.index;
+      what = 'trailing comma';
+    }
     const { line, column } = lineAndColumn(text, offset);
-    const what = first !== undefined ? describeParseError(printParseErrorCode(first.error)) : 'no JSON value';
     throw new ConfigError([
       `${shown}:${line}:${column}: invalid JSON: ${what}; fix the syntax there (strict JSON: no comments, no trailing commas)`,
     ]);
@@ -104,7 +136,7 @@ function parseJson(text: string, shown: string): unknown {
       ),
     );
   }
-  return JSON.parse(text) as unknown;
+  return { raw: JSON.parse(text) as unknown, tree };
 }
 
 function describeParseError(code: string): string {
@@ -187,7 +219,8 @@ function allowedKeys(at: readonly PropertyKey[]): string[] {
 function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (;;) {
-    if (current instanceof ZodOptional || current instanceof ZodDefault) current = current.unwrap() as z.ZodType;
+    if (current instanceof ZodOptional || current instanceof ZodDefault || current instanceof ZodNullable)
+      current = current.unwrap() as z.ZodType;
     else if (current instanceof ZodPipe) current = current.out as z.ZodType;
     else return current;
   }
@@ -205,6 +238,13 @@ function crossFieldProblems(raw: unknown, file: string): string[] {
   if (!isPlainObject(raw)) return [];
   const problems: string[] = [];
   const platform = typeof raw.platform === 'string' && nameProblem(raw.platform) === undefined ? raw.platform : undefined;
+  // A platform like "xn--acme" gives every bucket a reserved prefix: one problem, on "platform".
+  const platformPrefix = platform === undefined ? undefined : reservedBucketPrefix(`${platform}-`);
+  if (platformPrefix !== undefined) {
+    problems.push(
+      `${file}: platform: "${platform}" starts every bucket name with "${platformPrefix}", a prefix S3 reserves; choose another platform name`,
+    );
+  }
   const accounts = isPlainObject(raw.accounts) ? raw.accounts : undefined;
   if (accounts === undefined) return problems;
   const names = Object.keys(accounts);
@@ -220,9 +260,17 @@ function crossFieldProblems(raw: unknown, file: string): string[] {
       continue;
     }
     if (platform === undefined) continue;
-    const bucketProblem = bucketNameProblem(stateBucketName(platform, name));
-    if (bucketProblem !== undefined) {
-      problems.push(`${file}: ${formatJsonPath(['accounts', name])}: ${bucketProblem}; shorten the platform or account name`);
+    const bucket = stateBucketName(platform, name);
+    if (bucket.length > MAX_BUCKET_NAME_LENGTH) {
+      problems.push(
+        `${file}: ${formatJsonPath(['accounts', name])}: gives the bucket name "${bucket}" of ${bucket.length} characters, over S3's limit of ${MAX_BUCKET_NAME_LENGTH}; shorten the platform or account name`,
+      );
+    }
+    const reserved = reservedBucketPrefix(bucket);
+    if (reserved !== undefined && platformPrefix === undefined) {
+      problems.push(
+        `${file}: ${formatJsonPath(['accounts', name])}: gives the bucket name "${bucket}", which starts with the prefix "${reserved}" that S3 reserves; rename the account`,
+      );
     }
   }
   const production = raw.productionAccount === undefined ? DEFAULT_PRODUCTION_ACCOUNT : raw.productionAccount;
@@ -248,13 +296,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The allowed key closest to a typo (edit distance ≤ 2), to suggest it. */
+/**
+ * The allowed key closest to a typo, to suggest it: within 2 edits, or a quarter of the key's
+ * length for long keys (`noncurrentVersionExpiration` → `noncurrentVersionExpirationDays`).
+ */
 function closest(key: string, allowed: readonly string[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = 3;
+  let bestDistance = Infinity;
   for (const candidate of allowed) {
     const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
+    if (distance < bestDistance && distance <= Math.max(2, Math.floor(candidate.length / 4))) {
       best = candidate;
       bestDistance = distance;
     }

@@ -23,4 +23,41 @@ export interface BootstrapConfig {
   readonly stateBucket: {
     readonly noncurrentVersionExpirationDays: number;
   };
+  /** The internal pattern's pipeline stack, or `undefined` for `"pipeline": false` (external pattern). */
+  readonly pipeline?: PipelineConfig;
+  /** Policy-guard findings accepted on purpose (`"suppressions"`); empty unless the file lists some. */
+  readonly suppressions: readonly Suppression[];
+}
+
+/** One accepted policy-guard finding: a rule, the construct path it fired on, and why it is acceptable. */
+export interface Suppression {
+  readonly rule: string;
+  readonly resource: string;
+  readonly reason: string;
+}
+
+/** A security-group rule from accounts.json (`pipeline.ingress` / `pipeline.egress`). */
+export interface SecurityGroupRuleConfig {
+  /** IPv4 or IPv6 CIDR block of the peer. */
+  readonly cidr: string;
+  readonly port: number;
+  readonly protocol: 'tcp' | 'udp';
+  /** Why the rule exists; becomes the rule's description in EC2. */
+  readonly description: string;
+}
+
+/** The `"pipeline"` section, every default resolved (see src/config/pipeline-schema.ts). */
+export interface PipelineConfig {
+  readonly cidr: string;
+  readonly azCount: number;
+  readonly natGateway: boolean;
+  readonly flowLogRetentionDays: number;
+  readonly ingress: readonly SecurityGroupRuleConfig[];
+  readonly egress: readonly SecurityGroupRuleConfig[];
+  readonly assumableRoleArns: readonly string[];
+  readonly instanceType: string;
+  readonly amiId?: string;
+  readonly rootDeviceName: string;
+  /** Prefix of every pipeline resource name; default `<platform>-pipeline`. */
+  readonly namePrefix: string;
 }

@@ -28,13 +28,7 @@ export function nameProblem(value: string): string | undefined {
   return undefined;
 }
 
-/** Why `name` is not a valid S3 bucket name for this project, or `undefined` when it is. */
-export function bucketNameProblem(name: string): string | undefined {
-  if (name.length > MAX_BUCKET_NAME_LENGTH) {
-    return `gives the bucket name "${name}" of ${name.length} characters, over S3's limit of ${MAX_BUCKET_NAME_LENGTH}`;
-  }
-  const reserved = RESERVED_BUCKET_PREFIXES.find((prefix) => name.startsWith(prefix));
-  if (reserved !== undefined)
-    return `gives the bucket name "${name}", which starts with the prefix "${reserved}" that S3 reserves`;
-  return undefined;
+/** The prefix S3 reserves that `name` starts with, or `undefined`. */
+export function reservedBucketPrefix(name: string): string | undefined {
+  return RESERVED_BUCKET_PREFIXES.find((prefix) => name.startsWith(prefix));
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { nameProblem } from './names';
+import { pipelineSchema } from './pipeline-schema';
+import { suppressionsSchema } from './suppressions-schema';
 
 /** Region used when neither the account nor the file names one. */
 export const DEFAULT_REGION = 'us-east-1';
@@ -39,7 +41,7 @@ const regionSchema = z.string({ error: typeError('a string', '"region": "eu-west
   error: (issue) => `${describeValue(issue.input)} is not an AWS region code; write e.g. "eu-west-1"`,
 });
 
-const profileSchema = z.string({ error: typeError('a string', '"acme-dev"') }).superRefine((value, ctx) => {
+const profileSchema = z.string({ error: typeError('a string', '"profile": "acme-dev"') }).superRefine((value, ctx) => {
   if (value.trim().length === 0) {
     ctx.addIssue({
       code: 'custom',
@@ -80,8 +82,8 @@ const stateBucketSchema = z.strictObject(
   {
     noncurrentVersionExpirationDays: z
       .int({ error: typeError('a whole number of days', '"noncurrentVersionExpirationDays": 90') })
-      .min(1, { error: 'must be at least 1 day; write e.g. 90' })
-      .max(36500, { error: 'must be at most 36500 days; write e.g. 90' })
+      .min(1, { error: 'must be at least 1 day; write e.g. "noncurrentVersionExpirationDays": 90' })
+      .max(36500, { error: 'must be at most 36500 days (100 years); write e.g. "noncurrentVersionExpirationDays": 90' })
       .default(DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS),
   },
   { error: typeError('an object', '"stateBucket": {"noncurrentVersionExpirationDays": 90}') },
@@ -99,6 +101,8 @@ export const accountsFileSchema = z.strictObject(
       .string({ error: typeError('a string', '"productionAccount": "prod"') })
       .default(DEFAULT_PRODUCTION_ACCOUNT),
     stateBucket: stateBucketSchema.default({ noncurrentVersionExpirationDays: DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS }),
+    pipeline: pipelineSchema,
+    suppressions: suppressionsSchema,
   },
   {
     error: (issue) =>

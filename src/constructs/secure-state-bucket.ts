@@ -5,7 +5,6 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** Days after which an incomplete multipart upload is aborted. */
@@ -56,7 +55,11 @@ export class SecureStateBucket extends Construct {
       forceDestroy: false,
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
+    // Each attribute getter creates a new token (and cdktf captures a stack trace for each): read
+    // them once. The sub-resources reference the bucket rather than repeat its name, which gives
+    // Terraform their dependency on it without a depends_on (itself one more token each).
     const bucket = this.bucket.id;
+    const arn = this.bucket.arn;
 
     this.versioning = new S3BucketVersioningA(this, 'versioning', {
       bucket,
@@ -83,18 +86,24 @@ export class SecureStateBucket extends Construct {
 
     this.policy = new S3BucketPolicy(this, 'tls-only-policy', {
       bucket,
-      policy: Fn.jsonencode({
-        Version: '2012-10-17',
+      // A JSON string with the ARN interpolated, not Fn.jsonencode(): with keys in sorted order it
+      // evaluates to exactly the string jsonencode() gives (checked with terraform console), but
+      // synth makes one token instead of three and resolves no function call, which was 11-14 % of
+      // a 1000-account synth (npm run bench; the policy guard reads both forms). The ARN stays a
+      // reference, not a string built from the name: it has the right partition everywhere
+      // (aws-cn, aws-us-gov) and keeps the policy's implicit dependency on the bucket.
+      policy: JSON.stringify({
         Statement: [
           {
-            Sid: 'DenyInsecureTransport',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
             Effect: 'Deny',
             Principal: '*',
-            Action: 's3:*',
-            Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            Resource: [arn, `${arn}/*`],
+            Sid: 'DenyInsecureTransport',
           },
         ],
+        Version: '2012-10-17',
       }),
       // S3 rejects concurrent changes to a bucket's policy and its public-access block.
       dependsOn: [this.publicAccessBlock],

@@ -35,7 +35,12 @@ export function writeAwsFiles(dir: string, profiles: readonly SandboxProfile[]):
   const credentials: string[] = [];
   const config: string[] = [];
   for (const { profile, region } of unique.values()) {
-    credentials.push(`[${profile}]`, `aws_access_key_id = ${DUMMY_ACCESS_KEY_ID}`, `aws_secret_access_key = ${DUMMY_SECRET_ACCESS_KEY}`, '');
+    credentials.push(
+      `[${profile}]`,
+      `aws_access_key_id = ${DUMMY_ACCESS_KEY_ID}`,
+      `aws_secret_access_key = ${DUMMY_SECRET_ACCESS_KEY}`,
+      '',
+    );
     config.push(profile === 'default' ? '[default]' : `[profile ${profile}]`, `region = ${region}`, '');
   }
   const credentialsFile = path.join(dir, 'credentials');

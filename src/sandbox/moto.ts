@@ -88,11 +88,15 @@ async function startOnce(options: MotoOptions, port: number): Promise<MotoServer
   });
   failure.catch(() => undefined);
 
+  const waiting = new AbortController();
   try {
-    await Promise.race([waitForHttp(endpoint, options.startTimeoutMs ?? 30_000), failure]);
+    await Promise.race([waitForHttp(endpoint, options.startTimeoutMs ?? 30_000, waiting.signal), failure]);
   } catch (error) {
     await stop();
     throw error;
+  } finally {
+    // Ends the polling loop when the process failed first.
+    waiting.abort();
   }
   return { endpoint, port, stop };
 }
@@ -109,9 +113,9 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function waitForHttp(endpoint: string, timeoutMs: number): Promise<void> {
+async function waitForHttp(endpoint: string, timeoutMs: number, cancelled: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  while (!cancelled.aborted) {
     try {
       const response = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2000) });
       await response.arrayBuffer();

@@ -8,7 +8,7 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Complete environment of the child. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
-  /** Called with every line of stdout and stderr, as it arrives. @default lines are only kept in the result */
+  /** Called with every line of stdout and stderr (colours removed), as it arrives. @default lines are only kept in the result */
   readonly onLine?: (line: string) => void;
   /** Lines of combined output kept for error messages. @default 200 */
   readonly keepLines?: number;
@@ -29,7 +29,10 @@ export class CommandError extends Error {
     public readonly result: RunResult,
   ) {
     const status = result.signal !== null ? `was ended by ${result.signal}` : `exited with code ${String(result.code)}`;
-    const tail = result.tail.slice(-40).join('\n');
+    const tail = result.tail
+      .filter((line) => line.trim() !== '')
+      .slice(-40)
+      .join('\n');
     super(`${command} ${status}${tail !== '' ? `; last output:\n${tail}` : ''}`);
     this.name = 'CommandError';
   }
@@ -51,7 +54,10 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       detached: true,
     });
     running.add(child);
-    const onLine = (line: string): void => {
+    const onLine = (raw: string): void => {
+      const line = stripAnsi(raw);
+      // Progress spinners and status bars (cdktf) redraw in place: noise once captured line by line.
+      if (/^\s*[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]|Stacks deploying\s+\d+ Stacks done/.test(line)) return;
       tail.push(line);
       if (tail.length > keep) tail.shift();
       options.onLine?.(line);
@@ -70,9 +76,13 @@ export function runProcess(command: string, args: readonly string[], options: Ru
 }
 
 /** Like {@link runProcess}, but rejects with a {@link CommandError} unless the exit code is 0. */
-export async function runChecked(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export async function runChecked(
+  command: string,
+  args: readonly string[],
+  options: RunOptions & { readonly label?: string } = {},
+): Promise<RunResult> {
   const result = await runProcess(command, args, options);
-  if (result.code !== 0) throw new CommandError([command, ...args].join(' '), result);
+  if (result.code !== 0) throw new CommandError(options.label ?? [command, ...args].join(' '), result);
   return result;
 }
 
@@ -106,4 +116,10 @@ function splitLines(stream: NodeJS.ReadableStream | null, onLine: (line: string)
   stream.on('end', () => {
     if (pending !== '') onLine(pending);
   });
+}
+
+/** Removes terminal colour and cursor-movement sequences. */
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
 }

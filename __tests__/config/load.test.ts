@@ -1,0 +1,252 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  ConfigError,
+  DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS,
+  DEFAULT_PRODUCTION_ACCOUNT,
+  DEFAULT_REGION,
+  loadConfig,
+  validateConfig,
+} from '../../src/config';
+
+const repoRoot = path.resolve(__dirname, '../..');
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'bootstrap-load-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function writeAccounts(content: string): string {
+  const file = path.join(dir, 'accounts.json');
+  writeFileSync(file, content);
+  return file;
+}
+
+/** The problems of the ConfigError that `run` throws; fails the test when it throws anything else. */
+function problemsOf(run: () => unknown): readonly string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError, but nothing was thrown');
+}
+
+describe('loadConfig', () => {
+  test('the example file loads with every default applied', () => {
+    const config = loadConfig(path.join(repoRoot, 'accounts.example.json'));
+
+    // Sections owned by other modules (pipeline, ...) are tested with them.
+    expect(config).toMatchObject({
+      file: path.relative(process.cwd(), path.join(repoRoot, 'accounts.example.json')),
+      platform: 'acme',
+      productionAccount: 'prod',
+      stateBucket: { noncurrentVersionExpirationDays: 90 },
+    });
+    expect(config.accounts).toEqual([
+      { name: 'dev', profile: 'acme-dev', region: 'us-east-1', stateBucketName: 'acme-dev-state' },
+      { name: 'prod', profile: 'acme-prod', region: 'us-east-1', stateBucketName: 'acme-prod-state' },
+    ]);
+  });
+
+  test('a multi-account file with every optional field is read as written', () => {
+    const file = writeAccounts(
+      JSON.stringify({
+        platform: 'globex',
+        region: 'eu-west-1',
+        productionAccount: 'live',
+        stateBucket: { noncurrentVersionExpirationDays: 30 },
+        accounts: {
+          sandbox: 'globex-sandbox',
+          staging: { profile: 'globex-staging', accountId: '111111111111' },
+          live: { profile: 'globex-live', accountId: '222222222222', region: 'eu-central-1' },
+        },
+      }),
+    );
+
+    const config = loadConfig(file);
+
+    expect(config.file).toBe(file);
+    expect(config.platform).toBe('globex');
+    expect(config.productionAccount).toBe('live');
+    expect(config.stateBucket).toEqual({ noncurrentVersionExpirationDays: 30 });
+    expect(config.accounts).toEqual([
+      { name: 'sandbox', profile: 'globex-sandbox', region: 'eu-west-1', stateBucketName: 'globex-sandbox-state' },
+      {
+        name: 'staging',
+        profile: 'globex-staging',
+        accountId: '111111111111',
+        region: 'eu-west-1',
+        stateBucketName: 'globex-staging-state',
+      },
+      {
+        name: 'live',
+        profile: 'globex-live',
+        accountId: '222222222222',
+        region: 'eu-central-1',
+        stateBucketName: 'globex-live-state',
+      },
+    ]);
+  });
+
+  test('a file that starts with a UTF-8 byte-order mark is accepted', () => {
+    const file = writeAccounts('\uFEFF{"platform": "acme", "accounts": {"prod": "acme-prod"}}');
+
+    expect(loadConfig(file).accounts.map((account) => account.name)).toEqual(['prod']);
+  });
+
+  test('accounts keep the order of the file even when a name looks like a number', () => {
+    const file = writeAccounts('{"platform": "acme", "accounts": {"prod": "p", "2025": "a", "dev": "d", "2024": "b"}}');
+
+    expect(loadConfig(file).accounts.map((account) => account.name)).toEqual(['prod', '2025', 'dev', '2024']);
+  });
+
+  test('a path inside the working directory is shown relative to it in messages', () => {
+    const problems = problemsOf(() => loadConfig(path.join(process.cwd(), 'no-such-accounts.json')));
+
+    expect(problems).toEqual([
+      'no-such-accounts.json: file not found; create it with "cp accounts.example.json accounts.json" and edit it, or set BOOTSTRAP_ACCOUNTS_FILE to its path',
+    ]);
+  });
+
+  test('several problems in one file are all reported in one ConfigError, one line each', () => {
+    const file = writeAccounts(
+      JSON.stringify({
+        platform: 'Acme',
+        region: 'europe',
+        accounts: { dev: { profile: 'acme-dev', acountId: '1' }, prod: 7 },
+      }),
+    );
+
+    const problems = problemsOf(() => loadConfig(file));
+
+    expect(problems).toHaveLength(4);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^.*accounts\.json: platform: "Acme" contains uppercase letters/),
+        expect.stringMatching(/^.*accounts\.json: region: the string "europe" is not an AWS region code/),
+        expect.stringMatching(/^.*accounts\.json: accounts\.dev\.acountId: unknown key; did you mean "accountId"\?/),
+        expect.stringMatching(/^.*accounts\.json: accounts\.prod: must be a profile name or an object/),
+      ]),
+    );
+    for (const problem of problems) expect(problem).not.toContain('\n');
+  });
+});
+
+describe('validateConfig', () => {
+  test('defaults are the documented ones: us-east-1, the "prod" account and 90 days', () => {
+    const config = validateConfig({ platform: 'acme', accounts: { prod: 'acme-prod' } }, 'accounts.json');
+
+    expect(DEFAULT_REGION).toBe('us-east-1');
+    expect(DEFAULT_PRODUCTION_ACCOUNT).toBe('prod');
+    expect(DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS).toBe(90);
+    expect(config.accounts[0]?.region).toBe('us-east-1');
+    expect(config.productionAccount).toBe('prod');
+    expect(config.stateBucket.noncurrentVersionExpirationDays).toBe(90);
+  });
+
+  test('an empty stateBucket object still gets the default expiration', () => {
+    const config = validateConfig({ platform: 'acme', accounts: { prod: 'p' }, stateBucket: {} }, 'accounts.json');
+
+    expect(config.stateBucket.noncurrentVersionExpirationDays).toBe(90);
+  });
+
+  test('accounts keep the order of the file, not alphabetical order', () => {
+    const names = ['zulu', 'prod', 'alpha', 'mike', '9-numeric'];
+    const accounts = Object.fromEntries(names.map((name) => [name, `acme-${name}`]));
+
+    const config = validateConfig({ platform: 'acme', accounts }, 'accounts.json');
+
+    expect(config.accounts.map((account) => account.name)).toEqual(names);
+  });
+
+  test('bucket names are derived as <platform>-<account>-state, never rewritten', () => {
+    const config = validateConfig({ platform: 'acme-2', accounts: { prod: 'p', 'shared-services': 's' } }, 'accounts.json');
+
+    expect(config.accounts.map((account) => account.stateBucketName)).toEqual([
+      'acme-2-prod-state',
+      'acme-2-shared-services-state',
+    ]);
+  });
+
+  test('a bucket name of exactly 63 characters is accepted and one of 64 is refused', () => {
+    const platform = 'p'.repeat(30);
+    const fits = 'a'.repeat(63 - platform.length - '--state'.length);
+
+    expect(
+      validateConfig({ platform, accounts: { prod: 'p', [fits]: 'x' } }, 'f.json').accounts[1]?.stateBucketName,
+    ).toHaveLength(63);
+    expect(problemsOf(() => validateConfig({ platform, accounts: { prod: 'p', [`${fits}a`]: 'x' } }, 'f.json'))).toEqual([
+      `f.json: accounts.${fits}a: gives the bucket name "${platform}-${fits}a-state" of 64 characters, over S3's limit of 63; shorten the platform or account name`,
+    ]);
+  });
+
+  test('a typo of a required key is reported once, as the typo with a suggestion, not also as a missing key', () => {
+    expect(problemsOf(() => validateConfig({ platfrom: 'acme', accounts: { prod: 'p' } }, 'a.json'))).toEqual([
+      expect.stringMatching(
+        /^a\.json: platfrom: unknown key; did you mean "platform"\? remove or rename it \(allowed here: platform, /,
+      ),
+    ]);
+  });
+
+  test('an unknown key far from every allowed key gets no suggestion', () => {
+    expect(
+      problemsOf(() => validateConfig({ platform: 'acme', accounts: { prod: { profile: 'p', owner: 'me' } } }, 'a.json')),
+    ).toEqual(['a.json: accounts.prod.owner: unknown key; remove or rename it (allowed here: profile, accountId, region)']);
+  });
+
+  test('a reserved bucket prefix formed by the platform and one account is reported on that account', () => {
+    expect(problemsOf(() => validateConfig({ platform: 'amzn', accounts: { prod: 'p', 's3-demo-app': 'd' } }, 'a.json'))).toEqual(
+      [
+        'a.json: accounts.s3-demo-app: gives the bucket name "amzn-s3-demo-app-state", which starts with the prefix "amzn-s3-demo-" that S3 reserves; rename the account',
+      ],
+    );
+  });
+
+  test('the file name given is the one messages name', () => {
+    expect(problemsOf(() => validateConfig({ accounts: { prod: 'p' } }, 'conf/mine.json'))).toEqual([
+      'conf/mine.json: platform: is missing; add it, e.g. "platform": "acme"',
+    ]);
+  });
+
+  test('every problem is reported at once, not only the first', () => {
+    const problems = problemsOf(() =>
+      validateConfig(
+        {
+          platform: 'ac_me',
+          productionAccount: 'live',
+          stateBucket: { noncurrentVersionExpirationDays: 0 },
+          accounts: { 'Dev.1': 'x', qa: { profile: '', accountId: 12 }, ops: { profile: 'o', region: 'moon-1' } },
+        },
+        'accounts.json',
+      ),
+    );
+
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^accounts\.json: platform: "ac_me" contains characters other than/),
+        expect.stringMatching(/^accounts\.json: stateBucket\.noncurrentVersionExpirationDays: must be at least 1 day/),
+        expect.stringMatching(/^accounts\.json: accounts\["Dev\.1"\]: account name "Dev\.1" contains a period/),
+        expect.stringMatching(/^accounts\.json: accounts\.qa\.profile: the profile name is empty/),
+        expect.stringMatching(/^accounts\.json: accounts\.qa\.accountId: must be a string of 12 digits, got the number 12/),
+        expect.stringMatching(/^accounts\.json: accounts\.ops\.region: the string "moon-1" is not an AWS region code/),
+        expect.stringMatching(/^accounts\.json: productionAccount: the production account "live" is not among the accounts/),
+      ]),
+    );
+    expect(problems).toHaveLength(7);
+  });
+
+  test('validation leaves the parsed input unchanged', () => {
+    const raw = { platform: 'acme', accounts: { prod: 'acme-prod' } };
+    const copy = structuredClone(raw);
+
+    validateConfig(raw, 'accounts.json');
+
+    expect(raw).toEqual(copy);
+  });
+});

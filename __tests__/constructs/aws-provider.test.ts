@@ -1,0 +1,102 @@
+import { TerraformStack, Testing } from 'cdktf';
+import { validateConfig } from '../../src/config';
+import { addAwsProvider, type BootstrapAwsProviderProps, REDIRECTED_SERVICES } from '../../src/constructs/aws-provider';
+import { StateStack, stateStackId } from '../../stacks/state-stack';
+
+type Json = Record<string, unknown>;
+
+const ENDPOINT = 'http://127.0.0.1:4566';
+const BASE_PROPS: BootstrapAwsProviderProps = {
+  profile: 'acme-dev',
+  region: 'eu-west-1',
+  tags: { platform: 'acme', account: 'dev', 'managed-by': 'bootstrap-aws' },
+};
+
+function synthProvider(props: BootstrapAwsProviderProps): Json {
+  const stack = new TerraformStack(Testing.app(), 'provider-test');
+  addAwsProvider(stack, props);
+  const synthesized = JSON.parse(Testing.synth(stack)) as { provider: { aws: Json[] } };
+  expect(synthesized.provider.aws).toHaveLength(1);
+  return synthesized.provider.aws[0] as Json;
+}
+
+/** Every stack of a multi-account app, synthesized with or without an endpoint. */
+function synthStateStacks(endpointUrl?: string): Record<string, Json> {
+  const config = validateConfig(
+    {
+      platform: 'acme',
+      accounts: {
+        dev: 'acme-dev',
+        staging: { profile: 'acme-staging', region: 'eu-west-1' },
+        prod: { profile: 'acme-prod', accountId: '123456789012' },
+      },
+    },
+    'accounts.json',
+  );
+  const app = Testing.app();
+  const stacks = config.accounts.map(
+    (account) =>
+      new StateStack(app, stateStackId(account.name), {
+        platform: config.platform,
+        account,
+        stateDir: '/tmp/state',
+        ...(endpointUrl !== undefined ? { endpointUrl } : {}),
+      }),
+  );
+  return Object.fromEntries(stacks.map((stack) => [stack.node.id, JSON.parse(Testing.synth(stack)) as Json]));
+}
+
+const ENDPOINT_KEYS = ['endpoints', 's3_use_path_style'];
+
+function withoutEndpointKeys(provider: Json): Json {
+  return Object.fromEntries(Object.entries(provider).filter(([key]) => !ENDPOINT_KEYS.includes(key)));
+}
+
+describe('the AWS provider endpoint contract', () => {
+  test('with an endpoint URL, every redirected service targets it and S3 uses path-style addressing', () => {
+    const provider = synthProvider({ ...BASE_PROPS, endpointUrl: ENDPOINT });
+
+    expect(provider.s3_use_path_style).toBe(true);
+    expect(provider.endpoints).toEqual([Object.fromEntries(REDIRECTED_SERVICES.map((service) => [service, ENDPOINT]))]);
+  });
+
+  test('the redirected services cover every service the stacks and the sandbox use', () => {
+    expect(REDIRECTED_SERVICES).toEqual(expect.arrayContaining(['s3', 'sts', 'iam', 'ec2', 'logs']));
+  });
+
+  test('without an endpoint URL, the provider block has no endpoint keys at all', () => {
+    const provider = synthProvider(BASE_PROPS);
+
+    expect(Object.keys(provider).sort()).toEqual(['default_tags', 'profile', 'region']);
+  });
+
+  test('an endpoint URL changes nothing in the provider block but the endpoint keys', () => {
+    expect(withoutEndpointKeys(synthProvider({ ...BASE_PROPS, accountId: '123456789012', endpointUrl: ENDPOINT }))).toEqual(
+      synthProvider({ ...BASE_PROPS, accountId: '123456789012' }),
+    );
+  });
+
+  test('every state stack of a multi-account app targets the endpoint, and nothing else in the stacks changes', () => {
+    const redirected = synthStateStacks(ENDPOINT);
+    const real = synthStateStacks();
+
+    expect(Object.keys(redirected)).toEqual(['state-dev', 'state-staging', 'state-prod']);
+    for (const [id, stack] of Object.entries(redirected)) {
+      const providers = (stack.provider as { aws: Json[] }).aws;
+      expect(providers).toHaveLength(1);
+      for (const provider of providers) {
+        expect(provider.s3_use_path_style).toBe(true);
+        expect(Object.values((provider.endpoints as Json[])[0] ?? {})).toEqual(REDIRECTED_SERVICES.map(() => ENDPOINT));
+      }
+      const realStack = real[id] as Json;
+      expect({ ...stack, provider: { aws: providers.map(withoutEndpointKeys) } }).toEqual(realStack);
+    }
+  });
+
+  test('without an endpoint URL, no state stack mentions an endpoint or path-style addressing', () => {
+    for (const stack of Object.values(synthStateStacks())) {
+      const text = JSON.stringify(stack);
+      expect(text).not.toMatch(/endpoints|s3_use_path_style|127\.0\.0\.1|localhost/);
+    }
+  });
+});

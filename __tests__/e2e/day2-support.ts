@@ -1,0 +1,79 @@
+// Shared set-up of the day-2 end-to-end suites (backend configs, account guard, doctor, status):
+// a throwaway moto, an accounts file, temp folders and the sandbox environment, torn down in afterAll.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { loadConfig } from '../../src/config';
+import { cdktfDeploy, cdktfSynth, PROJECT_ROOT } from '../../src/sandbox/cdktf';
+import { sandboxS3Client } from '../../src/sandbox/bucket-report';
+import { startMoto, type MotoServer } from '../../src/sandbox/moto';
+import { runProcess, type RunResult } from '../../src/sandbox/process';
+import { createWorkspace, type Workspace } from '../../src/sandbox/workspace';
+
+export interface Day2Sandbox {
+  readonly moto: MotoServer;
+  readonly workspace: Workspace;
+  readonly accountsFile: string;
+  /** Lines printed by synth, deploys and scripts, for failure messages. */
+  readonly log: string[];
+  s3(region?: string): S3Client;
+  synth(): Promise<void>;
+  deploy(stacks: readonly string[]): Promise<void>;
+  /** Runs `node --import tsx scripts/<script>.ts ...args` in the sandbox environment. */
+  script(script: string, args?: readonly string[], env?: NodeJS.ProcessEnv): Promise<RunResult & { output: string }>;
+  stop(): Promise<void>;
+}
+
+/** Starts moto and prepares a workspace for `accounts`; on any failure everything started is stopped. */
+export async function startDay2Sandbox(accounts: object): Promise<Day2Sandbox> {
+  const moto = await startMoto();
+  const accountsDir = mkdtempSync(path.join(os.tmpdir(), 'day2-accounts-'));
+  let workspace: Workspace | undefined;
+  const stop = async (): Promise<void> => {
+    workspace?.remove();
+    rmSync(accountsDir, { recursive: true, force: true });
+    await moto.stop();
+  };
+  try {
+    const accountsFile = path.join(accountsDir, 'accounts.json');
+    writeFileSync(accountsFile, JSON.stringify(accounts, null, 2));
+    const ws = createWorkspace({ config: loadConfig(accountsFile), accountsFile, endpoint: moto.endpoint });
+    workspace = ws;
+    const log: string[] = [];
+    const onLine = (line: string): void => {
+      log.push(line);
+    };
+    return {
+      moto,
+      workspace: ws,
+      accountsFile,
+      log,
+      s3: (region = 'us-east-1') => sandboxS3Client(moto.endpoint, region),
+      synth: () => cdktfSynth({ outdir: ws.outdir, env: ws.env, onLine }),
+      deploy: (stacks) => cdktfDeploy({ outdir: ws.outdir, env: ws.env, stacks, parallelism: 2, onLine }),
+      script: async (script, args = [], env = {}) => {
+        const result = await runProcess(process.execPath, ['--import', 'tsx', path.join('scripts', `${script}.ts`), ...args], {
+          cwd: PROJECT_ROOT,
+          env: { ...ws.env, ...env },
+        });
+        return { ...result, output: result.tail.join('\n') };
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** True when the bucket exists on the S3 endpoint behind `s3`. */
+export async function bucketExists(s3: S3Client, bucket: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    return true;
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'NotFound' || error.name === 'NoSuchBucket')) return false;
+    throw error;
+  }
+}

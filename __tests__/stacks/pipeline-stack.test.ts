@@ -1,0 +1,297 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Testing } from 'cdktf';
+import { validateConfig, type AccountConfig, type PipelineConfig } from '../../src/config';
+import { PipelineStack, pipelineStackId } from '../../stacks/pipeline-stack';
+
+interface SynthesizedStack {
+  terraform: { backend: { local: { path: string } } };
+  provider: { aws: Record<string, unknown>[] };
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  data: Record<string, Record<string, Record<string, unknown>>>;
+  output: Record<string, { value: unknown; description: string }>;
+}
+
+function build(pipeline: Record<string, unknown> = {}, options: { endpointUrl?: string } = {}) {
+  const config = validateConfig(
+    {
+      platform: 'acme',
+      region: 'eu-west-1',
+      accounts: { dev: 'acme-dev', prod: { profile: 'acme-prod', accountId: '123456789012' } },
+      pipeline,
+    },
+    'accounts.json',
+  );
+  const account = config.accounts.find((candidate) => candidate.name === 'prod') as AccountConfig;
+  const app = Testing.app();
+  const stack = new PipelineStack(app, pipelineStackId('prod'), {
+    platform: 'acme',
+    account,
+    stateDir: path.join(app.outdir, '..', 'terraform-state'),
+    pipeline: config.pipeline as PipelineConfig,
+    ...(options.endpointUrl !== undefined ? { endpointUrl: options.endpointUrl } : {}),
+  });
+  const synthesized = Testing.synth(stack);
+  return { app, stack, synthesized, json: JSON.parse(synthesized) as SynthesizedStack };
+}
+
+describe('PipelineStack', () => {
+  const { synthesized, json } = build();
+
+  test('the stack id is pipeline-<production account>', () => {
+    expect(pipelineStackId('prod')).toBe('pipeline-prod');
+    expect(pipelineStackId('live')).toBe('pipeline-live');
+  });
+
+  test('its state lives in a local file outside the synth output, at a machine-independent relative path', () => {
+    expect(json.terraform.backend.local.path).toBe('../../../terraform-state/pipeline-prod.tfstate');
+  });
+
+  test('the provider uses the production account profile, region, allowed account and tags', () => {
+    expect(synthesized).toHaveProviderWithProperties(AwsProvider, {
+      profile: 'acme-prod',
+      region: 'eu-west-1',
+      allowed_account_ids: ['123456789012'],
+      default_tags: [{ tags: { platform: 'acme', account: 'prod', 'managed-by': 'bootstrap-aws' } }],
+    });
+    expect(json.provider.aws[0]).not.toHaveProperty('endpoints');
+  });
+
+  test('with a local AWS double every service goes to its endpoint, nothing else changes', () => {
+    const local = build({}, { endpointUrl: 'http://127.0.0.1:5000' });
+    expect(local.json.provider.aws[0]).toMatchObject({
+      s3_use_path_style: true,
+      endpoints: [
+        expect.objectContaining({
+          ec2: 'http://127.0.0.1:5000',
+          iam: 'http://127.0.0.1:5000',
+          logs: 'http://127.0.0.1:5000',
+        }) as unknown,
+      ],
+    });
+    expect(local.json.resource).toEqual(json.resource);
+  });
+
+  test('the flow-log role trusts the service only for the deploying account, as AWS reports it', () => {
+    const trust = Object.entries(json.data.aws_iam_policy_document ?? {}).find(([id]) => id.includes('flow-log_role-trust'))?.[1];
+    expect(trust?.statement).toEqual([
+      expect.objectContaining({
+        condition: [
+          { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['${data.aws_caller_identity.caller.account_id}'] },
+        ],
+      }) as unknown,
+    ]);
+  });
+
+  test('the partition is looked up, so ARNs work outside the aws partition', () => {
+    expect(synthesized).toHaveDataSource(DataAwsPartition);
+    const documents = JSON.stringify(json.data.aws_iam_policy_document);
+    expect(documents).toContain('arn:${data.aws_partition.partition.partition}:s3:::acme-prod-state');
+  });
+
+  test('names derive from the name prefix (default <platform>-pipeline)', () => {
+    const names = (result: { json: SynthesizedStack }) => [
+      Object.values(result.json.resource.aws_iam_role ?? {})
+        .map((role) => role.name)
+        .sort(),
+      Object.values(result.json.resource.aws_security_group ?? {}).map((group) => group.name),
+      Object.values(result.json.resource.aws_launch_template ?? {}).map((template) => template.name),
+      Object.values(result.json.resource.aws_iam_instance_profile ?? {}).map((profile) => profile.name),
+    ];
+    expect(names({ json })).toEqual([
+      ['acme-pipeline-runner', 'acme-pipeline-vpc-flow-logs'],
+      ['acme-pipeline-runner'],
+      ['acme-pipeline-runner'],
+      ['acme-pipeline-runner'],
+    ]);
+    expect(names(build({ namePrefix: 'ci' }))).toEqual([
+      ['ci-runner', 'ci-vpc-flow-logs'],
+      ['ci-runner'],
+      ['ci-runner'],
+      ['ci-runner'],
+    ]);
+  });
+
+  test('the launch template gets a public IP without NAT (public subnets) and none with NAT (private subnets)', () => {
+    const nic = (result: { json: SynthesizedStack }) =>
+      (Object.values(result.json.resource.aws_launch_template ?? {})[0]?.network_interfaces as Record<string, unknown>[])[0];
+    expect(nic({ json })?.associate_public_ip_address).toBe('true');
+    expect(nic(build({ natGateway: true }))?.associate_public_ip_address).toBe('false');
+  });
+
+  test('config reaches every construct: CIDR, zones, retention, rules, roles, instance type, AMI', () => {
+    const custom = build({
+      cidr: '172.16.0.0/20',
+      azCount: 3,
+      flowLogRetentionDays: 30,
+      ingress: [{ cidr: '10.1.0.0/16', port: 8443, protocol: 'tcp', description: 'Webhooks' }],
+      egress: [{ cidr: '10.2.0.0/16', port: 5432, protocol: 'tcp', description: 'Postgres' }],
+      assumableRoleArns: ['arn:aws:iam::111111111111:role/deploy'],
+      instanceType: 'm7g.large',
+      amiId: 'ami-0123456789abcdef0',
+    });
+    const one = (type: string) => Object.values(custom.json.resource[type] ?? {});
+    expect(one('aws_vpc')[0]?.cidr_block).toBe('172.16.0.0/20');
+    expect(one('aws_subnet')).toHaveLength(3);
+    expect(one('aws_cloudwatch_log_group')[0]?.retention_in_days).toBe(30);
+    expect(one('aws_vpc_security_group_ingress_rule').map((rule) => rule.from_port)).toEqual([8443]);
+    expect(
+      one('aws_vpc_security_group_egress_rule')
+        .map((rule) => rule.from_port)
+        .sort(),
+    ).toEqual([443, 5432]);
+    expect(
+      one('aws_iam_role_policy')
+        .map((policy) => policy.name)
+        .sort(),
+    ).toEqual(['assume-deploy-roles', 'state-bucket-access', 'write-flow-log-group']);
+    expect(one('aws_launch_template')[0]).toMatchObject({ instance_type: 'm7g.large', image_id: 'ami-0123456789abcdef0' });
+  });
+
+  test('outputs are snake_case, described, and point at the right attributes', () => {
+    const outputs = json.output;
+    for (const [name, output] of Object.entries(outputs)) {
+      expect(name).toMatch(/^[a-z]+(_[a-z]+)*$/);
+      expect(output.description.length).toBeGreaterThan(10);
+    }
+    const value = (name: string) => outputs[name]?.value;
+    expect(value('vpc_id')).toMatch(/^\$\{aws_vpc\.network_vpc_\w+\.id\}$/);
+    expect(value('public_subnet_ids')).toEqual([
+      expect.stringMatching(/^\$\{aws_subnet\.network_public-subnet-0_\w+\.id\}$/) as unknown,
+      expect.stringMatching(/^\$\{aws_subnet\.network_public-subnet-1_\w+\.id\}$/) as unknown,
+    ]);
+    expect(value('private_subnet_ids')).toEqual([]);
+    expect(value('runner_subnet_ids')).toEqual(value('public_subnet_ids'));
+    expect(value('security_group_id')).toMatch(/^\$\{aws_security_group\.security-group_\w+\.id\}$/);
+    expect(value('runner_role_arn')).toMatch(/^\$\{aws_iam_role\.runner-role_\w+\.arn\}$/);
+    expect(value('runner_role_name')).toMatch(/^\$\{aws_iam_role\.runner-role_\w+\.name\}$/);
+    expect(value('runner_instance_profile_name')).toMatch(
+      /^\$\{aws_iam_instance_profile\.runner-role_instance-profile_\w+\.name\}$/,
+    );
+    expect(value('runner_instance_profile_arn')).toMatch(
+      /^\$\{aws_iam_instance_profile\.runner-role_instance-profile_\w+\.arn\}$/,
+    );
+    expect(value('launch_template_id')).toMatch(/^\$\{aws_launch_template\.runner-launch-template_\w+\.id\}$/);
+    expect(value('launch_template_name')).toMatch(/^\$\{aws_launch_template\.runner-launch-template_\w+\.name\}$/);
+    expect(value('flow_log_group_name')).toMatch(/^\$\{aws_cloudwatch_log_group\.network_flow-log_log-group_\w+\.name\}$/);
+  });
+
+  test('with NAT the private subnets are output and are where runners go', () => {
+    const nat = build({ natGateway: true });
+    expect(nat.json.output.private_subnet_ids?.value).toEqual([
+      expect.stringMatching(/private-subnet-0/) as unknown,
+      expect.stringMatching(/private-subnet-1/) as unknown,
+    ]);
+    expect(nat.json.output.runner_subnet_ids?.value).toEqual(nat.json.output.private_subnet_ids?.value);
+  });
+
+  test('resource addresses are stable: renaming a construct id would replace a real resource', () => {
+    const full = build({
+      natGateway: true,
+      ingress: [{ cidr: '10.1.0.0/16', port: 8443, protocol: 'tcp', description: 'w' }],
+      assumableRoleArns: ['arn:aws:iam::111111111111:role/d'],
+    });
+    const addresses = [
+      ...Object.entries(full.json.resource),
+      ...Object.entries(full.json.data).map(([type, byId]) => [`data.${type}`, byId] as const),
+    ].flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`));
+    // Never edit this list to make the test pass: a changed address is a replaced resource.
+    expect(addresses.sort()).toEqual([
+      'aws_cloudwatch_log_group.network_flow-log_log-group_C85D8AEC',
+      'aws_default_security_group.network_default-security-group_F40826B8',
+      'aws_eip.network_nat-eip_4B0DC1C0',
+      'aws_flow_log.network_flow-log_A4E1C079',
+      'aws_iam_instance_profile.runner-role_instance-profile_09D097DB',
+      'aws_iam_role.network_flow-log_role_7465F8A7',
+      'aws_iam_role.runner-role_C3515548',
+      'aws_iam_role_policy.network_flow-log_role-policy_DC546738',
+      'aws_iam_role_policy.runner-role_assume-roles_812CE14B',
+      'aws_iam_role_policy.runner-role_state-access_6AE1B409',
+      'aws_iam_role_policy_attachment.runner-role_ssm-managed-instance-core_06CEB514',
+      'aws_internet_gateway.network_internet-gateway_E855E801',
+      'aws_launch_template.runner-launch-template_7B7FDDF2',
+      'aws_nat_gateway.network_nat-gateway_4C1427FE',
+      'aws_route.network_private-default-route_FB6625D5',
+      'aws_route.network_public-default-route_9AB86AC6',
+      'aws_route_table.network_private-route-table_8FAD2D7B',
+      'aws_route_table.network_public-route-table_A6CE870C',
+      'aws_route_table_association.network_private-subnet-0-route-table_0730044A',
+      'aws_route_table_association.network_private-subnet-1-route-table_46ED3E55',
+      'aws_route_table_association.network_public-subnet-0-route-table_088F8520',
+      'aws_route_table_association.network_public-subnet-1-route-table_0FBE7A79',
+      'aws_security_group.security-group_7A44B4EA',
+      'aws_subnet.network_private-subnet-0_0C797916',
+      'aws_subnet.network_private-subnet-1_F0ACDF2C',
+      'aws_subnet.network_public-subnet-0_3247A438',
+      'aws_subnet.network_public-subnet-1_63BED862',
+      'aws_vpc.network_vpc_4E8F0223',
+      'aws_vpc_endpoint.network_s3-endpoint_3093E6A5',
+      'aws_vpc_security_group_egress_rule.security-group_egress-https_4F08FC59',
+      'aws_vpc_security_group_ingress_rule.security-group_ingress-tcp-8443-10100_16_D1BE1025',
+      'data.aws_availability_zones.network_zones_2241F3F0',
+      'data.aws_caller_identity.caller',
+      'data.aws_iam_policy_document.network_flow-log_role-policy-document_8F5A35B0',
+      'data.aws_iam_policy_document.network_flow-log_role-trust_85DFA3F0',
+      'data.aws_iam_policy_document.runner-role_assume-roles-document_6A99B498',
+      'data.aws_iam_policy_document.runner-role_state-access-document_32EB3638',
+      'data.aws_iam_policy_document.runner-role_trust_6EE1BB9A',
+      'data.aws_partition.partition',
+    ]);
+  });
+
+  test('the synthesized stack (NAT, rules, roles: every resource kind) is valid Terraform', () => {
+    const full = build({
+      natGateway: true,
+      ingress: [{ cidr: '10.1.0.0/16', port: 8443, protocol: 'tcp', description: 'w' }],
+      egress: [{ cidr: '2001:db8::/32', port: 53, protocol: 'udp', description: 'dns' }],
+      assumableRoleArns: ['arn:aws:iam::111111111111:role/d'],
+      amiId: 'ami-0123456789abcdef0',
+    });
+    expect(Testing.fullSynth(full.stack)).toBeValidTerraform();
+  });
+});
+
+describe('main.ts and the pipeline stack', () => {
+  /** Synthesizes `accounts` with the real entry point; returns the stack names of the manifest. */
+  function synthStacks(accounts: unknown): string[] {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bootstrap-pipeline-main-'));
+    try {
+      const file = path.join(dir, 'accounts.json');
+      writeFileSync(file, JSON.stringify(accounts));
+      const root = path.resolve(__dirname, '..', '..');
+      execFileSync(process.execPath, ['--require', path.join(root, 'scripts', 'ts-runner.js'), path.join(root, 'main.ts')], {
+        cwd: root,
+        env: {
+          ...process.env,
+          BOOTSTRAP_ACCOUNTS_FILE: file,
+          CDKTF_OUTDIR: path.join(dir, 'out'),
+          BOOTSTRAP_STATE_DIR: path.join(dir, 'state'),
+        },
+        stdio: 'pipe',
+      });
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'out', 'manifest.json'), 'utf8')) as { stacks: object };
+      return Object.keys(manifest.stacks).sort();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('by default (internal pattern) a pipeline stack named after the production account is synthesized with the state stacks', () => {
+    expect(synthStacks({ platform: 'acme', productionAccount: 'live', accounts: { dev: 'd', live: 'l' } })).toEqual([
+      'pipeline-live',
+      'state-dev',
+      'state-live',
+    ]);
+  });
+
+  test('"pipeline": false (external pattern) synthesizes no pipeline stack', () => {
+    expect(synthStacks({ platform: 'acme', accounts: { dev: 'd', prod: 'p' }, pipeline: false })).toEqual([
+      'state-dev',
+      'state-prod',
+    ]);
+  });
+});

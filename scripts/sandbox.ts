@@ -1,0 +1,229 @@
+// `npm run sandbox [accounts-file]`: rehearse the whole bootstrap against a throwaway moto server.
+// Validate → start moto → synth with AWS_ENDPOINT_URL → deploy state-* then pipeline-* →
+// read every state bucket back through the S3 API → always stop moto and remove temp files.
+import * as path from 'node:path';
+import { ConfigError, loadConfig } from '../src/config';
+import type { BootstrapConfig } from '../src/config';
+import { formatTable, readBucketReport, sandboxS3Client } from '../src/sandbox/bucket-report';
+import { cdktfDeploy, cdktfSynth, PROJECT_ROOT, synthesizedStacks } from '../src/sandbox/cdktf';
+import { type MotoServer, startMoto } from '../src/sandbox/moto';
+import { deployParallelism } from '../src/sandbox/parallelism';
+import { missingTools } from '../src/sandbox/preconditions';
+import { killRunningChildren } from '../src/sandbox/process';
+import { createWorkspace, type Workspace } from '../src/sandbox/workspace';
+
+const USAGE = `usage: npm run sandbox [-- <accounts-file>]
+
+Deploys the stacks of <accounts-file> (default: $BOOTSTRAP_ACCOUNTS_FILE, else accounts.example.json)
+to a temporary local moto server and prints the resulting state buckets. Touches no real AWS account,
+no ~/.aws file, no terraform-state/ and no cdktf.out.
+
+Environment: BOOTSTRAP_PROVIDER_MIRROR (offline provider mirror), BOOTSTRAP_DEPLOY_PARALLELISM
+(stacks deployed at once, default 2), BOOTSTRAP_SANDBOX_VERBOSE=1 (show all terraform output).`;
+
+const started = Date.now();
+// The SDK's notice about future Node versions is not actionable for someone running the sandbox.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+let moto: MotoServer | undefined;
+let workspace: Workspace | undefined;
+let interrupted: NodeJS.Signals | undefined;
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('-h') || args.includes('--help')) {
+    console.log(USAGE);
+    return;
+  }
+  if (args.length > 1 || args.some((arg) => arg.startsWith('-')))
+    throw new ConfigError([`unexpected arguments: ${args.join(' ')}\n${USAGE}`]);
+  const accountsFile = path.resolve(
+    args[0] ?? nonEmpty(process.env.BOOTSTRAP_ACCOUNTS_FILE) ?? path.join(PROJECT_ROOT, 'accounts.example.json'),
+  );
+  const verbose = process.env.BOOTSTRAP_SANDBOX_VERBOSE === '1';
+
+  const config = await step(
+    `Validating ${displayPath(accountsFile)}`,
+    () => {
+      const problems = missingTools(process.env);
+      let loaded: BootstrapConfig | undefined;
+      let parallelism = 0;
+      try {
+        loaded = loadConfig(accountsFile);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems.push(...error.problems);
+      }
+      try {
+        parallelism = deployParallelism(process.env);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems.push(...error.problems);
+      }
+      if (problems.length > 0 || loaded === undefined) throw new ConfigError(problems);
+      return { ...loaded, parallelism };
+    },
+    (result) => `${result.accounts.length} account(s): ${result.accounts.map((account) => account.name).join(', ')}`,
+  );
+
+  moto = await step(
+    'Starting moto_server on 127.0.0.1',
+    () => startMoto(),
+    (server) => server.endpoint,
+  );
+  const server = moto;
+  workspace = createWorkspace({ config, accountsFile, endpoint: server.endpoint });
+  const ws = workspace;
+  note(`temp folder ${ws.root} (removed at the end)`);
+
+  await step('Synthesizing the stacks with AWS_ENDPOINT_URL', () => cdktfSynth({ outdir: ws.outdir, env: ws.env }));
+  const stacks = synthesizedStacks(ws.outdir);
+  const stateStacks = stacks.filter((stack) => stack.startsWith('state-'));
+  const pipelineStacks = stacks.filter((stack) => stack.startsWith('pipeline-'));
+  note(`stacks: ${stacks.join(', ')}`);
+
+  const onLine = deployOutput(verbose);
+  note('each takes about a minute: the AWS provider waits ~55 s for a new bucket lifecycle rule to settle');
+  await step(`Deploying ${stateStacks.length} state stack(s), ${config.parallelism} at a time`, () =>
+    cdktfDeploy({
+      outdir: ws.outdir,
+      env: ws.env,
+      stacks: ['state-*'],
+      parallelism: config.parallelism,
+      outputsFile: ws.outputsFile,
+      onLine,
+    }),
+  );
+  if (pipelineStacks.length > 0) {
+    await step(`Deploying ${pipelineStacks.join(', ')}`, () =>
+      cdktfDeploy({ outdir: ws.outdir, env: ws.env, stacks: pipelineStacks, parallelism: config.parallelism, onLine }),
+    );
+  } else {
+    note('no pipeline-* stack in this synth: skipped');
+  }
+
+  const rows = await step('Reading the state buckets back through the S3 API', () =>
+    Promise.all(
+      config.accounts.map(async (account) => {
+        const report = await readBucketReport(sandboxS3Client(server.endpoint, account.region), account.stateBucketName);
+        return { account, report };
+      }),
+    ),
+  );
+  console.log('');
+  console.log(
+    formatTable(
+      ['ACCOUNT', 'PROFILE', 'BUCKET', 'VERSIONING', 'ENCRYPTION', 'PUBLIC ACCESS BLOCK', 'TLS POLICY'],
+      rows.map(({ account, report }) => [
+        account.name,
+        account.profile,
+        report.bucket,
+        report.versioning,
+        report.encryption === 'AES256' ? 'SSE-S3 (AES256)' : report.encryption,
+        report.publicAccessBlock,
+        report.tlsPolicy,
+      ]),
+    ),
+  );
+  console.log('');
+  const insecure = rows.filter(({ report }) => !report.secure).map(({ account }) => account.name);
+  if (insecure.length > 0) throw new Error(`state bucket settings are not all secure for: ${insecure.join(', ')}`);
+  console.log(
+    `Sandbox rehearsal passed in ${seconds(Date.now() - started)}: every state bucket is versioned, encrypted, private and TLS-only.`,
+  );
+}
+
+/** Prints a step line, runs it, and prints how long it took (and a detail of its result). */
+async function step<T>(title: string, run: () => T | Promise<T>, detail?: (result: T) => string): Promise<T> {
+  const begin = Date.now();
+  console.log(`==> ${title}`);
+  const result = await run();
+  console.log(`    done in ${seconds(Date.now() - begin)}${detail !== undefined ? `: ${detail(result)}` : ''}`);
+  return result;
+}
+
+function note(text: string): void {
+  console.log(`    ${text}`);
+}
+
+/**
+ * cdktf prints every terraform line, prefixed with the stack name. Without
+ * BOOTSTRAP_SANDBOX_VERBOSE, keep only the resource progress and results; errors are shown in full
+ * when the deploy fails (the last lines of output are part of the error).
+ */
+function deployOutput(verbose: boolean): (line: string) => void {
+  const interesting = /Creation complete|Modifications complete|Destruction complete|Apply complete|Error|error:/;
+  // Terraform reports a waiting resource every 10 s; every 30 s is enough to show it is alive.
+  const stillWaiting = /Still \w+\.\.\. \[(\d+m)?(0|30)s elapsed\]/;
+  return (line) => {
+    const text = line.trim();
+    if (text === '') return;
+    if (verbose || interesting.test(text) || stillWaiting.test(text)) console.log(`    | ${text}`);
+  };
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative !== '' && !relative.startsWith('..') ? relative : file;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** Stops moto and removes the temp folder; never throws. */
+async function cleanUp(): Promise<void> {
+  killRunningChildren();
+  try {
+    await moto?.stop();
+  } catch (error) {
+    console.error(`warning: could not stop moto_server: ${String(error)}`);
+  }
+  try {
+    workspace?.remove();
+  } catch (error) {
+    console.error(`warning: could not remove ${workspace?.root ?? 'the temp folder'}: ${String(error)}`);
+  }
+  moto = undefined;
+  workspace = undefined;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted !== undefined) {
+      // Second Ctrl-C: stop waiting for a graceful terraform shutdown.
+      killRunningChildren('SIGKILL');
+      return;
+    }
+    interrupted = signal;
+    console.error(`\n${signal}: stopping terraform and moto, removing temp files...`);
+    // Ends the running command; main() then fails and cleanUp() runs once, below.
+    killRunningChildren();
+  });
+}
+
+void main()
+  .then(
+    () => 0,
+    (error: unknown) => {
+      if (interrupted !== undefined) {
+        console.error(`error: interrupted by ${interrupted}`);
+        return 130;
+      }
+      if (error instanceof ConfigError) for (const problem of error.problems) console.error(`error: ${problem}`);
+      else console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    },
+  )
+  .then(async (code) => {
+    const hadResources = moto !== undefined || workspace !== undefined;
+    await cleanUp();
+    if (code !== 0) {
+      const cleaned = hadResources ? '; moto stopped and temp files removed' : '';
+      console.error(`sandbox failed after ${seconds(Date.now() - started)}${cleaned}`);
+    }
+    process.exit(code);
+  });

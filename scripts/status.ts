@@ -1,0 +1,54 @@
+// `npm run status [-- --live]`: per account, whether its state stack is deployed (from the local
+// state files) and, with --live, the bucket's settings read through S3, flagging drift (src/status/).
+// Exit code 0 when all is well, 1 on invalid input, drift or an unreadable bucket, 2 for a bad command line.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, readSettings } from '../src/config';
+import { collectStatus, formatStatus, statusHealthy } from '../src/status';
+
+const USAGE = `Usage: npm run status [-- --live]
+
+Shows, for every account of accounts.json, whether its state stack is deployed (from the local state
+files in BOOTSTRAP_STATE_DIR, default ./terraform-state), its bucket and region.
+  --live   also read each deployed bucket's settings through the S3 API with the account's profile
+           and flag any drift from the secure defaults (exit code 1 when there is some)
+`;
+
+async function main(): Promise<number> {
+  let live: boolean;
+  try {
+    const { values } = parseArgs({
+      options: { live: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help === true) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    live = values.live;
+  } catch (error) {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  let settings;
+  let config;
+  try {
+    settings = readSettings(process.env);
+    config = loadConfig(settings.accountsFile);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) process.stderr.write(`error: ${problem}\n`);
+    return 1;
+  }
+  const rows = await collectStatus({ config, stateDir: settings.stateDir, live, env: process.env });
+  process.stdout.write(formatStatus(rows, live));
+  return statusHealthy(rows) ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

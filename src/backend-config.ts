@@ -1,0 +1,78 @@
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { AccountConfig, BootstrapConfig } from './config';
+
+/** Folder inside the synth output (`cdktf.out/backends/`) that holds one backend config per account. */
+export const BACKENDS_DIR = 'backends';
+
+/** Suffix of a backend config file: `<account>.s3.tfbackend`, the name Terraform's docs suggest. */
+export const BACKEND_FILE_SUFFIX = '.s3.tfbackend';
+
+/** Path of an account's backend config inside the synth output `outdir`. */
+export function backendConfigPath(outdir: string, accountName: string): string {
+  return path.join(outdir, BACKENDS_DIR, `${accountName}${BACKEND_FILE_SUFFIX}`);
+}
+
+/**
+ * A Terraform string literal: quoted, with backslashes, quotes, control characters and
+ * template sequences (`${`, `%{`) escaped, so any value reads back exactly as given.
+ */
+export function hclString(value: string): string {
+  const escaped = value
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    // A function, not a replacement string: there `$$` would mean one `$`.
+    .replace(/([$%])\{/g, (_match, sigil: string) => `${sigil}${sigil}{`)
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `"${escaped}"`;
+}
+
+/**
+ * Text of the `-backend-config` file for Terraform projects that keep their state in `account`'s
+ * state bucket. `key` is deliberately absent: each consumer project chooses its own
+ * (`-backend-config="key=<project>/terraform.tfstate"` or `key` in its `backend "s3"` block).
+ * Locking is S3 native (`use_lockfile`, Terraform >= 1.10): no DynamoDB table is needed.
+ */
+export function backendConfigText(account: AccountConfig): string {
+  const file = `${account.name}${BACKEND_FILE_SUFFIX}`;
+  return [
+    `# S3 backend settings for Terraform state in account "${account.name}" (bucket ${account.stateBucketName}).`,
+    '# Written by `cdktf synth` of bootstrap-aws; regenerated on every synth, so do not edit it here.',
+    '# Use it (or a copy of it) with a `backend "s3" {}` block and a state key of your own:',
+    `#   terraform init -backend-config=path/to/${file} -backend-config="key=<project>/terraform.tfstate"`,
+    `bucket       = ${hclString(account.stateBucketName)}`,
+    `region       = ${hclString(account.region)}`,
+    'encrypt      = true',
+    'use_lockfile = true',
+    `profile      = ${hclString(account.profile)}`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Writes `<outdir>/backends/<account>.s3.tfbackend` for every account of `config` and removes
+ * backend files of accounts no longer in it. Each file is written to a temporary name and renamed,
+ * so a reader never sees half a file. Returns the paths written, in account order.
+ */
+export function writeBackendConfigs(outdir: string, config: BootstrapConfig): string[] {
+  const dir = path.join(outdir, BACKENDS_DIR);
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  for (const account of config.accounts) {
+    const target = backendConfigPath(outdir, account.name);
+    const temporary = `${target}.${process.pid}.tmp`;
+    writeFileSync(temporary, backendConfigText(account));
+    renameSync(temporary, target);
+    written.push(target);
+  }
+  const current = new Set(written.map((file) => path.basename(file)));
+  for (const name of readdirSync(dir)) {
+    // A stale file would point operators at the bucket of an account that was removed.
+    if (name.endsWith(BACKEND_FILE_SUFFIX) && !current.has(name)) rmSync(path.join(dir, name), { force: true });
+  }
+  return written;
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+const EXAMPLE = '{"rule": "BA-S3-1", "resource": "state-dev/state-bucket/bucket", "reason": "why the finding is acceptable"}';
+
+/** `the number 12`, `an array`, ...: what was written instead of the expected value. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `the ${typeof value} ${String(value)}`;
+  return typeof value;
+}
+
+/** A required, non-blank string field of a suppression. */
+function textField(key: string, what: string, example: string) {
+  return z
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? `is missing; add ${what}, e.g. "${key}": ${example}`
+          : `must be a string, got ${describe(issue.input)}; write ${what}, e.g. "${key}": ${example}`,
+    })
+    .refine((value) => value.trim() !== '', { error: `is empty; write ${what}, e.g. "${key}": ${example}` });
+}
+
+/**
+ * `suppressions` in accounts.json: policy-guard findings accepted on purpose, each for one rule on
+ * one resource, with the reason written down. Whether each one matches a finding is checked by
+ * the guard at synth (src/guard), which knows the rules and the construct tree.
+ */
+export const suppressionsSchema = z
+  .array(
+    z.strictObject(
+      {
+        rule: textField('rule', 'the id of the rule the finding broke', '"BA-S3-1"'),
+        resource: textField('resource', 'the construct path printed with the finding', '"state-dev/state-bucket/bucket"'),
+        reason: textField(
+          'reason',
+          'why this finding is acceptable',
+          '"log archive bucket; versioning is handled by replication"',
+        ),
+      },
+      {
+        error: (issue) =>
+          issue.code === 'invalid_type' ? `must be an object, got ${describe(issue.input)}; write e.g. ${EXAMPLE}` : undefined,
+      },
+    ),
+    {
+      error: (issue) => `must be an array of suppressions, got ${describe(issue.input)}; write e.g. "suppressions": [${EXAMPLE}]`,
+    },
+  )
+  .default([]);

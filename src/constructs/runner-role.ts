@@ -1,0 +1,87 @@
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Construct } from 'constructs';
+
+/** The AWS-managed policy that lets SSM manage the instance (Session Manager, Run Command). */
+export const SSM_MANAGED_POLICY = 'AmazonSSMManagedInstanceCore';
+
+export interface RunnerRoleProps {
+  /** Name of the role and of its instance profile. */
+  readonly name: string;
+  /** AWS partition of the account (`aws`, `aws-cn`, `aws-us-gov`), for the ARNs this builds. */
+  readonly partition: string;
+  /** The production account's state bucket: the runner may list it and read/write/delete its objects. */
+  readonly stateBucketName: string;
+  /**
+   * Roles (in other accounts) the runner may assume with `sts:AssumeRole`.
+   * @default []: no assume-role permission at all, the policy is not created.
+   */
+  readonly assumableRoleArns?: readonly string[];
+}
+
+/**
+ * The pipeline runner's identity: a role only EC2 can assume, with its instance profile.
+ * Permissions: `AmazonSSMManagedInstanceCore` (reach the runner through SSM, no SSH);
+ * `s3:ListBucket` on the production state bucket and `s3:GetObject/PutObject/DeleteObject` on its
+ * objects (the pipeline's Terraform state and lock files), nothing wider; `sts:AssumeRole` only on
+ * the listed role ARNs. No statement grants a `*` action or a `*` resource.
+ *
+ * Permanent construct ids: `trust`, `role`, `ssm-managed-instance-core`, `state-access-document`,
+ * `state-access`, `assume-roles-document`, `assume-roles`, `instance-profile`.
+ */
+export class RunnerRole extends Construct {
+  public readonly role: IamRole;
+  public readonly instanceProfile: IamInstanceProfile;
+
+  constructor(scope: Construct, id: string, props: RunnerRoleProps) {
+    super(scope, id);
+    const bucketArn = `arn:${props.partition}:s3:::${props.stateBucketName}`;
+
+    const trust = new DataAwsIamPolicyDocument(this, 'trust', {
+      statement: [
+        {
+          sid: 'Ec2Service',
+          effect: 'Allow',
+          actions: ['sts:AssumeRole'],
+          principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }],
+        },
+      ],
+    });
+    this.role = new IamRole(this, 'role', {
+      name: props.name,
+      description: 'Self-managed pipeline runner: SSM, the production state bucket, listed deploy roles',
+      assumeRolePolicy: trust.json,
+    });
+
+    new IamRolePolicyAttachment(this, 'ssm-managed-instance-core', {
+      role: this.role.name,
+      policyArn: `arn:${props.partition}:iam::aws:policy/${SSM_MANAGED_POLICY}`,
+    });
+
+    const stateAccess = new DataAwsIamPolicyDocument(this, 'state-access-document', {
+      statement: [
+        { sid: 'ListStateBucket', effect: 'Allow', actions: ['s3:ListBucket'], resources: [bucketArn] },
+        {
+          sid: 'ReadWriteStateObjects',
+          effect: 'Allow',
+          actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+          resources: [`${bucketArn}/*`],
+        },
+      ],
+    });
+    new IamRolePolicy(this, 'state-access', { name: 'state-bucket-access', role: this.role.id, policy: stateAccess.json });
+
+    const roleArns = props.assumableRoleArns ?? [];
+    if (roleArns.length > 0) {
+      const assume = new DataAwsIamPolicyDocument(this, 'assume-roles-document', {
+        statement: [{ sid: 'AssumeDeployRoles', effect: 'Allow', actions: ['sts:AssumeRole'], resources: [...roleArns] }],
+      });
+      new IamRolePolicy(this, 'assume-roles', { name: 'assume-deploy-roles', role: this.role.id, policy: assume.json });
+    }
+
+    this.instanceProfile = new IamInstanceProfile(this, 'instance-profile', { name: props.name, role: this.role.name });
+  }
+}

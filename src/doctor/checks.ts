@@ -1,0 +1,294 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { type BootstrapConfig, ConfigError, loadConfig, readSettings } from '../config';
+import { findOnPath } from '../sandbox/preconditions';
+import { PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
+import { AWS_PROVIDER_VERSION, findProviderMirror, holdsAwsProvider } from '../terraform/provider-mirror';
+import { awsFileLocations, CREDENTIAL_SOURCES, readAwsProfiles } from './aws-profiles';
+
+/** Outcome of one check: `fail` makes `npm run doctor` exit non-zero; `warn` does not. */
+export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+
+/** One row of the doctor's table. */
+export interface CheckResult {
+  /** What was checked, e.g. `accounts.json` or `profile acme-dev`. */
+  readonly check: string;
+  readonly status: CheckStatus;
+  /** What was found; for `fail` and `warn` also how to fix it, after a semicolon. */
+  readonly detail: string;
+}
+
+/** Oldest Terraform whose S3 backend has native locking (`use_lockfile`), which the backend configs use. */
+export const MIN_TERRAFORM_VERSION = '1.10.0';
+
+/** Validates accounts.json (and the environment synth reads): one failing row per problem. */
+export function checkAccountsFile(env: NodeJS.ProcessEnv, cwd: string): { results: CheckResult[]; config?: BootstrapConfig } {
+  try {
+    const settings = readSettings(env, cwd);
+    const config = loadConfig(settings.accountsFile);
+    const names = config.accounts.map((account) => account.name).join(', ');
+    return {
+      results: [
+        { check: 'accounts.json', status: 'ok', detail: `${config.file}: platform ${config.platform}, accounts ${names}` },
+      ],
+      config,
+    };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { results: error.problems.map((problem) => ({ check: 'accounts.json', status: 'fail', detail: problem })) };
+  }
+}
+
+/**
+ * Every profile named in accounts.json is defined in the AWS files in use, with a source of
+ * credentials. The files are only read.
+ */
+export function checkProfiles(config: BootstrapConfig | undefined, env: NodeJS.ProcessEnv): CheckResult[] {
+  if (config === undefined) return [{ check: 'AWS profiles', status: 'skip', detail: 'accounts.json is not valid' }];
+  const locations = awsFileLocations(env);
+  const files = `${locations.configFile} or ${locations.credentialsFile}`;
+  const profiles = readAwsProfiles(locations);
+  const results: CheckResult[] = profiles.problems.map((problem) => ({ check: 'AWS files', status: 'fail', detail: problem }));
+
+  const accountsByProfile = new Map<string, string[]>();
+  for (const account of config.accounts) {
+    accountsByProfile.set(account.profile, [...(accountsByProfile.get(account.profile) ?? []), `accounts.${account.name}`]);
+  }
+  for (const [profile, accounts] of accountsByProfile) {
+    const check = `profile ${profile}`;
+    const usedBy = accounts.join(', ');
+    const inCredentials = profiles.credentials.get(profile);
+    const inConfig = profiles.config.get(profile);
+    const configured = `aws configure --profile ${profile}" (access key) or "aws configure sso --profile ${profile}"`;
+    if (inCredentials?.includes('aws_access_key_id') === true) {
+      results.push({ check, status: 'ok', detail: `${usedBy}: access key in ${locations.credentialsFile}` });
+    } else if (inConfig !== undefined && CREDENTIAL_SOURCES.some((key) => inConfig.includes(key))) {
+      const source = CREDENTIAL_SOURCES.find((key) => inConfig.includes(key)) ?? '';
+      results.push({ check, status: 'ok', detail: `${usedBy}: ${source} in ${locations.configFile}` });
+    } else if (inConfig !== undefined || inCredentials !== undefined) {
+      results.push({
+        check,
+        status: 'fail',
+        detail: `${usedBy}: the profile has no credentials (no access key, SSO, role or credential_process) in ${files}; add them with "${configured}`,
+      });
+    } else {
+      results.push({
+        check,
+        status: 'fail',
+        detail: `${usedBy}: no profile "${profile}" in ${files}; create it with "${configured}, or fix the profile name in ${config.file}`,
+      });
+    }
+  }
+
+  const overrides = ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE'].filter((name) => (env[name] ?? '') !== '');
+  if (overrides.length > 0) {
+    results.push({
+      check: 'AWS environment',
+      status: 'warn',
+      detail: `${overrides.join(' and ')} set in the environment; it can take precedence over the profiles of accounts.json, so unset it before deploying`,
+    });
+  }
+  return results;
+}
+
+/** Runs `terraform version -json` and returns the version, e.g. `1.11.4`. */
+export type TerraformVersionReader = (terraformPath: string, env: NodeJS.ProcessEnv) => Promise<string>;
+
+export const readTerraformVersion: TerraformVersionReader = async (terraformPath, env) => {
+  const { stdout } = await promisify(execFile)(terraformPath, ['version', '-json'], {
+    env: { ...env, CHECKPOINT_DISABLE: '1' },
+    timeout: 30_000,
+  });
+  const version = (JSON.parse(stdout) as { terraform_version?: unknown }).terraform_version;
+  if (typeof version !== 'string') throw new Error('"terraform version -json" printed no terraform_version');
+  return version;
+};
+
+/** terraform is on PATH and at least {@link MIN_TERRAFORM_VERSION}. */
+export async function checkTerraform(
+  env: NodeJS.ProcessEnv,
+  readVersion: TerraformVersionReader = readTerraformVersion,
+): Promise<CheckResult> {
+  const check = 'terraform';
+  const install = `install Terraform >= ${MIN_TERRAFORM_VERSION} (https://developer.hashicorp.com/terraform/install)`;
+  const found = findOnPath('terraform', env);
+  if (found === undefined) return { check, status: 'fail', detail: `not found on PATH; ${install}` };
+  let version: string;
+  try {
+    version = await readVersion(found, env);
+  } catch (error) {
+    return {
+      check,
+      status: 'fail',
+      detail: `${found} did not report its version (${errorMessage(error)}); reinstall it: ${install}`,
+    };
+  }
+  if (compareVersions(version, MIN_TERRAFORM_VERSION) < 0) {
+    return {
+      check,
+      status: 'fail',
+      detail: `${found} is ${version}, older than ${MIN_TERRAFORM_VERSION}, which S3 native state locking (use_lockfile) needs; ${install}`,
+    };
+  }
+  return { check, status: 'ok', detail: `${version} at ${found}` };
+}
+
+/** Compares dotted versions numerically (`1.9.8` < `1.10.0`); a pre-release suffix counts as lower. */
+export function compareVersions(a: string, b: string): number {
+  const parse = (value: string): { numbers: number[]; pre: boolean } => {
+    const [core = '', pre] = value.trim().replace(/^v/, '').split('-', 2);
+    return { numbers: core.split('.').map((part) => Number.parseInt(part, 10) || 0), pre: pre !== undefined };
+  };
+  const left = parse(a);
+  const right = parse(b);
+  for (let index = 0; index < Math.max(left.numbers.length, right.numbers.length); index++) {
+    const difference = (left.numbers[index] ?? 0) - (right.numbers[index] ?? 0);
+    if (difference !== 0) return Math.sign(difference);
+  }
+  return Number(right.pre) - Number(left.pre);
+}
+
+/** Answers whether the public Terraform registry can be reached (only called with `--live`). */
+export type RegistryProbe = () => Promise<void>;
+
+export const probeRegistry: RegistryProbe = async () => {
+  const response = await fetch('https://registry.terraform.io/.well-known/terraform.json', { signal: AbortSignal.timeout(5000) });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+};
+
+export interface ProviderCheckOptions {
+  /** Ask the registry whether it can be reached when there is no mirror. */
+  readonly live: boolean;
+  /** @default findProviderMirror */
+  readonly findMirror?: (env: NodeJS.ProcessEnv) => string | undefined;
+  /** @default probeRegistry, a GET of registry.terraform.io's discovery document */
+  readonly probe?: RegistryProbe;
+}
+
+/**
+ * The CLI config terraform reads (`TF_CLI_CONFIG_FILE`, else `~/.terraformrc`) and the
+ * `filesystem_mirror` folders it declares. Only that block is looked at; a missing file is none.
+ */
+export function cliConfigMirrors(
+  env: NodeJS.ProcessEnv,
+  home: string = env.HOME ?? os.homedir(),
+): { file: string; mirrors: string[] } {
+  const configured = env.TF_CLI_CONFIG_FILE?.trim();
+  const file = configured !== undefined && configured !== '' ? path.resolve(configured) : path.join(home, '.terraformrc');
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return { file, mirrors: [] };
+  }
+  const mirrors = [...text.matchAll(/filesystem_mirror\s*\{[^}]*?\bpath\s*=\s*"([^"]+)"/g)].map((match) => match[1] ?? '');
+  return { file, mirrors: mirrors.filter((mirror) => mirror !== '') };
+}
+
+/**
+ * The pinned AWS provider can be installed: from the mirror of terraform's CLI config (what your own
+ * `cdktf deploy` uses offline), from `BOOTSTRAP_PROVIDER_MIRROR` (what the sandbox and tests use), from
+ * terraform's implied local mirror folders, or (checked with `--live`) from the public registry.
+ */
+export async function checkProvider(env: NodeJS.ProcessEnv, options: ProviderCheckOptions): Promise<CheckResult> {
+  const check = `provider hashicorp/aws ${AWS_PROVIDER_VERSION}`;
+  const mirrorFix = `make a mirror with "terraform providers mirror" and name it in a provider_installation { filesystem_mirror { path = ... } } block of TF_CLI_CONFIG_FILE (see the README, "Offline machines")`;
+  const configured = env[PROVIDER_MIRROR_ENV]?.trim();
+  if (configured !== undefined && configured !== '' && !holdsAwsProvider(configured)) {
+    return {
+      check,
+      status: 'fail',
+      detail: `${PROVIDER_MIRROR_ENV}=${configured} does not hold it; point it at a folder made by "terraform providers mirror", or unset it`,
+    };
+  }
+  const cli = cliConfigMirrors(env);
+  const cliMirror = cli.mirrors.find((mirror) => holdsAwsProvider(mirror));
+  if (cliMirror !== undefined) return { check, status: 'ok', detail: `offline mirror ${cliMirror} (from ${cli.file})` };
+  if (configured !== undefined && configured !== '') {
+    return { check, status: 'ok', detail: `offline mirror ${path.resolve(configured)} (${PROVIDER_MIRROR_ENV})` };
+  }
+  const found = (options.findMirror ?? findProviderMirror)(env);
+  if (found !== undefined && isImpliedMirror(found)) {
+    return { check, status: 'ok', detail: `terraform's implied local mirror ${found}` };
+  }
+  if (found !== undefined) {
+    return {
+      check,
+      status: 'warn',
+      detail: `found an offline mirror at ${found}, but terraform will not use it; export ${PROVIDER_MIRROR_ENV}=${found} for the sandbox and tests, and ${mirrorFix}`,
+    };
+  }
+  if (!options.live) {
+    return {
+      check,
+      status: 'warn',
+      detail: `no offline mirror: terraform init downloads it from registry.terraform.io; run "npm run doctor -- --live" to check it is reachable, or ${mirrorFix}`,
+    };
+  }
+  try {
+    await (options.probe ?? probeRegistry)();
+    return { check, status: 'ok', detail: 'registry.terraform.io is reachable' };
+  } catch (error) {
+    return {
+      check,
+      status: 'fail',
+      detail: `no offline mirror and registry.terraform.io is not reachable (${errorMessage(error)}); fix the network or proxy, or ${mirrorFix}`,
+    };
+  }
+}
+
+/** Terraform's own local mirror folders (`~/.terraform.d/plugins`, `<XDG data dir>/terraform/plugins`), used without configuration. */
+function isImpliedMirror(dir: string): boolean {
+  return path.basename(dir) === 'plugins' && ['.terraform.d', 'terraform'].includes(path.basename(path.dirname(dir)));
+}
+
+/** Client options for an account's profile, honouring `AWS_ENDPOINT_URL(_STS)` like the stacks do. */
+function stsClient(profile: string, region: string, env: NodeJS.ProcessEnv): STSClient {
+  const endpoint = [env.AWS_ENDPOINT_URL_STS, env.AWS_ENDPOINT_URL].find((value) => value !== undefined && value.trim() !== '');
+  return new STSClient({ profile, region, maxAttempts: 2, ...(endpoint !== undefined ? { endpoint } : {}) });
+}
+
+/**
+ * With `--live`: signs in with each account's profile (STS GetCallerIdentity) and, when the account
+ * has an `accountId`, checks the credentials belong to it, as `allowed_account_ids` will at deploy.
+ */
+export async function checkIdentities(config: BootstrapConfig | undefined, env: NodeJS.ProcessEnv): Promise<CheckResult[]> {
+  if (config === undefined) return [{ check: 'caller identity', status: 'skip', detail: 'accounts.json is not valid' }];
+  return Promise.all(
+    config.accounts.map(async (account): Promise<CheckResult> => {
+      const check = `identity of accounts.${account.name}`;
+      const client = stsClient(account.profile, account.region, env);
+      try {
+        const identity = await client.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(20_000) });
+        const actual = identity.Account ?? 'unknown';
+        if (account.accountId !== undefined && actual !== account.accountId) {
+          return {
+            check,
+            status: 'fail',
+            detail: `profile ${account.profile} signs in to account ${actual}, but accounts.${account.name}.accountId is ${account.accountId}; fix the profile's credentials, or the accountId in ${config.file}`,
+          };
+        }
+        const pinned = account.accountId !== undefined ? ' (matches accountId)' : ' (no accountId set to pin it)';
+        return { check, status: 'ok', detail: `${String(identity.Arn)}, account ${actual}${pinned}` };
+      } catch (error) {
+        return {
+          check,
+          status: 'fail',
+          detail: `profile ${account.profile} could not sign in (${errorMessage(error)}); check it with "aws sts get-caller-identity --profile ${account.profile}"`,
+        };
+      } finally {
+        client.destroy();
+      }
+    }),
+  );
+}
+
+function errorMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]?.trim() ?? message;
+}

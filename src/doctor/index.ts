@@ -1,0 +1,69 @@
+import { formatTable } from '../sandbox/bucket-report';
+import {
+  checkAccountsFile,
+  checkIdentities,
+  checkProfiles,
+  checkProvider,
+  checkTerraform,
+  type CheckResult,
+  type ProviderCheckOptions,
+  type TerraformVersionReader,
+} from './checks';
+
+export { type CheckResult, type CheckStatus, compareVersions, MIN_TERRAFORM_VERSION } from './checks';
+
+export interface DoctorOptions {
+  /** Environment to check (AWS files, PATH, BOOTSTRAP_* variables). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Folder relative paths are resolved from. @default process.cwd() */
+  readonly cwd?: string;
+  /**
+   * Also sign in with every profile (STS) and ask the registry when there is no mirror.
+   * @default false: nothing leaves the machine
+   */
+  readonly live?: boolean;
+  /** @default runs `terraform version -json` */
+  readonly readTerraformVersion?: TerraformVersionReader;
+  /** Mirror finder and registry probe of the provider check. */
+  readonly provider?: Omit<ProviderCheckOptions, 'live'>;
+}
+
+/** Runs every preflight check, in the order of the table. */
+export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> {
+  const { env } = options;
+  const live = options.live ?? false;
+  const accounts = checkAccountsFile(env, options.cwd ?? process.cwd());
+  const [terraform, provider] = await Promise.all([
+    checkTerraform(env, options.readTerraformVersion),
+    checkProvider(env, { ...options.provider, live }),
+  ]);
+  return [
+    ...accounts.results,
+    ...checkProfiles(accounts.config, env),
+    terraform,
+    provider,
+    ...(live ? await checkIdentities(accounts.config, env) : []),
+  ];
+}
+
+/** True when no check failed (warnings do not count). */
+export function doctorPassed(results: readonly CheckResult[]): boolean {
+  return results.every((result) => result.status !== 'fail');
+}
+
+const LABELS: Record<CheckResult['status'], string> = { ok: 'ok', warn: 'WARN', fail: 'FAIL', skip: 'skipped' };
+
+/** The results as a table (CHECK, RESULT, DETAIL) followed by a one-line summary. */
+export function formatDoctorReport(results: readonly CheckResult[]): string {
+  const table = formatTable(
+    ['CHECK', 'RESULT', 'DETAIL'],
+    results.map((result) => [result.check, LABELS[result.status], result.detail]),
+  );
+  const failed = results.filter((result) => result.status === 'fail').length;
+  const warned = results.filter((result) => result.status === 'warn').length;
+  const summary =
+    failed > 0
+      ? `${failed} check(s) failed${warned > 0 ? `, ${warned} warning(s)` : ''}: fix the FAIL rows above and run "npm run doctor" again.`
+      : `All checks passed${warned > 0 ? ` with ${warned} warning(s)` : ''}.`;
+  return `${table}\n\n${summary}\n`;
+}

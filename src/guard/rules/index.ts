@@ -1,0 +1,41 @@
+import type { GuardRule } from '../rule';
+import { iamNoAdminStatement } from './iam-no-admin-statement';
+import { iamNoPassRoleOnAll } from './iam-no-pass-role-on-all';
+import { logGroupRetention } from './log-group-retention';
+import { s3BucketEncryption } from './s3-bucket-encryption';
+import { s3BucketOwnershipControls } from './s3-bucket-ownership-controls';
+import { s3BucketPublicAccessBlock } from './s3-bucket-public-access-block';
+import { s3BucketTlsOnly } from './s3-bucket-tls-only';
+import { s3BucketVersioning } from './s3-bucket-versioning';
+import { securityGroupOpenToWorld } from './security-group-open-to-world';
+import { vpcDefaultSecurityGroupLocked } from './vpc-default-security-group-locked';
+import { vpcFlowLogs } from './vpc-flow-logs';
+
+/** Every rule the guard enforces, in the order findings are reported. */
+export const ALL_RULES: readonly GuardRule[] = [
+  s3BucketVersioning,
+  s3BucketEncryption,
+  s3BucketPublicAccessBlock,
+  s3BucketOwnershipControls,
+  s3BucketTlsOnly,
+  securityGroupOpenToWorld,
+  iamNoAdminStatement,
+  iamNoPassRoleOnAll,
+  vpcFlowLogs,
+  vpcDefaultSecurityGroupLocked,
+  logGroupRetention,
+];
+
+export {
+  iamNoAdminStatement,
+  iamNoPassRoleOnAll,
+  logGroupRetention,
+  s3BucketEncryption,
+  s3BucketOwnershipControls,
+  s3BucketPublicAccessBlock,
+  s3BucketTlsOnly,
+  s3BucketVersioning,
+  securityGroupOpenToWorld,
+  vpcDefaultSecurityGroupLocked,
+  vpcFlowLogs,
+};

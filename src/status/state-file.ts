@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { AccountConfig } from '../config';
+
+/** What an account's local state file says about its state stack. */
+export interface StackState {
+  /** `state-<account>`. */
+  readonly stack: string;
+  /** `<state dir>/state-<account>.tfstate`. */
+  readonly stateFile: string;
+  /** True when the state records the bucket (the stack has been deployed). */
+  readonly deployed: boolean;
+  /** Bucket name recorded in the state, when deployed. */
+  readonly bucket?: string;
+  /** Bucket region recorded in the state, when deployed. */
+  readonly region?: string;
+  /** Why the state file could not be used, with the fix; it then counts as not deployed. */
+  readonly problem?: string;
+}
+
+interface TfState {
+  resources?: {
+    mode?: string;
+    type?: string;
+    instances?: { attributes?: { bucket?: unknown; region?: unknown } }[];
+  }[];
+}
+
+/**
+ * Reads `<stateDir>/<stack>.tfstate` (the stack's local backend) and finds the state bucket in it.
+ * A missing file means the stack was never deployed from this checkout.
+ */
+export function readStackState(stateDir: string, stack: string, account: Pick<AccountConfig, 'stateBucketName'>): StackState {
+  const stateFile = path.join(stateDir, `${stack}.tfstate`);
+  let text: string;
+  try {
+    text = readFileSync(stateFile, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { stack, stateFile, deployed: false };
+    return { stack, stateFile, deployed: false, problem: `${stateFile} cannot be read (${String(code)}); check its permissions` };
+  }
+  let state: TfState;
+  try {
+    state = JSON.parse(text) as TfState;
+  } catch {
+    return {
+      stack,
+      stateFile,
+      deployed: false,
+      problem: `${stateFile} is not valid JSON; restore it from its .backup file or from version control of the state folder`,
+    };
+  }
+  const buckets = (state.resources ?? [])
+    .filter((resource) => resource.mode === 'managed' && resource.type === 'aws_s3_bucket')
+    .flatMap((resource) => resource.instances ?? [])
+    .map((instance) => instance.attributes ?? {});
+  const recorded = buckets.find((attributes) => attributes.bucket === account.stateBucketName) ?? buckets[0];
+  if (recorded === undefined) return { stack, stateFile, deployed: false };
+  const bucket = typeof recorded.bucket === 'string' ? recorded.bucket : undefined;
+  const region = typeof recorded.region === 'string' ? recorded.region : undefined;
+  return {
+    stack,
+    stateFile,
+    deployed: true,
+    ...(bucket !== undefined ? { bucket } : {}),
+    ...(region !== undefined ? { region } : {}),
+    ...(bucket !== account.stateBucketName
+      ? {
+          problem: `${stateFile} records bucket ${String(bucket)}, not ${account.stateBucketName} as accounts.json names it; check the platform and account names`,
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,146 @@
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { AccountConfig, PipelineConfig } from '../src/config';
+import { addAwsProvider } from '../src/constructs/aws-provider';
+import { PipelineNetwork } from '../src/constructs/pipeline-network';
+import { PipelineSecurityGroup } from '../src/constructs/pipeline-security-group';
+import { RunnerLaunchTemplate } from '../src/constructs/runner-launch-template';
+import { RunnerRole } from '../src/constructs/runner-role';
+import { localStatePath, MANAGED_BY } from './state-stack';
+
+/** Stack id (and `cdktf deploy` name) of the pipeline stack. Permanent: it names the state file. */
+export function pipelineStackId(productionAccount: string): string {
+  return `pipeline-${productionAccount}`;
+}
+
+export interface PipelineStackProps {
+  /** Platform name from accounts.json. */
+  readonly platform: string;
+  /** The production account: the stack deploys with its profile and region, and its state bucket is the runner's. */
+  readonly account: AccountConfig;
+  /** Absolute folder that holds the stack's local state file (`<stack id>.tfstate`). */
+  readonly stateDir: string;
+  /** The `"pipeline"` section of accounts.json, defaults resolved. */
+  readonly pipeline: PipelineConfig;
+  /**
+   * Endpoint of a local AWS double to deploy to.
+   * @default undefined: real AWS.
+   */
+  readonly endpointUrl?: string;
+}
+
+/**
+ * `pipeline-<production account>`: the internal pattern, an isolated place in the production
+ * account for a self-managed pipeline runner. A dedicated VPC (see {@link PipelineNetwork}), the
+ * runners' security group, their role and instance profile, and a launch template. Nothing is
+ * launched: the stack only prepares what a runner needs.
+ *
+ * Permanent construct ids (Terraform addresses; renaming one replaces the resource): `aws`,
+ * `partition`, `caller`, `network`, `security-group`, `runner-role`, `runner-launch-template`, and those
+ * documented in each construct.
+ */
+export class PipelineStack extends TerraformStack {
+  public readonly network: PipelineNetwork;
+  public readonly securityGroup: PipelineSecurityGroup;
+  public readonly runnerRole: RunnerRole;
+  public readonly launchTemplate: RunnerLaunchTemplate;
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id);
+    const { account, pipeline } = props;
+    const prefix = pipeline.namePrefix;
+
+    new LocalBackend(this, { path: localStatePath(this, props.stateDir) });
+
+    addAwsProvider(this, {
+      profile: account.profile,
+      region: account.region,
+      ...(account.accountId !== undefined ? { accountId: account.accountId } : {}),
+      ...(props.endpointUrl !== undefined ? { endpointUrl: props.endpointUrl } : {}),
+      tags: { platform: props.platform, account: account.name, 'managed-by': MANAGED_BY },
+    });
+    const partition = new DataAwsPartition(this, 'partition');
+    // The deploying account, as AWS reports it (accountId in accounts.json is optional).
+    const caller = new DataAwsCallerIdentity(this, 'caller');
+
+    this.network = new PipelineNetwork(this, 'network', {
+      namePrefix: prefix,
+      region: account.region,
+      cidr: pipeline.cidr,
+      azCount: pipeline.azCount,
+      natGateway: pipeline.natGateway,
+      flowLogRetentionDays: pipeline.flowLogRetentionDays,
+      accountId: caller.accountId,
+    });
+
+    this.securityGroup = new PipelineSecurityGroup(this, 'security-group', {
+      vpcId: this.network.vpc.id,
+      name: `${prefix}-runner`,
+      ingress: pipeline.ingress,
+      egress: pipeline.egress,
+    });
+
+    this.runnerRole = new RunnerRole(this, 'runner-role', {
+      name: `${prefix}-runner`,
+      partition: partition.partition,
+      stateBucketName: account.stateBucketName,
+      assumableRoleArns: pipeline.assumableRoleArns,
+    });
+
+    this.launchTemplate = new RunnerLaunchTemplate(this, 'runner-launch-template', {
+      name: `${prefix}-runner`,
+      instanceProfileArn: this.runnerRole.instanceProfile.arn,
+      securityGroupId: this.securityGroup.securityGroup.id,
+      // Without NAT the runner sits in a public subnet and needs a public address to get out.
+      associatePublicIpAddress: !pipeline.natGateway,
+      instanceType: pipeline.instanceType,
+      ...(pipeline.amiId !== undefined ? { amiId: pipeline.amiId } : {}),
+      rootDeviceName: pipeline.rootDeviceName,
+    });
+
+    const outputs: Record<string, { value: unknown; description: string }> = {
+      vpc_id: { value: this.network.vpc.id, description: 'ID of the pipeline VPC' },
+      public_subnet_ids: {
+        value: this.network.publicSubnets.map((subnet) => subnet.id),
+        description: 'IDs of the public subnets, one per availability zone, in zone order',
+      },
+      private_subnet_ids: {
+        value: this.network.privateSubnets.map((subnet) => subnet.id),
+        description: 'IDs of the private subnets behind the NAT gateway, in zone order; empty without natGateway',
+      },
+      runner_subnet_ids: {
+        value: (pipeline.natGateway ? this.network.privateSubnets : this.network.publicSubnets).map((subnet) => subnet.id),
+        description: 'Subnets to launch runners in: private with natGateway, public otherwise (matches the launch template)',
+      },
+      security_group_id: {
+        value: this.securityGroup.securityGroup.id,
+        description: "ID of the runners' security group (no inbound, HTTPS outbound by default)",
+      },
+      runner_role_arn: {
+        value: this.runnerRole.role.arn,
+        description: "ARN of the runner's IAM role; trust it from deploy roles in other accounts",
+      },
+      runner_role_name: { value: this.runnerRole.role.name, description: "Name of the runner's IAM role" },
+      runner_instance_profile_name: {
+        value: this.runnerRole.instanceProfile.name,
+        description: "Name of the runner's instance profile, for `aws ec2 run-instances --iam-instance-profile Name=...`",
+      },
+      runner_instance_profile_arn: {
+        value: this.runnerRole.instanceProfile.arn,
+        description: "ARN of the runner's instance profile",
+      },
+      launch_template_id: {
+        value: this.launchTemplate.launchTemplate.id,
+        description: 'ID of the runner launch template, for `aws ec2 run-instances --launch-template LaunchTemplateId=...`',
+      },
+      launch_template_name: { value: this.launchTemplate.launchTemplate.name, description: 'Name of the runner launch template' },
+      flow_log_group_name: {
+        value: this.network.flowLog.logGroup.name,
+        description: 'CloudWatch log group that receives the VPC flow logs',
+      },
+    };
+    for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
+  }
+}
