@@ -10,6 +10,8 @@ import { type MotoServer, startMoto } from '../src/sandbox/moto';
 import { deployParallelism } from '../src/sandbox/parallelism';
 import { missingTools } from '../src/sandbox/preconditions';
 import { killRunningChildren } from '../src/sandbox/process';
+import { PROVIDER_MIRROR_ENV } from '../src/terraform/cli-config';
+import { findProviderMirror } from '../src/terraform/provider-mirror';
 import { createWorkspace, type Workspace } from '../src/sandbox/workspace';
 
 const USAGE = `usage: npm run sandbox [-- <accounts-file>]
@@ -40,6 +42,12 @@ async function main(): Promise<void> {
     args[0] ?? nonEmpty(process.env.BOOTSTRAP_ACCOUNTS_FILE) ?? path.join(PROJECT_ROOT, 'accounts.example.json'),
   );
   const verbose = process.env.BOOTSTRAP_SANDBOX_VERBOSE === '1';
+  // Offline machines carry a provider mirror: use it without asking the user to find it.
+  const mirror = findProviderMirror(process.env);
+  if (mirror !== undefined && nonEmpty(process.env[PROVIDER_MIRROR_ENV]) === undefined) {
+    process.env[PROVIDER_MIRROR_ENV] = mirror;
+    note(`using the offline provider mirror ${mirror} (set ${PROVIDER_MIRROR_ENV} to choose another)`);
+  }
 
   const config = await step(
     `Validating ${displayPath(accountsFile)}`,

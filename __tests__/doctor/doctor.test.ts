@@ -286,7 +286,7 @@ describe('runDoctor', () => {
 
   test('npm run doctor prints the table and exits 1 when a check fails, 0 when none does', () => {
     const run = (env: NodeJS.ProcessEnv) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/doctor.ts'], {
+      spawnSync(process.execPath, ['--require', './scripts/ts-runner.js', 'scripts/doctor.ts'], {
         cwd: PROJECT_ROOT,
         env: { ...env, PATH: `${String(env.PATH)}${path.delimiter}${path.dirname(process.execPath)}` },
         encoding: 'utf8',
@@ -300,7 +300,7 @@ describe('runDoctor', () => {
   }, 60_000);
 
   test('an unknown option is refused with the usage and exit code 2', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/doctor.ts', '--lvie'], {
+    const result = spawnSync(process.execPath, ['--require', './scripts/ts-runner.js', 'scripts/doctor.ts', '--lvie'], {
       cwd: PROJECT_ROOT,
       encoding: 'utf8',
     });

@@ -20,7 +20,7 @@ export interface Day2Sandbox {
   s3(region?: string): S3Client;
   synth(): Promise<void>;
   deploy(stacks: readonly string[]): Promise<void>;
-  /** Runs `node --import tsx scripts/<script>.ts ...args` in the sandbox environment. */
+  /** Runs `node --require ./scripts/ts-runner.js scripts/<script>.ts ...args` in the sandbox environment. */
   script(script: string, args?: readonly string[], env?: NodeJS.ProcessEnv): Promise<RunResult & { output: string }>;
   stop(): Promise<void>;
 }
@@ -53,10 +53,14 @@ export async function startDay2Sandbox(accounts: object): Promise<Day2Sandbox> {
       synth: () => cdktfSynth({ outdir: ws.outdir, env: ws.env, onLine }),
       deploy: (stacks) => cdktfDeploy({ outdir: ws.outdir, env: ws.env, stacks, parallelism: 2, onLine }),
       script: async (script, args = [], env = {}) => {
-        const result = await runProcess(process.execPath, ['--import', 'tsx', path.join('scripts', `${script}.ts`), ...args], {
-          cwd: PROJECT_ROOT,
-          env: { ...ws.env, ...env },
-        });
+        const result = await runProcess(
+          process.execPath,
+          ['--require', './scripts/ts-runner.js', path.join('scripts', `${script}.ts`), ...args],
+          {
+            cwd: PROJECT_ROOT,
+            env: { ...ws.env, ...env },
+          },
+        );
         return { ...result, output: result.tail.join('\n') };
       },
       stop,

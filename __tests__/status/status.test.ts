@@ -190,7 +190,7 @@ describe('npm run status', () => {
     const stateDir = path.join(dir, 'state');
     mkdirSync(stateDir);
     const run = () =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/status.ts'], {
+      spawnSync(process.execPath, ['--require', './scripts/ts-runner.js', 'scripts/status.ts'], {
         cwd: PROJECT_ROOT,
         env: { ...process.env, BOOTSTRAP_ACCOUNTS_FILE: accountsFile, BOOTSTRAP_STATE_DIR: stateDir },
         encoding: 'utf8',

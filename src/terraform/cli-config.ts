@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -23,15 +22,14 @@ export function mirrorCliConfig(mirrorDir: string): string {
 
 /**
  * Environment for terraform and cdktf processes: offline provider installation when
- * `BOOTSTRAP_PROVIDER_MIRROR` is set (a CLI config written to `workDir`, or to a new temp
- * folder), and no update checks. Returns `env` unchanged otherwise, apart from the latter.
+ * `BOOTSTRAP_PROVIDER_MIRROR` is set (a CLI config written to `workDir`, which the caller
+ * removes), and no update checks. Returns `env` unchanged otherwise, apart from the latter.
  */
-export function terraformEnv(env: NodeJS.ProcessEnv, workDir?: string): NodeJS.ProcessEnv {
+export function terraformEnv(env: NodeJS.ProcessEnv, workDir: string): NodeJS.ProcessEnv {
   const result: NodeJS.ProcessEnv = { ...env, CHECKPOINT_DISABLE: '1' };
   const mirror = env[PROVIDER_MIRROR_ENV];
   if (mirror !== undefined && mirror.trim() !== '') {
-    const dir = workDir ?? mkdtempSync(path.join(os.tmpdir(), 'bootstrap-tfrc-'));
-    const file = path.join(dir, 'terraform.rc');
+    const file = path.join(workDir, 'terraform.rc');
     writeFileSync(file, mirrorCliConfig(mirror));
     result.TF_CLI_CONFIG_FILE = file;
   }
