@@ -1,7 +1,7 @@
 // `npm run status [-- --live]`: per account, whether its state stack is deployed (from the local
 // state files) and, with --live, the bucket's settings read through S3, flagging drift (src/status/).
 // Exit code 0 when all is well, 1 on invalid input, drift or an unreadable bucket, 2 for a bad command line.
-import { parseArgs } from 'node:util';
+import { parseLiveFlag } from '../src/cli/live-flag';
 import { ConfigError, loadConfig, readSettings } from '../src/config';
 import { collectStatus, formatStatus, statusHealthy } from '../src/status';
 
@@ -14,20 +14,9 @@ files in BOOTSTRAP_STATE_DIR, default ./terraform-state), its bucket and region.
 `;
 
 async function main(): Promise<number> {
-  let live: boolean;
-  try {
-    const { values } = parseArgs({
-      options: { live: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
-    });
-    if (values.help === true) {
-      process.stdout.write(USAGE);
-      return 0;
-    }
-    live = values.live;
-  } catch (error) {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseLiveFlag(process.argv.slice(2), USAGE);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { live } = parsed;
   let settings;
   let config;
   try {

@@ -3,12 +3,12 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AccountConfig, PipelineConfig } from '../src/config';
-import { addAwsProvider } from '../src/constructs/aws-provider';
+import { addAccountProvider } from '../src/constructs/aws-provider';
 import { PipelineNetwork } from '../src/constructs/pipeline-network';
 import { PipelineSecurityGroup } from '../src/constructs/pipeline-security-group';
 import { RunnerLaunchTemplate } from '../src/constructs/runner-launch-template';
 import { RunnerRole } from '../src/constructs/runner-role';
-import { localStatePath, MANAGED_BY } from './state-stack';
+import { localStatePath } from './state-stack';
 
 /** Stack id (and `cdktf deploy` name) of the pipeline stack. Permanent: it names the state file. */
 export function pipelineStackId(productionAccount: string): string {
@@ -54,12 +54,10 @@ export class PipelineStack extends TerraformStack {
 
     new LocalBackend(this, { path: localStatePath(this, props.stateDir) });
 
-    addAwsProvider(this, {
-      profile: account.profile,
-      region: account.region,
-      ...(account.accountId !== undefined ? { accountId: account.accountId } : {}),
+    addAccountProvider(this, {
+      platform: props.platform,
+      account,
       ...(props.endpointUrl !== undefined ? { endpointUrl: props.endpointUrl } : {}),
-      tags: { platform: props.platform, account: account.name, 'managed-by': MANAGED_BY },
     });
     const partition = new DataAwsPartition(this, 'partition');
     // The deploying account, as AWS reports it (accountId in accounts.json is optional).

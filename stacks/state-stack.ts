@@ -2,11 +2,8 @@ import * as path from 'node:path';
 import { App, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AccountConfig } from '../src/config';
-import { addAwsProvider } from '../src/constructs/aws-provider';
+import { addAccountProvider } from '../src/constructs/aws-provider';
 import { SecureStateBucket } from '../src/constructs/secure-state-bucket';
-
-/** Value of the `managed-by` tag on every resource this project creates. */
-export const MANAGED_BY = 'bootstrap-aws';
 
 /** Stack id (and `cdktf deploy` name) of an account's state stack. Permanent: it names the state file. */
 export function stateStackId(accountName: string): string {
@@ -46,12 +43,10 @@ export class StateStack extends TerraformStack {
 
     new LocalBackend(this, { path: localStatePath(this, props.stateDir) });
 
-    addAwsProvider(this, {
-      profile: account.profile,
-      region: account.region,
-      ...(account.accountId !== undefined ? { accountId: account.accountId } : {}),
+    addAccountProvider(this, {
+      platform: props.platform,
+      account,
       ...(props.endpointUrl !== undefined ? { endpointUrl: props.endpointUrl } : {}),
-      tags: { platform: props.platform, account: account.name, 'managed-by': MANAGED_BY },
     });
 
     this.stateBucket = new SecureStateBucket(this, 'state-bucket', {

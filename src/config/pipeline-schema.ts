@@ -2,6 +2,7 @@ import * as ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { vpcCidrProblem } from '../network/subnet-layout';
 import { formatJsonPath } from './errors';
+import { describeValue, JSON_NULL, typeError } from './messages';
 import { nameProblem } from './names';
 
 /** Defaults of the `"pipeline"` section of accounts.json (the internal pattern). */
@@ -29,29 +30,6 @@ export const REMOTE_ADMIN_PORTS: Readonly<Record<number, string>> = { 22: 'SSH',
 export const MAX_NAME_PREFIX_LENGTH = 50;
 /** Characters EC2 accepts in a security-group rule description. */
 const DESCRIPTION_PATTERN = /^[0-9A-Za-z_ .:/()#,@[\]+=&;{}!$*-]*$/;
-
-/** Stands for a JSON `null` given by the user, so that it is refused rather than read as "disabled". */
-const NULL_INPUT = Symbol('null');
-
-/**
- * Describes a JSON value for an error message: `the number 12`, `an array`, `null`. Like
- * `describeValue` in schema.ts (which imports this file, so it is not imported back), plus {@link NULL_INPUT}.
- */
-function describe(value: unknown): string {
-  if (value === null || value === NULL_INPUT) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `the ${typeof value} ${String(value)}`;
-  return typeof value;
-}
-
-function typeError(expected: string, example: string) {
-  return (issue: { input?: unknown }): string =>
-    issue.input === undefined
-      ? `is missing; add it, e.g. ${example}`
-      : `must be ${expected}, got ${describe(issue.input)}; write e.g. ${example}`;
-}
 
 const EXAMPLE_RULE = '{"cidr": "10.1.0.0/16", "port": 443, "protocol": "tcp", "description": "why"}';
 
@@ -87,13 +65,13 @@ function ruleSchema() {
       }),
       port: z
         .int({ error: typeError('a whole number', '"port": 443') })
-        .min(1, { error: (issue) => `${describe(issue.input)} is not a port; use 1 to 65535, e.g. 443` })
-        .max(65535, { error: (issue) => `${describe(issue.input)} is not a port; use 1 to 65535, e.g. 443` }),
+        .min(1, { error: (issue) => `${describeValue(issue.input)} is not a port; use 1 to 65535, e.g. 443` })
+        .max(65535, { error: (issue) => `${describeValue(issue.input)} is not a port; use 1 to 65535, e.g. 443` }),
       protocol: z.enum(['tcp', 'udp'], {
         error: (issue) =>
           issue.input === undefined
             ? 'is missing; add "protocol": "tcp" or "udp"'
-            : `must be "tcp" or "udp", got ${describe(issue.input)}; all-protocol rules are not offered, list each port`,
+            : `must be "tcp" or "udp", got ${describeValue(issue.input)}; all-protocol rules are not offered, list each port`,
       }),
       description: z
         .string({ error: typeError('a string', '"description": "HTTPS to the package mirror"') })
@@ -197,7 +175,7 @@ export const pipelineObjectSchema = z.strictObject(
       .int({ error: typeError('a whole number of days', '"flowLogRetentionDays": 90') })
       .refine((days) => (FLOW_LOG_RETENTION_DAYS as readonly number[]).includes(days), {
         error: (issue) =>
-          `${describe(issue.input)} is not a retention CloudWatch Logs accepts; use one of ${FLOW_LOG_RETENTION_DAYS.join(', ')}`,
+          `${describeValue(issue.input)} is not a retention CloudWatch Logs accepts; use one of ${FLOW_LOG_RETENTION_DAYS.join(', ')}`,
       })
       .default(PIPELINE_DEFAULTS.flowLogRetentionDays),
     ingress: rulesSchema('ingress').default([]),
@@ -216,21 +194,21 @@ export const pipelineObjectSchema = z.strictObject(
     instanceType: z
       .string({ error: typeError('a string', '"instanceType": "t3.small"') })
       .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
-        error: (issue) => `${describe(issue.input)} is not an EC2 instance type; write e.g. "t3.small"`,
+        error: (issue) => `${describeValue(issue.input)} is not an EC2 instance type; write e.g. "t3.small"`,
       })
       .default(PIPELINE_DEFAULTS.instanceType),
     amiId: z
       .string({ error: typeError('a string', '"amiId": "ami-0123456789abcdef0"') })
       .regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, {
         error: (issue) =>
-          `${describe(issue.input)} is not an AMI ID; write e.g. "ami-0123456789abcdef0", or leave it out and choose the AMI at launch`,
+          `${describeValue(issue.input)} is not an AMI ID; write e.g. "ami-0123456789abcdef0", or leave it out and choose the AMI at launch`,
       })
       .optional(),
     rootDeviceName: z
       .string({ error: typeError('a string', '"rootDeviceName": "/dev/xvda"') })
       .regex(/^\/dev\/[a-z0-9]+$/, {
         error: (issue) =>
-          `${describe(issue.input)} is not a device name; write the AMI's root device, e.g. "/dev/xvda" (Amazon Linux) or "/dev/sda1" (Ubuntu)`,
+          `${describeValue(issue.input)} is not a device name; write the AMI's root device, e.g. "/dev/xvda" (Amazon Linux) or "/dev/sda1" (Ubuntu)`,
       })
       .default(PIPELINE_DEFAULTS.rootDeviceName),
     namePrefix: z
@@ -254,7 +232,7 @@ export const pipelineObjectSchema = z.strictObject(
   {
     error: (issue) =>
       issue.code === 'invalid_type'
-        ? `must be false (external pattern: no pipeline stack) or an object like {"cidr": "10.0.0.0/16"}, got ${describe(issue.input)}; write e.g. "pipeline": {} for the defaults`
+        ? `must be false (external pattern: no pipeline stack) or an object like {"cidr": "10.0.0.0/16"}, got ${describeValue(issue.input)}; write e.g. "pipeline": {} for the defaults`
         : undefined,
   },
 );
@@ -265,7 +243,7 @@ export const pipelineObjectSchema = z.strictObject(
  * A preprocess rather than a union: a failed union would hide zod's per-field messages.
  */
 export const pipelineSchema = z.preprocess(
-  (value) => (value === undefined ? {} : value === false ? null : value === null ? NULL_INPUT : value),
+  (value) => (value === undefined ? {} : value === false ? null : value === null ? JSON_NULL : value),
   pipelineObjectSchema.nullable(),
 );
 

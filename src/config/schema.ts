@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeValue, typeError } from './messages';
 import { nameProblem } from './names';
 import { pipelineSchema } from './pipeline-schema';
 import { suppressionsSchema } from './suppressions-schema';
@@ -11,24 +12,6 @@ export const DEFAULT_PRODUCTION_ACCOUNT = 'prod';
 export const DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS = 90;
 
 const NAME_RULE = 'use lowercase letters, digits and hyphens, starting and ending with a letter or digit';
-
-/** Describes a JSON value for an error message: `the number 12`, `an array`, `null`. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `the ${typeof value} ${String(value)}`;
-  return typeof value;
-}
-
-/** Error text for a value of the wrong type, or a missing required key. */
-function typeError(expected: string, example: string) {
-  return (issue: { input?: unknown }): string =>
-    issue.input === undefined
-      ? `is missing; add it, e.g. ${example}`
-      : `must be ${expected}, got ${describeValue(issue.input)}; write e.g. ${example}`;
-}
 
 function nameSchema(example: string) {
   return z.string({ error: typeError('a string', example) }).superRefine((value, ctx) => {

@@ -1,16 +1,7 @@
 import { z } from 'zod';
+import { describeValue } from './messages';
 
 const EXAMPLE = '{"rule": "BA-S3-1", "resource": "state-dev/state-bucket/bucket", "reason": "why the finding is acceptable"}';
-
-/** `the number 12`, `an array`, ...: what was written instead of the expected value. */
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `the ${typeof value} ${String(value)}`;
-  return typeof value;
-}
 
 /** A required, non-blank string field of a suppression. */
 function textField(key: string, what: string, example: string) {
@@ -19,7 +10,7 @@ function textField(key: string, what: string, example: string) {
       error: (issue) =>
         issue.input === undefined
           ? `is missing; add ${what}, e.g. "${key}": ${example}`
-          : `must be a string, got ${describe(issue.input)}; write ${what}, e.g. "${key}": ${example}`,
+          : `must be a string, got ${describeValue(issue.input)}; write ${what}, e.g. "${key}": ${example}`,
     })
     .refine((value) => value.trim() !== '', { error: `is empty; write ${what}, e.g. "${key}": ${example}` });
 }
@@ -43,11 +34,14 @@ export const suppressionsSchema = z
       },
       {
         error: (issue) =>
-          issue.code === 'invalid_type' ? `must be an object, got ${describe(issue.input)}; write e.g. ${EXAMPLE}` : undefined,
+          issue.code === 'invalid_type'
+            ? `must be an object, got ${describeValue(issue.input)}; write e.g. ${EXAMPLE}`
+            : undefined,
       },
     ),
     {
-      error: (issue) => `must be an array of suppressions, got ${describe(issue.input)}; write e.g. "suppressions": [${EXAMPLE}]`,
+      error: (issue) =>
+        `must be an array of suppressions, got ${describeValue(issue.input)}; write e.g. "suppressions": [${EXAMPLE}]`,
     },
   )
   .default([]);

@@ -1,5 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { Construct } from 'constructs';
+import type { AccountConfig } from '../config';
 
 /** AWS services whose endpoints are redirected when a local AWS double is targeted. */
 export const REDIRECTED_SERVICES = ['s3', 'sts', 'iam', 'ec2', 'logs', 'kms', 'dynamodb', 'ssm'] as const;
@@ -39,5 +40,32 @@ export function addAwsProvider(scope: Construct, props: BootstrapAwsProviderProp
           s3UsePathStyle: true,
         }
       : {}),
+  });
+}
+
+/** Value of the `managed-by` tag on every resource this project creates. */
+export const MANAGED_BY = 'bootstrap-aws';
+
+export interface AccountProviderProps {
+  /** Platform name from accounts.json (the `platform` tag). */
+  readonly platform: string;
+  /** The account a stack deploys into: its profile, region, optional account ID and name (the `account` tag). */
+  readonly account: AccountConfig;
+  /**
+   * Endpoint of a local AWS double.
+   * @default undefined: real AWS.
+   */
+  readonly endpointUrl?: string;
+}
+
+/** The provider every stack of an account uses: its profile and region, pinned to its account ID when given, tagged. */
+export function addAccountProvider(scope: Construct, props: AccountProviderProps): AwsProvider {
+  const { account } = props;
+  return addAwsProvider(scope, {
+    profile: account.profile,
+    region: account.region,
+    ...(account.accountId !== undefined ? { accountId: account.accountId } : {}),
+    ...(props.endpointUrl !== undefined ? { endpointUrl: props.endpointUrl } : {}),
+    tags: { platform: props.platform, account: account.name, 'managed-by': MANAGED_BY },
   });
 }
