@@ -43,6 +43,14 @@ describe('backendConfigText', () => {
     });
   });
 
+  test('with the opt-in lock table it also names the DynamoDB table, for Terraform < 1.10', () => {
+    expect(settings(backendConfigText({ ...prod, lockTableName: 'acme-prod-state-lock' }))).toMatchObject({
+      use_lockfile: 'true',
+      dynamodb_table: '"acme-prod-state-lock"',
+    });
+    expect(settings(backendConfigText(prod))).not.toHaveProperty('dynamodb_table');
+  });
+
   test('it leaves the state key to the consumer and says how to pass one', () => {
     const text = backendConfigText(prod);
     expect(settings(text)).not.toHaveProperty('key');

@@ -48,6 +48,12 @@ export function backendConfigText(account: AccountConfig): string {
     `region       = ${hclString(account.region)}`,
     'encrypt      = true',
     'use_lockfile = true',
+    ...(account.lockTableName !== undefined
+      ? [
+          '# For Terraform < 1.10, which has no S3 native locking (newer versions take both locks):',
+          `dynamodb_table = ${hclString(account.lockTableName)}`,
+        ]
+      : []),
     `profile      = ${hclString(account.profile)}`,
     '',
   ].join('\n');

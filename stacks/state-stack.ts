@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import type { AccountConfig } from '../src/config';
 import { addAccountProvider } from '../src/constructs/aws-provider';
 import { SecureStateBucket } from '../src/constructs/secure-state-bucket';
+import { StateLockTable } from '../src/constructs/state-lock-table';
 
 /** Stack id (and `cdktf deploy` name) of an account's state stack. Permanent: it names the state file. */
 export function stateStackId(accountName: string): string {
@@ -36,6 +37,8 @@ export interface StateStackProps {
  */
 export class StateStack extends TerraformStack {
   public readonly stateBucket: SecureStateBucket;
+  /** The opt-in lock table (`stateBucket.lockTable`); undefined when off. */
+  public readonly lockTable?: StateLockTable;
 
   constructor(scope: Construct, id: string, props: StateStackProps) {
     super(scope, id);
@@ -68,6 +71,14 @@ export class StateStack extends TerraformStack {
       value: account.region,
       description: 'Region of the state bucket, for the "region" of an S3 backend',
     });
+
+    if (account.lockTableName !== undefined) {
+      this.lockTable = new StateLockTable(this, 'state-lock-table', { tableName: account.lockTableName });
+      new TerraformOutput(this, 'lock_table_name', {
+        value: this.lockTable.table.name,
+        description: 'DynamoDB lock table, for the "dynamodb_table" of an S3 backend on Terraform < 1.10',
+      });
+    }
   }
 }
 

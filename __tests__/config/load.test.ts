@@ -38,6 +38,21 @@ function problemsOf(run: () => unknown): readonly string[] {
 }
 
 describe('loadConfig', () => {
+  test('the opt-in lock table gives every account a table named <platform>-<account>-state-lock', () => {
+    const config = validateConfig(
+      { platform: 'acme', accounts: { prod: 'acme-prod' }, stateBucket: { lockTable: true } },
+      'accounts.json',
+    );
+    expect(config.stateBucket.lockTable).toBe(true);
+    expect(config.accounts[0]?.lockTableName).toBe('acme-prod-state-lock');
+  });
+
+  test('lockTable must be true or false', () => {
+    expect(() =>
+      validateConfig({ platform: 'acme', accounts: { prod: 'p' }, stateBucket: { lockTable: 'yes' } }, 'accounts.json'),
+    ).toThrow('accounts.json: stateBucket.lockTable: must be true or false, got the string "yes"; write e.g. "lockTable": true');
+  });
+
   test('the example file loads with every default applied', () => {
     const config = loadConfig(path.join(repoRoot, 'accounts.example.json'));
 
@@ -46,7 +61,7 @@ describe('loadConfig', () => {
       file: path.relative(process.cwd(), path.join(repoRoot, 'accounts.example.json')),
       platform: 'acme',
       productionAccount: 'prod',
-      stateBucket: { noncurrentVersionExpirationDays: 90 },
+      stateBucket: { noncurrentVersionExpirationDays: 90, lockTable: false },
     });
     expect(config.accounts).toEqual([
       { name: 'dev', profile: 'acme-dev', region: 'us-east-1', stateBucketName: 'acme-dev-state' },
@@ -74,7 +89,7 @@ describe('loadConfig', () => {
     expect(config.file).toBe(file);
     expect(config.platform).toBe('globex');
     expect(config.productionAccount).toBe('live');
-    expect(config.stateBucket).toEqual({ noncurrentVersionExpirationDays: 30 });
+    expect(config.stateBucket).toEqual({ noncurrentVersionExpirationDays: 30, lockTable: false });
     expect(config.accounts).toEqual([
       { name: 'sandbox', profile: 'globex-sandbox', region: 'eu-west-1', stateBucketName: 'globex-sandbox-state' },
       {

@@ -280,7 +280,7 @@ const cases: readonly MalformedCase[] = [
     name: 'an unknown key in stateBucket',
     content: accounts({ stateBucket: { noncurrentVersionExpiration: 30 } }),
     expected: [
-      ': stateBucket.noncurrentVersionExpiration: unknown key; did you mean "noncurrentVersionExpirationDays"? remove or rename it (allowed here: noncurrentVersionExpirationDays)',
+      ': stateBucket.noncurrentVersionExpiration: unknown key; did you mean "noncurrentVersionExpirationDays"? remove or rename it (allowed here: noncurrentVersionExpirationDays, lockTable)',
     ],
   },
   {

@@ -18,7 +18,14 @@ import {
   HeadBucketCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import {
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
 import { type AccountConfig, type BootstrapConfig, loadConfig, validateConfig } from '../../src/config';
+import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from '../../src/sandbox/aws-files';
 import { sandboxS3Client } from '../../src/sandbox/bucket-report';
 import { cdktfDeploy, cdktfSynth, PROJECT_ROOT, stackDir, synthesizedStacks } from '../../src/sandbox/cdktf';
 import { mapWithLimit } from '../../src/sandbox/limit';
@@ -40,7 +47,8 @@ const MULTI_ACCOUNT = {
     // moto's default account: exercises allowed_account_ids on a match.
     live: { profile: 'globex-live', accountId: '123456789012', region: 'us-east-1' },
   },
-  stateBucket: { noncurrentVersionExpirationDays: 30 },
+  // The opt-in DynamoDB lock table, for consumers on Terraform < 1.10.
+  stateBucket: { noncurrentVersionExpirationDays: 30, lockTable: true },
 };
 
 interface Deployment {
@@ -211,7 +219,36 @@ describeDeploy('state stacks deployed to moto with cdktf deploy', () => {
       state_bucket_name: bucket,
       state_bucket_arn: `arn:aws:s3:::${bucket}`,
       state_bucket_region: account.region,
+      ...(account.lockTableName !== undefined ? { lock_table_name: account.lockTableName } : {}),
     });
+  });
+
+  test.each(table)('%s has a DynamoDB lock table exactly when the config opts in', async (_bucket, { account, deployment }) => {
+    if (moto === undefined) throw new Error('moto is not running');
+    const dynamodb = new DynamoDBClient({
+      endpoint: moto.endpoint,
+      region: account.region,
+      credentials: { accessKeyId: DUMMY_ACCESS_KEY_ID, secretAccessKey: DUMMY_SECRET_ACCESS_KEY },
+    });
+    try {
+      const expected = `${deployment.config.platform}-${account.name}-state-lock`;
+      const { TableNames = [] } = await dynamodb.send(new ListTablesCommand({}));
+      if (!deployment.config.stateBucket.lockTable) {
+        expect(TableNames).not.toContain(expected);
+        return;
+      }
+      expect(account.lockTableName).toBe(expected);
+      const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: expected }));
+      expect(Table?.KeySchema).toEqual([{ AttributeName: 'LockID', KeyType: 'HASH' }]);
+      expect(Table?.AttributeDefinitions).toEqual([{ AttributeName: 'LockID', AttributeType: 'S' }]);
+      expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+      expect(Table?.SSEDescription?.Status).toBe('ENABLED');
+      expect(Table?.DeletionProtectionEnabled).toBe(true);
+      const backups = await dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: expected }));
+      expect(backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus).toBe('ENABLED');
+    } finally {
+      dynamodb.destroy();
+    }
   });
 
   test.each(table)(

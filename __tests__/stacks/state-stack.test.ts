@@ -7,6 +7,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { Testing } from 'cdktf';
 import { validateConfig, type AccountConfig, type BootstrapConfig } from '../../src/config';
 import { StateStack, stateStackId } from '../../stacks/state-stack';
@@ -168,6 +169,34 @@ describe('StateStack', () => {
     // Testing.app() synthesizes into <tmp>/...; the state dir is its sibling terraform-state/.
     expect(json.terraform.backend.local.path).toBe('../../../terraform-state/state-dev.tfstate');
     expect(path.isAbsolute(json.terraform.backend.local.path)).toBe(false);
+  });
+
+  test('no lock table exists unless stateBucket.lockTable asks for one', () => {
+    expect(json.resource).not.toHaveProperty('aws_dynamodb_table');
+    expect(json.output).not.toHaveProperty('lock_table_name');
+  });
+
+  test('the opt-in lock table has the LockID key, encryption, point-in-time recovery and protection', () => {
+    const app = Testing.app();
+    const stack = new StateStack(app, 'state-dev', {
+      platform: 'acme',
+      account: { ...account('dev'), lockTableName: 'acme-dev-state-lock' },
+      stateDir: path.join(app.outdir, '..', 'terraform-state'),
+    });
+    const synthesized = Testing.synth(stack);
+    expect(synthesized).toHaveResourceWithProperties(DynamodbTable, {
+      name: 'acme-dev-state-lock',
+      hash_key: 'LockID',
+      attribute: [{ name: 'LockID', type: 'S' }],
+      billing_mode: 'PAY_PER_REQUEST',
+      server_side_encryption: { enabled: true },
+      point_in_time_recovery: { enabled: true },
+      deletion_protection_enabled: true,
+      lifecycle: { prevent_destroy: true },
+    });
+    const parsed = JSON.parse(synthesized) as SynthesizedStack;
+    expect(Object.keys(parsed.resource.aws_dynamodb_table ?? {})).toEqual(['state-lock-table_6CB70A56']);
+    expect(parsed.output.lock_table_name?.value).toMatch(/^\$\{aws_dynamodb_table\.[\w-]+\.name\}$/);
   });
 
   test('resource addresses are permanent: renaming a construct id would replace the bucket', () => {

@@ -4,7 +4,7 @@ import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseEr
 import { type z, ZodArray, ZodDefault, ZodNullable, ZodObject, ZodOptional, ZodPipe, ZodRecord } from 'zod';
 import { ConfigError, formatJsonPath } from './errors';
 import type { AccountConfig, BootstrapConfig } from './model';
-import { MAX_BUCKET_NAME_LENGTH, nameProblem, reservedBucketPrefix, stateBucketName } from './names';
+import { lockTableName, MAX_BUCKET_NAME_LENGTH, nameProblem, reservedBucketPrefix, stateBucketName } from './names';
 import { defaultNamePrefix, pipelineCrossFieldProblems } from './pipeline-schema';
 import { accountsFileSchema, DEFAULT_PRODUCTION_ACCOUNT } from './schema';
 
@@ -61,13 +61,17 @@ export function validateConfig(raw: unknown, file: string, accountOrder?: readon
     ...(account.accountId !== undefined ? { accountId: account.accountId } : {}),
     region: account.region ?? data.region,
     stateBucketName: stateBucketName(data.platform, name),
+    ...(data.stateBucket.lockTable ? { lockTableName: lockTableName(data.platform, name) } : {}),
   }));
   return {
     file,
     platform: data.platform,
     productionAccount: data.productionAccount,
     accounts,
-    stateBucket: { noncurrentVersionExpirationDays: data.stateBucket.noncurrentVersionExpirationDays },
+    stateBucket: {
+      noncurrentVersionExpirationDays: data.stateBucket.noncurrentVersionExpirationDays,
+      lockTable: data.stateBucket.lockTable,
+    },
     suppressions: data.suppressions,
     ...(data.pipeline !== null
       ? { pipeline: { ...data.pipeline, namePrefix: data.pipeline.namePrefix ?? defaultNamePrefix(data.platform) } }

@@ -10,6 +10,11 @@ export interface AccountConfig {
   readonly region: string;
   /** `<platform>-<account>-state`. */
   readonly stateBucketName: string;
+  /**
+   * `<platform>-<account>-state-lock`, the DynamoDB lock table for consumers on Terraform < 1.10.
+   * @default undefined: no table (`stateBucket.lockTable` is false); S3 native locking only.
+   */
+  readonly lockTableName?: string;
 }
 
 /** accounts.json, validated, with defaults applied. */
@@ -22,6 +27,8 @@ export interface BootstrapConfig {
   readonly accounts: readonly AccountConfig[];
   readonly stateBucket: {
     readonly noncurrentVersionExpirationDays: number;
+    /** Create a DynamoDB lock table per account for consumers on Terraform < 1.10. */
+    readonly lockTable: boolean;
   };
   /** The internal pattern's pipeline stack, or `undefined` for `"pipeline": false` (external pattern). */
   readonly pipeline?: PipelineConfig;

@@ -8,6 +8,11 @@ export const MAX_BUCKET_NAME_LENGTH = 63;
 /** Prefixes S3 reserves; a bucket name starting with one is refused by the API. */
 const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
 
+/** The opt-in DynamoDB lock table of an account: `<platform>-<account>-state-lock`. */
+export function lockTableName(platform: string, account: string): string {
+  return `${platform}-${account}-state-lock`;
+}
+
 /** The state bucket of an account: `<platform>-<account>-state`. */
 export function stateBucketName(platform: string, account: string): string {
   return `${platform}-${account}-state`;

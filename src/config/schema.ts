@@ -68,6 +68,7 @@ const stateBucketSchema = z.strictObject(
       .min(1, { error: 'must be at least 1 day; write e.g. "noncurrentVersionExpirationDays": 90' })
       .max(36500, { error: 'must be at most 36500 days (100 years); write e.g. "noncurrentVersionExpirationDays": 90' })
       .default(DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS),
+    lockTable: z.boolean({ error: typeError('true or false', '"lockTable": true') }).default(false),
   },
   { error: typeError('an object', '"stateBucket": {"noncurrentVersionExpirationDays": 90}') },
 );
@@ -83,7 +84,10 @@ export const accountsFileSchema = z.strictObject(
     productionAccount: z
       .string({ error: typeError('a string', '"productionAccount": "prod"') })
       .default(DEFAULT_PRODUCTION_ACCOUNT),
-    stateBucket: stateBucketSchema.default({ noncurrentVersionExpirationDays: DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS }),
+    stateBucket: stateBucketSchema.default({
+      noncurrentVersionExpirationDays: DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS,
+      lockTable: false,
+    }),
     pipeline: pipelineSchema,
     suppressions: suppressionsSchema,
   },
