@@ -1,36 +1,20 @@
 // Wrong-account guard at synth: every AWS provider of every stack of an account with `accountId`
 // carries allowed_account_ids; accounts without one carry none. The deploy-time refusal is proven
 // against moto in __tests__/e2e/account-guard.e2e.test.ts.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { runApp } from './support/run-app';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-
-const PROJECT_ROOT = path.resolve(__dirname, '..');
 
 let dir: string;
 let outdir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'account-guard-test-'));
-  outdir = path.join(dir, 'cdktf.out');
-  const accountsFile = path.join(dir, 'accounts.json');
-  writeFileSync(
-    accountsFile,
-    JSON.stringify({
-      platform: 'acme',
-      accounts: { dev: 'acme-dev', prod: { profile: 'acme-prod', accountId: '111122223333' } },
-    }),
+  const result = runApp(
+    { platform: 'acme', accounts: { dev: 'acme-dev', prod: { profile: 'acme-prod', accountId: '111122223333' } } },
+    dir,
   );
-  const result = spawnSync(process.execPath, ['--require', './scripts/ts-runner.js', 'main.ts'], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      BOOTSTRAP_ACCOUNTS_FILE: accountsFile,
-      BOOTSTRAP_STATE_DIR: path.join(dir, 'state'),
-      CDKTF_OUTDIR: outdir,
-    },
-    encoding: 'utf8',
-  });
+  outdir = result.outdir;
   if (result.status !== 0) throw new Error(`synth failed: ${result.stderr}`);
 }, 60_000);
 

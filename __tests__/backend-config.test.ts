@@ -1,11 +1,10 @@
+import { runApp } from './support/run-app';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BACKENDS_DIR, backendConfigPath, backendConfigText, hclString, writeBackendConfigs } from '../src/backend-config';
 import { validateConfig } from '../src/config';
-
-const PROJECT_ROOT = path.resolve(__dirname, '..');
 
 const config = validateConfig(
   {
@@ -147,20 +146,7 @@ describe('synth (main.ts)', () => {
   });
 
   function synth(accounts: unknown) {
-    const accountsFile = path.join(dir, 'accounts.json');
-    writeFileSync(accountsFile, JSON.stringify(accounts));
-    const outdir = path.join(dir, 'cdktf.out');
-    const result = spawnSync(process.execPath, ['--require', './scripts/ts-runner.js', 'main.ts'], {
-      cwd: PROJECT_ROOT,
-      env: {
-        ...process.env,
-        BOOTSTRAP_ACCOUNTS_FILE: accountsFile,
-        BOOTSTRAP_STATE_DIR: path.join(dir, 'state'),
-        CDKTF_OUTDIR: outdir,
-      },
-      encoding: 'utf8',
-    });
-    return { ...result, outdir };
+    return runApp(accounts, dir);
   }
 
   test('synth writes a backend config for every account next to the stacks', () => {

@@ -1,6 +1,7 @@
 // `npm run doctor [-- --live]`: preflight checks before a deploy, printed as a table (src/doctor/).
 // Exit code 0 when nothing failed, 1 when a check failed, 2 for a bad command line.
 import { parseLiveFlag } from '../src/cli/live-flag';
+import { runCommand } from '../src/cli/user-error';
 import { doctorPassed, formatDoctorReport, runDoctor } from '../src/doctor';
 
 const USAGE = `Usage: npm run doctor [-- --live]
@@ -19,12 +20,4 @@ async function main(): Promise<number> {
   return doctorPassed(results) ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCommand(main);

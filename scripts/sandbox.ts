@@ -9,6 +9,7 @@ import { cdktfDeploy, cdktfSynth, PROJECT_ROOT, synthesizedStacks } from '../src
 import { type MotoServer, startMoto } from '../src/sandbox/moto';
 import { deployParallelism } from '../src/sandbox/parallelism';
 import { missingTools } from '../src/sandbox/preconditions';
+import { printProblems } from '../src/cli/user-error';
 import { killRunningChildren } from '../src/sandbox/process';
 import { PROVIDER_MIRROR_ENV } from '../src/terraform/cli-config';
 import { findProviderMirror } from '../src/terraform/provider-mirror';
@@ -221,7 +222,7 @@ void main()
         console.error(`error: interrupted by ${interrupted}`);
         return 130;
       }
-      if (error instanceof ConfigError) for (const problem of error.problems) console.error(`error: ${problem}`);
+      if (error instanceof ConfigError) printProblems(error);
       else console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
       return 1;
     },

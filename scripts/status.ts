@@ -2,7 +2,8 @@
 // state files) and, with --live, the bucket's settings read through S3, flagging drift (src/status/).
 // Exit code 0 when all is well, 1 on invalid input, drift or an unreadable bucket, 2 for a bad command line.
 import { parseLiveFlag } from '../src/cli/live-flag';
-import { ConfigError, loadConfig, readSettings } from '../src/config';
+import { runCommand } from '../src/cli/user-error';
+import { loadConfig, readSettings } from '../src/config';
 import { collectStatus, formatStatus, statusHealthy } from '../src/status';
 
 const USAGE = `Usage: npm run status [-- --live]
@@ -17,27 +18,12 @@ async function main(): Promise<number> {
   const parsed = parseLiveFlag(process.argv.slice(2), USAGE);
   if ('exitCode' in parsed) return parsed.exitCode;
   const { live } = parsed;
-  let settings;
-  let config;
-  try {
-    settings = readSettings(process.env);
-    config = loadConfig(settings.accountsFile);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) process.stderr.write(`error: ${problem}\n`);
-    return 1;
-  }
+  // An invalid accounts.json or environment throws a ConfigError: runCommand prints it, exit code 1.
+  const settings = readSettings(process.env);
+  const config = loadConfig(settings.accountsFile);
   const rows = await collectStatus({ config, stateDir: settings.stateDir, live, env: process.env });
   process.stdout.write(formatStatus(rows, live));
   return statusHealthy(rows) ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCommand(main);

@@ -84,17 +84,21 @@ describe('profileSections', () => {
 });
 
 describe('awsFileLocations', () => {
+  // A made-up home folder: these functions only compute paths, they read nothing.
+  const home = path.join(os.tmpdir(), 'doctor-test-home');
+  const elsewhere = path.join(os.tmpdir(), 'doctor-test-elsewhere', 'config');
+
   test('AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE are used when set', () => {
-    expect(awsFileLocations({ AWS_CONFIG_FILE: '/x/config', AWS_SHARED_CREDENTIALS_FILE: '~/creds' }, '/home/me')).toEqual({
-      configFile: '/x/config',
-      credentialsFile: '/home/me/creds',
+    expect(awsFileLocations({ AWS_CONFIG_FILE: elsewhere, AWS_SHARED_CREDENTIALS_FILE: '~/creds' }, home)).toEqual({
+      configFile: elsewhere,
+      credentialsFile: path.join(home, 'creds'),
     });
   });
 
   test('without them the files in ~/.aws are used', () => {
-    expect(awsFileLocations({}, '/home/me')).toEqual({
-      configFile: '/home/me/.aws/config',
-      credentialsFile: '/home/me/.aws/credentials',
+    expect(awsFileLocations({}, home)).toEqual({
+      configFile: path.join(home, '.aws', 'config'),
+      credentialsFile: path.join(home, '.aws', 'credentials'),
     });
   });
 });

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { runApp } from '../support/run-app';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -10,8 +10,6 @@ import { ConfigError, validateConfig } from '../../src/config';
 import { ALL_RULES, enforcePolicyGuard, type GuardSuppression, PolicyGuardError } from '../../src/guard';
 import { PipelineStack, pipelineStackId } from '../../stacks/pipeline-stack';
 import { StateStack, stateStackId } from '../../stacks/state-stack';
-
-const REPO = path.resolve(__dirname, '../..');
 
 /** A stack with two findings: a bucket with nothing but the bucket (5 S3 rules) and a log group without retention. */
 function insecureApp(): App {
@@ -222,18 +220,8 @@ describe('the entry point (main.ts) runs the guard on every synth', () => {
 
   /** Runs the entry point as `cdktf synth` does (the `app` of cdktf.json) on `accounts` in the temp dir. */
   function synth(accounts: unknown): { status: number | null; stderr: string; files: string[] } {
-    const accountsFile = path.join(dir, 'accounts.json');
-    const outdir = path.join(dir, 'cdktf.out');
-    writeFileSync(accountsFile, JSON.stringify(accounts));
-    const env: NodeJS.ProcessEnv = { ...process.env, BOOTSTRAP_ACCOUNTS_FILE: accountsFile, CDKTF_OUTDIR: outdir };
-    env.BOOTSTRAP_STATE_DIR = path.join(dir, 'state');
-    delete env.AWS_ENDPOINT_URL;
-    const result = spawnSync(process.execPath, ['--require', './scripts/ts-runner.js', 'main.ts'], {
-      cwd: REPO,
-      env,
-      encoding: 'utf8',
-    });
-    return { status: result.status, stderr: result.stderr, files: filesUnder(outdir) };
+    const { status, stderr, outdir } = runApp(accounts, dir);
+    return { status, stderr, files: filesUnder(outdir) };
   }
 
   // Ingress to the runners from anywhere on a non-admin port: valid input, but BA-SG-1 refuses it.

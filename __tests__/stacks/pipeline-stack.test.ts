@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { runApp } from '../support/run-app';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
@@ -260,20 +260,9 @@ describe('main.ts and the pipeline stack', () => {
   function synthStacks(accounts: unknown): string[] {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bootstrap-pipeline-main-'));
     try {
-      const file = path.join(dir, 'accounts.json');
-      writeFileSync(file, JSON.stringify(accounts));
-      const root = path.resolve(__dirname, '..', '..');
-      execFileSync(process.execPath, ['--require', path.join(root, 'scripts', 'ts-runner.js'), path.join(root, 'main.ts')], {
-        cwd: root,
-        env: {
-          ...process.env,
-          BOOTSTRAP_ACCOUNTS_FILE: file,
-          CDKTF_OUTDIR: path.join(dir, 'out'),
-          BOOTSTRAP_STATE_DIR: path.join(dir, 'state'),
-        },
-        stdio: 'pipe',
-      });
-      const manifest = JSON.parse(readFileSync(path.join(dir, 'out', 'manifest.json'), 'utf8')) as { stacks: object };
+      const { status, stderr, outdir } = runApp(accounts, dir);
+      if (status !== 0) throw new Error(`synth failed: ${stderr}`);
+      const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: object };
       return Object.keys(manifest.stacks).sort();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** The dummy key pair written for every profile: a local AWS double accepts any key. */
-export const DUMMY_ACCESS_KEY_ID = 'AKIASANDBOXDUMMYKEY0';
+export const DUMMY_ACCESS_KEY_ID = 'sandbox-dummy-access-key-id';
 export const DUMMY_SECRET_ACCESS_KEY = 'sandbox-dummy-secret-not-a-real-key';
 
 export interface SandboxProfile {
