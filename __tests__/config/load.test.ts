@@ -11,6 +11,7 @@ import {
 } from '../../src/config';
 
 const repoRoot = path.resolve(__dirname, '../..');
+const KMS_KEY_ARN = 'arn:aws:kms:eu-central-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 let dir: string;
 
 beforeEach(() => {
@@ -61,11 +62,31 @@ describe('loadConfig', () => {
       file: path.relative(process.cwd(), path.join(repoRoot, 'accounts.example.json')),
       platform: 'acme',
       productionAccount: 'prod',
-      stateBucket: { noncurrentVersionExpirationDays: 90, lockTable: false },
+      stateBucket: {
+        noncurrentVersionExpirationDays: 90,
+        lockTable: false,
+        kms: false,
+        accessLogs: false,
+        accessLogRetentionDays: 365,
+      },
     });
     expect(config.accounts).toEqual([
-      { name: 'dev', profile: 'acme-dev', region: 'us-east-1', stateBucketName: 'acme-dev-state' },
-      { name: 'prod', profile: 'acme-prod', region: 'us-east-1', stateBucketName: 'acme-prod-state' },
+      {
+        name: 'dev',
+        profile: 'acme-dev',
+        region: 'us-east-1',
+        stateBucketName: 'acme-dev-state',
+        adopt: false,
+        allowDestroy: false,
+      },
+      {
+        name: 'prod',
+        profile: 'acme-prod',
+        region: 'us-east-1',
+        stateBucketName: 'acme-prod-state',
+        adopt: false,
+        allowDestroy: false,
+      },
     ]);
   });
 
@@ -75,11 +96,17 @@ describe('loadConfig', () => {
         platform: 'globex',
         region: 'eu-west-1',
         productionAccount: 'live',
-        stateBucket: { noncurrentVersionExpirationDays: 30 },
+        stateBucket: { noncurrentVersionExpirationDays: 30, kms: true, accessLogs: true, accessLogRetentionDays: 30 },
         accounts: {
           sandbox: 'globex-sandbox',
-          staging: { profile: 'globex-staging', accountId: '111111111111' },
-          live: { profile: 'globex-live', accountId: '222222222222', region: 'eu-central-1' },
+          staging: { profile: 'globex-staging', accountId: '111111111111', adopt: true },
+          live: {
+            profile: 'globex-live',
+            accountId: '222222222222',
+            region: 'eu-central-1',
+            allowDestroy: true,
+            kmsKeyArn: KMS_KEY_ARN,
+          },
         },
       }),
     );
@@ -89,15 +116,30 @@ describe('loadConfig', () => {
     expect(config.file).toBe(file);
     expect(config.platform).toBe('globex');
     expect(config.productionAccount).toBe('live');
-    expect(config.stateBucket).toEqual({ noncurrentVersionExpirationDays: 30, lockTable: false });
+    expect(config.stateBucket).toEqual({
+      noncurrentVersionExpirationDays: 30,
+      lockTable: false,
+      kms: true,
+      accessLogs: true,
+      accessLogRetentionDays: 30,
+    });
     expect(config.accounts).toEqual([
-      { name: 'sandbox', profile: 'globex-sandbox', region: 'eu-west-1', stateBucketName: 'globex-sandbox-state' },
+      {
+        name: 'sandbox',
+        profile: 'globex-sandbox',
+        region: 'eu-west-1',
+        stateBucketName: 'globex-sandbox-state',
+        adopt: false,
+        allowDestroy: false,
+      },
       {
         name: 'staging',
         profile: 'globex-staging',
         accountId: '111111111111',
         region: 'eu-west-1',
         stateBucketName: 'globex-staging-state',
+        adopt: true,
+        allowDestroy: false,
       },
       {
         name: 'live',
@@ -105,6 +147,9 @@ describe('loadConfig', () => {
         accountId: '222222222222',
         region: 'eu-central-1',
         stateBucketName: 'globex-live-state',
+        adopt: false,
+        allowDestroy: true,
+        kmsKeyArn: KMS_KEY_ARN,
       },
     ]);
   });
@@ -212,7 +257,9 @@ describe('validateConfig', () => {
   test('an unknown key far from every allowed key gets no suggestion', () => {
     expect(
       problemsOf(() => validateConfig({ platform: 'acme', accounts: { prod: { profile: 'p', owner: 'me' } } }, 'a.json')),
-    ).toEqual(['a.json: accounts.prod.owner: unknown key; remove or rename it (allowed here: profile, accountId, region)']);
+    ).toEqual([
+      'a.json: accounts.prod.owner: unknown key; remove or rename it (allowed here: profile, accountId, region, adopt, allowDestroy, kmsKeyArn)',
+    ]);
   });
 
   test('a reserved bucket prefix formed by the platform and one account is reported on that account', () => {

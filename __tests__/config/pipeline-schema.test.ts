@@ -31,6 +31,7 @@ describe('the "pipeline" section of accounts.json', () => {
       assumableRoleArns: [],
       instanceType: 't3.small',
       rootDeviceName: '/dev/xvda',
+      stateBackend: 'local',
       namePrefix: 'acme-pipeline',
     });
     expect(PIPELINE_DEFAULTS.cidr).toBe('10.0.0.0/16');
@@ -56,6 +57,7 @@ describe('the "pipeline" section of accounts.json', () => {
       instanceType: 'm7g.large',
       amiId: 'ami-0123456789abcdef0',
       rootDeviceName: '/dev/sda1',
+      stateBackend: 's3',
       namePrefix: 'ci',
     };
     expect(pipelineOf({ ...BASE, pipeline })).toEqual(pipeline);
@@ -84,7 +86,7 @@ describe('the "pipeline" section of accounts.json', () => {
     [
       'an unknown key, with a suggestion',
       { natGateways: true },
-      'accounts.json: pipeline.natGateways: unknown key; did you mean "natGateway"? remove or rename it (allowed here: cidr, azCount, natGateway, flowLogRetentionDays, ingress, egress, assumableRoleArns, instanceType, amiId, rootDeviceName, namePrefix)',
+      'accounts.json: pipeline.natGateways: unknown key; did you mean "natGateway"? remove or rename it (allowed here: cidr, azCount, natGateway, flowLogRetentionDays, ingress, egress, assumableRoleArns, instanceType, amiId, rootDeviceName, stateBackend, namePrefix)',
     ],
     [
       'a CIDR that is not one',

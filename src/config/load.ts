@@ -62,6 +62,9 @@ export function validateConfig(raw: unknown, file: string, accountOrder?: readon
     region: account.region ?? data.region,
     stateBucketName: stateBucketName(data.platform, name),
     ...(data.stateBucket.lockTable ? { lockTableName: lockTableName(data.platform, name) } : {}),
+    adopt: account.adopt,
+    allowDestroy: account.allowDestroy,
+    ...(account.kmsKeyArn !== undefined ? { kmsKeyArn: account.kmsKeyArn } : {}),
   }));
   return {
     file,
@@ -71,6 +74,9 @@ export function validateConfig(raw: unknown, file: string, accountOrder?: readon
     stateBucket: {
       noncurrentVersionExpirationDays: data.stateBucket.noncurrentVersionExpirationDays,
       lockTable: data.stateBucket.lockTable,
+      kms: data.stateBucket.kms,
+      accessLogs: data.stateBucket.accessLogs,
+      accessLogRetentionDays: data.stateBucket.accessLogRetentionDays,
     },
     suppressions: data.suppressions,
     ...(data.pipeline !== null

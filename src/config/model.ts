@@ -15,6 +15,22 @@ export interface AccountConfig {
    * @default undefined: no table (`stateBucket.lockTable` is false); S3 native locking only.
    */
   readonly lockTableName?: string;
+  /**
+   * Take over an existing `<platform>-<account>-state` bucket on the next deploy (Terraform import
+   * block) instead of refusing to deploy onto it.
+   * @default false: a deploy onto an existing bucket fails and names this option.
+   */
+  readonly adopt: boolean;
+  /**
+   * The state bucket may be destroyed, after a typed confirmation of its name.
+   * @default false: every plan that destroys the bucket fails.
+   */
+  readonly allowDestroy: boolean;
+  /**
+   * Existing KMS key for the bucket's SSE-KMS default encryption; implies SSE-KMS for this account.
+   * @default undefined: a key created by this project when `stateBucket.kms` is on, else SSE-S3.
+   */
+  readonly kmsKeyArn?: string;
 }
 
 /** accounts.json, validated, with defaults applied. */
@@ -29,6 +45,12 @@ export interface BootstrapConfig {
     readonly noncurrentVersionExpirationDays: number;
     /** Create a DynamoDB lock table per account for consumers on Terraform < 1.10. */
     readonly lockTable: boolean;
+    /** SSE-KMS with a bucket key (each account's `kmsKeyArn` or a created key with rotation) instead of SSE-S3. */
+    readonly kms: boolean;
+    /** A server access-log bucket per account (`<platform>-<account>-state-logs`). */
+    readonly accessLogs: boolean;
+    /** Days the access logs are kept. */
+    readonly accessLogRetentionDays: number;
   };
   /** The internal pattern's pipeline stack, or `undefined` for `"pipeline": false` (external pattern). */
   readonly pipeline?: PipelineConfig;
@@ -65,6 +87,11 @@ export interface PipelineConfig {
   readonly instanceType: string;
   readonly amiId?: string;
   readonly rootDeviceName: string;
+  /**
+   * Where pipeline-prod keeps its state: `local` (a file in BOOTSTRAP_STATE_DIR) or `s3` (the
+   * production state bucket, key `bootstrap/pipeline-prod.tfstate`).
+   */
+  readonly stateBackend: 'local' | 's3';
   /** Prefix of every pipeline resource name; default `<platform>-pipeline`. */
   readonly namePrefix: string;
 }

@@ -13,6 +13,7 @@ export const PIPELINE_DEFAULTS = {
   flowLogRetentionDays: 90,
   instanceType: 't3.small',
   rootDeviceName: '/dev/xvda',
+  stateBackend: 'local',
 } as const;
 
 /** No AWS region has more availability zones than this today (us-east-1 has 6). */
@@ -211,6 +212,12 @@ export const pipelineObjectSchema = z.strictObject(
           `${describeValue(issue.input)} is not a device name; write the AMI's root device, e.g. "/dev/xvda" (Amazon Linux) or "/dev/sda1" (Ubuntu)`,
       })
       .default(PIPELINE_DEFAULTS.rootDeviceName),
+    stateBackend: z
+      .enum(['local', 's3'], {
+        error: (issue) =>
+          `${describeValue(issue.input)} is not a state backend; write "local" (a file in BOOTSTRAP_STATE_DIR) or "s3" (the production account's state bucket)`,
+      })
+      .default(PIPELINE_DEFAULTS.stateBackend),
     namePrefix: z
       .string({ error: typeError('a string', '"namePrefix": "acme-pipeline"') })
       .superRefine((value, ctx) => {

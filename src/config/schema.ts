@@ -11,6 +11,12 @@ export const DEFAULT_PRODUCTION_ACCOUNT = 'prod';
 /** Days a noncurrent (overwritten or deleted) state version is kept before S3 expires it. */
 export const DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS = 90;
 
+/** Days server access logs are kept in the access-log bucket when `stateBucket.accessLogs` is on. */
+export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 365;
+
+/** A KMS key ARN (not an alias): S3 default encryption needs the key itself, in any partition. */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:key\/[0-9a-zA-Z-]+$/;
+
 const NAME_RULE = 'use lowercase letters, digits and hyphens, starting and ending with a letter or digit';
 
 function nameSchema(example: string) {
@@ -49,6 +55,15 @@ const accountObjectSchema = z.strictObject(
       })
       .optional(),
     region: regionSchema.optional(),
+    adopt: z.boolean({ error: typeError('true or false', '"adopt": true') }).default(false),
+    allowDestroy: z.boolean({ error: typeError('true or false', '"allowDestroy": true') }).default(false),
+    kmsKeyArn: z
+      .string({ error: typeError('a string', '"kmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/…"') })
+      .regex(KMS_KEY_ARN, {
+        error: (issue) =>
+          `${describeValue(issue.input)} is not a KMS key ARN; write e.g. "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"`,
+      })
+      .optional(),
   },
   {
     error: (issue) =>
@@ -69,6 +84,13 @@ const stateBucketSchema = z.strictObject(
       .max(36500, { error: 'must be at most 36500 days (100 years); write e.g. "noncurrentVersionExpirationDays": 90' })
       .default(DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS),
     lockTable: z.boolean({ error: typeError('true or false', '"lockTable": true') }).default(false),
+    kms: z.boolean({ error: typeError('true or false', '"kms": true') }).default(false),
+    accessLogs: z.boolean({ error: typeError('true or false', '"accessLogs": true') }).default(false),
+    accessLogRetentionDays: z
+      .int({ error: typeError('a whole number of days', '"accessLogRetentionDays": 365') })
+      .min(1, { error: 'must be at least 1 day; write e.g. "accessLogRetentionDays": 365' })
+      .max(36500, { error: 'must be at most 36500 days (100 years); write e.g. "accessLogRetentionDays": 365' })
+      .default(DEFAULT_ACCESS_LOG_RETENTION_DAYS),
   },
   { error: typeError('an object', '"stateBucket": {"noncurrentVersionExpirationDays": 90}') },
 );
@@ -87,6 +109,9 @@ export const accountsFileSchema = z.strictObject(
     stateBucket: stateBucketSchema.default({
       noncurrentVersionExpirationDays: DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS,
       lockTable: false,
+      kms: false,
+      accessLogs: false,
+      accessLogRetentionDays: DEFAULT_ACCESS_LOG_RETENTION_DAYS,
     }),
     pipeline: pipelineSchema,
     suppressions: suppressionsSchema,
