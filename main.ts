@@ -1,21 +1,25 @@
 // Entry point of `cdktf synth`: load accounts.json → one state stack per account → synth → backend configs.
 import { loadConfig, readSettings } from './src/config';
 import { exitOnUserError } from './src/cli/user-error';
+import { skipTokenCreationTraces } from './src/synth/token-traces';
 
 void exitOnUserError(async () => {
   const settings = readSettings(process.env);
   const config = loadConfig(settings.accountsFile);
+  skipTokenCreationTraces();
   // cdktf and the stacks load only once the input is valid: a bad accounts.json is reported in half the time.
   const [
     { App },
     { writeBackendConfigs },
     { enforcePolicyGuard },
+    { resolveForSynth },
     { PipelineStack, pipelineStackId },
     { StateStack, stateStackId },
   ] = await Promise.all([
     import('cdktf'),
     import('./src/backend-config'),
     import('./src/guard'),
+    import('./src/synth/resolved-once-stack'),
     import('./stacks/pipeline-stack'),
     import('./stacks/state-stack'),
   ]);
@@ -42,7 +46,8 @@ void exitOnUserError(async () => {
     });
   }
   // Policy guard (src/guard): every finding fails here, before synth writes a single file.
-  enforcePolicyGuard(app, config);
+  // The guard and the files read one resolution of each stack (src/synth/resolved-once-stack.ts).
+  enforcePolicyGuard(app, config, undefined, resolveForSynth);
   app.synth();
   // Backend configs for consumer projects, next to the stacks (cdktf.out/backends/<account>.s3.tfbackend).
   writeBackendConfigs(settings.outdir, config);

@@ -1,6 +1,6 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { LocalBackend, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AccountConfig, PipelineConfig } from '../src/config';
 import { addAccountProvider } from '../src/constructs/aws-provider';
@@ -9,6 +9,7 @@ import { PipelineSecurityGroup } from '../src/constructs/pipeline-security-group
 import { RunnerLaunchTemplate } from '../src/constructs/runner-launch-template';
 import { RunnerRole } from '../src/constructs/runner-role';
 import { localStatePath } from './state-stack';
+import { ResolvedOnceStack } from '../src/synth/resolved-once-stack';
 
 /** Stack id (and `cdktf deploy` name) of the pipeline stack. Permanent: it names the state file. */
 export function pipelineStackId(productionAccount: string): string {
@@ -41,7 +42,7 @@ export interface PipelineStackProps {
  * `partition`, `caller`, `network`, `security-group`, `runner-role`, `runner-launch-template`, and those
  * documented in each construct.
  */
-export class PipelineStack extends TerraformStack {
+export class PipelineStack extends ResolvedOnceStack {
   public readonly network: PipelineNetwork;
   public readonly securityGroup: PipelineSecurityGroup;
   public readonly runnerRole: RunnerRole;

@@ -5,6 +5,7 @@ import type { AccountConfig } from '../src/config';
 import { addAccountProvider } from '../src/constructs/aws-provider';
 import { SecureStateBucket } from '../src/constructs/secure-state-bucket';
 import { StateLockTable } from '../src/constructs/state-lock-table';
+import { ResolvedOnceStack } from '../src/synth/resolved-once-stack';
 
 /** Stack id (and `cdktf deploy` name) of an account's state stack. Permanent: it names the state file. */
 export function stateStackId(accountName: string): string {
@@ -35,7 +36,7 @@ export interface StateStackProps {
  * Its own state stays in a local file outside the synth output: the bucket cannot hold the state
  * that creates it.
  */
-export class StateStack extends TerraformStack {
+export class StateStack extends ResolvedOnceStack {
   public readonly stateBucket: SecureStateBucket;
   /** The opt-in lock table (`stateBucket.lockTable`); undefined when off. */
   public readonly lockTable?: StateLockTable;

@@ -2,10 +2,10 @@ import { DefaultTokenResolver, StringConcat, TerraformDataSource, TerraformResou
 import type { IConstruct } from 'constructs';
 
 /**
- * A Terraform resource or data source as it will be synthesized: its configuration is read
- * through the public `toTerraform()` and resolved with the public `Tokenization.resolve()`, so the
- * rules see snake_case Terraform arguments exactly as they land in `cdk.tf.json`, escape-hatch
- * overrides (`addOverride`) included, and every reference in its `${type.name.attribute}` form.
+ * A Terraform resource or data source as it will be synthesized: its configuration is taken from
+ * its stack's public `toTerraform()`, the JSON cdktf writes to `cdk.tf.json`, so the rules see
+ * snake_case Terraform arguments exactly as they land there, escape-hatch overrides (`addOverride`)
+ * included, and every reference in its `${type.name.attribute}` form.
  */
 export interface TfElement {
   readonly construct: TerraformResource | TerraformDataSource;
@@ -19,6 +19,9 @@ export interface TfElement {
   readonly config: Readonly<Record<string, unknown>>;
 }
 
+/** Resolves a whole stack to its Terraform JSON. */
+export type StackResolver = (stack: TerraformStack) => Record<string, unknown>;
+
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 /** Resolves tokens in `value` the way synth does, from `scope`'s stack. */
@@ -28,10 +31,12 @@ export function resolveIn(scope: IConstruct, value: unknown): unknown {
 
 /**
  * The resource or data source `construct` is; `undefined` for anything else. Its configuration is
- * resolved on first use only: resolving is the expensive part of synth, and most siblings a rule
- * scans are ruled out by their type alone.
+ * looked up on first use only, in the JSON `stackJson` returns for its stack.
  */
-export function toElement(construct: IConstruct): TfElement | undefined {
+export function toElement(
+  construct: IConstruct,
+  stackJson: (stack: TerraformStack) => Record<string, unknown>,
+): TfElement | undefined {
   const isResource = TerraformResource.isTerraformResource(construct);
   if (!isResource && !TerraformDataSource.isTerraformDataSource(construct)) return undefined;
   const block = isResource ? 'resource' : 'data';
@@ -45,11 +50,9 @@ export function toElement(construct: IConstruct): TfElement | undefined {
     path: construct.node.path,
     get config(): Record<string, unknown> {
       if (config === undefined) {
-        const synthesized = resolveIn(construct, construct.toTerraform()) as Record<
-          string,
-          Record<string, Record<string, Record<string, unknown>>>
-        >;
-        config = synthesized[block]?.[type]?.[id] ?? {};
+        const blocks = stackJson(TerraformStack.of(construct))[block] as
+          Record<string, Record<string, Record<string, unknown>>> | undefined;
+        config = blocks?.[type]?.[id] ?? {};
       }
       return config;
     },
@@ -67,14 +70,30 @@ export function toElement(construct: IConstruct): TfElement | undefined {
 export class GuardContext {
   private readonly elements = new Map<TerraformStack, readonly TfElement[]>();
   private readonly byConstruct = new WeakMap<IConstruct, TfElement>();
+  private readonly stackJsons = new Map<TerraformStack, Record<string, unknown>>();
+
+  /**
+   * @param resolveStack how a stack becomes its Terraform JSON; called at most once per stack.
+   *   Default: cdktf's `toTerraform()`.
+   */
+  constructor(private readonly resolveStack: StackResolver = (stack) => stack.toTerraform() as Record<string, unknown>) {}
 
   /** The element of `construct`, resolved once per context. */
   element(construct: IConstruct): TfElement | undefined {
     const cached = this.byConstruct.get(construct);
     if (cached !== undefined) return cached;
-    const element = toElement(construct);
+    const element = toElement(construct, (stack) => this.stackJson(stack));
     if (element !== undefined) this.byConstruct.set(construct, element);
     return element;
+  }
+
+  private stackJson(stack: TerraformStack): Record<string, unknown> {
+    let json = this.stackJsons.get(stack);
+    if (json === undefined) {
+      json = this.resolveStack(stack);
+      this.stackJsons.set(stack, json);
+    }
+    return json;
   }
 
   /** Every resource and data source in the stack of `construct`, in tree order. */

@@ -1,7 +1,7 @@
 import { Annotations, Aspects, type IAspect, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { ConfigError, formatJsonPath } from '../config/errors';
-import { GuardContext } from './context';
+import { GuardContext, type StackResolver } from './context';
 import type { Finding, GuardRule } from './rule';
 import { formatFinding } from './rule';
 import { ALL_RULES } from './rules';
@@ -32,6 +32,11 @@ export interface PolicyGuardProps {
    * @default 'accounts.json'
    */
   readonly file?: string;
+  /**
+   * How a stack becomes the Terraform JSON the rules read.
+   * @default cdktf's `toTerraform()`; main.ts passes `resolveForSynth`, which lets synth reuse it.
+   */
+  readonly resolveStack?: StackResolver;
 }
 
 /** What one run of the guard over a construct tree found. */
@@ -65,7 +70,8 @@ export class PolicyGuard implements IAspect {
   private readonly suppressions: readonly GuardSuppression[];
   private readonly file: string;
   private readonly known: readonly string[];
-  private context = new GuardContext();
+  private readonly resolveStack: StackResolver | undefined;
+  private context: GuardContext;
   private readonly seen = new Set<string>();
   private readonly checkedConstructs = new WeakSet<IConstruct>();
   /** Every finding so far, with the index of the suppression that accepts it, if any. */
@@ -80,11 +86,13 @@ export class PolicyGuard implements IAspect {
     this.known = rules.map((rule) => rule.id);
     this.suppressions = props.suppressions ?? [];
     this.file = props.file ?? 'accounts.json';
+    this.resolveStack = props.resolveStack;
+    this.context = new GuardContext(this.resolveStack);
   }
 
   visit(node: IConstruct): void {
     // A stack is visited before its children: start its relations afresh, the tree may have grown.
-    if (TerraformStack.isStack(node)) this.context = new GuardContext();
+    if (TerraformStack.isStack(node)) this.context = new GuardContext(this.resolveStack);
     // cdktf visits again at synth: only constructs added since the check need a look (and the cost).
     if (this.checkedConstructs.has(node)) return;
     this.checkedConstructs.add(node);
@@ -163,8 +171,13 @@ export function enforcePolicyGuard(
   app: IConstruct,
   config: { readonly file: string; readonly suppressions: readonly GuardSuppression[] },
   warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  resolveStack?: StackResolver,
 ): GuardReport {
-  const guard = new PolicyGuard({ suppressions: config.suppressions, file: config.file });
+  const guard = new PolicyGuard({
+    suppressions: config.suppressions,
+    file: config.file,
+    ...(resolveStack !== undefined ? { resolveStack } : {}),
+  });
   const report = guard.check(app);
   for (const warning of report.warnings) warn(`warning: ${warning}`);
   if (report.errors.length > 0) throw new PolicyGuardError(report.errors);
