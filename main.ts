@@ -2,26 +2,32 @@
 import { loadConfig, readSettings } from './src/config';
 import { exitOnUserError } from './src/cli/user-error';
 import { skipTokenCreationTraces } from './src/synth/token-traces';
+import { confirmedDestroyAccount } from './src/destroy/confirmation';
 
 void exitOnUserError(async () => {
   const settings = readSettings(process.env);
   const config = loadConfig(settings.accountsFile);
   skipTokenCreationTraces();
+  // Guarded destroy: BOOTSTRAP_CONFIRM_DESTROY names the one bucket that may lose prevent_destroy,
+  // and only if its account has "allowDestroy": true; anything else fails here, before any synth.
+  const destroyable = confirmedDestroyAccount(config, settings.confirmDestroy);
   // cdktf and the stacks load only once the input is valid: a bad accounts.json is reported in half the time.
   const [
-    { App },
-    { writeBackendConfigs },
+    { Annotations, App },
+    { callInWorker },
     { enforcePolicyGuard },
     { resolveForSynth },
     { PipelineStack, pipelineStackId },
     { StateStack, stateStackId },
+    { preparePipelineState },
   ] = await Promise.all([
     import('cdktf'),
-    import('./src/backend-config'),
+    import('./src/synth/in-worker'),
     import('./src/guard'),
     import('./src/synth/resolved-once-stack'),
     import('./stacks/pipeline-stack'),
     import('./stacks/state-stack'),
+    import('./src/pipeline-state'),
   ]);
 
   const app = new App({ outdir: settings.outdir });
@@ -31,24 +37,43 @@ void exitOnUserError(async () => {
       account,
       stateDir: settings.stateDir,
       noncurrentVersionExpirationDays: config.stateBucket.noncurrentVersionExpirationDays,
+      accessLogRetentionDays: config.stateBucket.accessLogRetentionDays,
+      preventDestroy: account !== destroyable,
       ...(settings.endpointUrl !== undefined ? { endpointUrl: settings.endpointUrl } : {}),
     });
   }
   // The internal pattern; `"pipeline": false` (external pattern) synthesizes no pipeline stack.
   const production = config.accounts.find((account) => account.name === config.productionAccount);
+  const pipelineId = pipelineStackId(config.productionAccount);
+  // Where its state lives (local file or the production bucket) and whether a deploy is safe now.
+  const pipelineState = preparePipelineState(config, settings, pipelineId, stateStackId(config.productionAccount));
   if (config.pipeline !== undefined && production !== undefined) {
-    new PipelineStack(app, pipelineStackId(config.productionAccount), {
+    const pipelineStack = new PipelineStack(app, pipelineId, {
       platform: config.platform,
       account: production,
       stateDir: settings.stateDir,
       pipeline: config.pipeline,
+      stateBucketKms: config.stateBucket.kms,
+      ...(pipelineState.blocked !== undefined ? { stateBlocked: pipelineState.blocked } : {}),
       ...(settings.endpointUrl !== undefined ? { endpointUrl: settings.endpointUrl } : {}),
     });
+    // Annotations, so `cdktf synth` / `cdktf deploy` print them (the app's own stderr is not shown).
+    for (const note of pipelineState.notes) {
+      if (note.level === 'warning') Annotations.of(pipelineStack).addWarning(note.message);
+      else Annotations.of(pipelineStack).addInfo(note.message);
+    }
   }
   // Policy guard (src/guard): every finding fails here, before synth writes a single file.
   // The guard and the files read one resolution of each stack (src/synth/resolved-once-stack.ts).
   enforcePolicyGuard(app, config, undefined, resolveForSynth);
-  app.synth();
   // Backend configs for consumer projects, next to the stacks (cdktf.out/backends/<account>.s3.tfbackend).
-  writeBackendConfigs(settings.outdir, config);
+  // They depend on accounts.json alone: a worker thread writes them on another core during synth.
+  const backendsWritten = callInWorker(require.resolve('./src/backend-config'), 'writeBackendConfigs', [settings.outdir, config]);
+  try {
+    app.synth();
+  } finally {
+    // Never exit while the worker still writes: it would leave a temporary file behind.
+    await Promise.allSettled([backendsWritten]);
+  }
+  await backendsWritten;
 });

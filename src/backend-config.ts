@@ -46,7 +46,7 @@ export function backendConfigText(account: AccountConfig): string {
     `#   terraform init -backend-config=path/to/${file} -backend-config="key=<project>/terraform.tfstate"`,
     `bucket       = ${hclString(account.stateBucketName)}`,
     `region       = ${hclString(account.region)}`,
-    'encrypt      = true',
+    ...encryptionLines(account),
     'use_lockfile = true',
     ...(account.lockTableName !== undefined
       ? [
@@ -57,6 +57,26 @@ export function backendConfigText(account: AccountConfig): string {
     `profile      = ${hclString(account.profile)}`,
     '',
   ].join('\n');
+}
+
+/**
+ * How the backend asks S3 to encrypt each object it writes (state and lock file). `encrypt = true`
+ * alone makes Terraform send SSE-S3 (AES256) with every PutObject, which overrides a bucket's
+ * SSE-KMS default. So with the account's own key (`kmsKeyArn`), the backend names that key; with
+ * a key this project creates, whose ARN synth cannot know, `encrypt` is left out and every object
+ * gets the bucket's default: SSE-KMS with that key and the bucket key.
+ */
+function encryptionLines(account: AccountConfig): string[] {
+  if (account.kmsKeyArn !== undefined) {
+    return ['encrypt      = true', `kms_key_id   = ${hclString(account.kmsKeyArn)}`];
+  }
+  if (account.stateKeyAlias !== undefined) {
+    return [
+      `# No "encrypt": the bucket's default encryption (SSE-KMS, key ${account.stateKeyAlias}) applies to every`,
+      '# object; "encrypt = true" would make Terraform ask S3 for SSE-S3 (AES256) instead.',
+    ];
+  }
+  return ['encrypt      = true'];
 }
 
 /**

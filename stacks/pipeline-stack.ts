@@ -1,6 +1,6 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { LocalBackend, TerraformOutput } from 'cdktf';
+import { Fn, LocalBackend, Op, S3Backend, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AccountConfig, PipelineConfig } from '../src/config';
 import { addAccountProvider } from '../src/constructs/aws-provider';
@@ -8,6 +8,7 @@ import { PipelineNetwork } from '../src/constructs/pipeline-network';
 import { PipelineSecurityGroup } from '../src/constructs/pipeline-security-group';
 import { RunnerLaunchTemplate } from '../src/constructs/runner-launch-template';
 import { RunnerRole } from '../src/constructs/runner-role';
+import { pipelineS3Backend } from '../src/pipeline-state';
 import { localStatePath } from './state-stack';
 import { ResolvedOnceStack } from '../src/synth/resolved-once-stack';
 
@@ -30,6 +31,18 @@ export interface PipelineStackProps {
    * @default undefined: real AWS.
    */
   readonly endpointUrl?: string;
+  /**
+   * `stateBucket.kms`: the production bucket encrypts with SSE-KMS, so an S3 backend must not force
+   * AES256 (see `stateObjectEncryption`).
+   * @default false
+   */
+  readonly stateBucketKms?: boolean;
+  /**
+   * Why a deploy must not run now (see `checkPipelineState`); the plan then fails with this message
+   * before any change.
+   * @default undefined: deploys run.
+   */
+  readonly stateBlocked?: string;
 }
 
 /**
@@ -53,7 +66,18 @@ export class PipelineStack extends ResolvedOnceStack {
     const { account, pipeline } = props;
     const prefix = pipeline.namePrefix;
 
-    new LocalBackend(this, { path: localStatePath(this, props.stateDir) });
+    if (pipeline.stateBackend === 's3') {
+      // The production state bucket; moved there with `cdktf deploy <id> --migrate-state` (src/pipeline-state.ts).
+      const { useLockfile, ...settings } = pipelineS3Backend(id, account, props.stateBucketKms ?? false);
+      const backend = new S3Backend(this, {
+        ...settings,
+        ...(props.endpointUrl !== undefined ? localDoubleBackendSettings(props.endpointUrl) : {}),
+      });
+      // S3 native locking (Terraform >= 1.10); cdktf 0.21's S3BackendConfig has no field for it.
+      backend.addOverride('use_lockfile', useLockfile);
+    } else {
+      new LocalBackend(this, { path: localStatePath(this, props.stateDir) });
+    }
 
     addAccountProvider(this, {
       platform: props.platform,
@@ -140,6 +164,30 @@ export class PipelineStack extends ResolvedOnceStack {
         description: 'CloudWatch log group that receives the VPC flow logs',
       },
     };
-    for (const [name, output] of Object.entries(outputs)) new TerraformOutput(this, name, output);
+    for (const [name, output] of Object.entries(outputs)) {
+      const terraformOutput = new TerraformOutput(this, name, output);
+      // A precondition that cannot hold: plan stops with the message, before any change. An override,
+      // since cdktf 0.21 drops TerraformOutput's `precondition` at synth.
+      if (name === 'vpc_id' && props.stateBlocked !== undefined) {
+        // Terraform refuses a condition that refers to nothing, so it reads the (always known) partition.
+        const never = Op.lt(Fn.lengthOf(partition.partition), 1);
+        terraformOutput.addOverride('precondition', [{ condition: never, error_message: props.stateBlocked }]);
+      }
+    }
   }
+}
+
+/**
+ * S3 backend settings that reach a local AWS double (as the consumer e2e configures its backend):
+ * S3 at the endpoint, path-style, and no STS/IMDS/region checks, which a double need not answer.
+ */
+function localDoubleBackendSettings(endpointUrl: string) {
+  return {
+    endpoints: { s3: endpointUrl },
+    usePathStyle: true,
+    skipCredentialsValidation: true,
+    skipRequestingAccountId: true,
+    skipMetadataApiCheck: true,
+    skipRegionValidation: true,
+  };
 }

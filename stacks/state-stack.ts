@@ -1,9 +1,13 @@
 import * as path from 'node:path';
-import { App, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { App, dependable, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AccountConfig } from '../src/config';
+import { DEFAULT_ACCESS_LOG_RETENTION_DAYS } from '../src/config/schema';
 import { addAccountProvider } from '../src/constructs/aws-provider';
+import { addExistingBucketCheck } from '../src/constructs/existing-bucket-check';
 import { SecureStateBucket } from '../src/constructs/secure-state-bucket';
+import { StateBucketKey } from '../src/constructs/state-bucket-key';
 import { StateLockTable } from '../src/constructs/state-lock-table';
 import { ResolvedOnceStack } from '../src/synth/resolved-once-stack';
 
@@ -15,6 +19,12 @@ export function stateStackId(accountName: string): string {
 export interface StateStackProps {
   /** Platform name from accounts.json. */
   readonly platform: string;
+  /**
+   * Days the server access logs are kept, when the account has an access-log bucket
+   * (`account.accessLogBucketName`).
+   * @default 365
+   */
+  readonly accessLogRetentionDays?: number;
   /** The account this stack deploys into, with its profile and region. */
   readonly account: AccountConfig;
   /** Absolute folder that holds the stack's local state file (`<stack id>.tfstate`). */
@@ -29,6 +39,12 @@ export interface StateStackProps {
    * @default undefined: real AWS.
    */
   readonly endpointUrl?: string;
+  /**
+   * Terraform `prevent_destroy` on the state bucket. Synth turns it off only for the bucket named by
+   * BOOTSTRAP_CONFIRM_DESTROY, and only when its account has `"allowDestroy": true` (guarded destroy).
+   * @default true: every plan that destroys the bucket fails.
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -40,12 +56,17 @@ export class StateStack extends ResolvedOnceStack {
   public readonly stateBucket: SecureStateBucket;
   /** The opt-in lock table (`stateBucket.lockTable`); undefined when off. */
   public readonly lockTable?: StateLockTable;
+  /** The KMS key this project created for SSE-KMS (`stateBucket.kms` without `kmsKeyArn`); undefined otherwise. */
+  public readonly stateBucketKey?: StateBucketKey;
+  /** The opt-in server access-log bucket (`stateBucket.accessLogs`); undefined when off. */
+  public readonly accessLogBucket?: SecureStateBucket;
 
   constructor(scope: Construct, id: string, props: StateStackProps) {
     super(scope, id);
     const { account } = props;
 
-    new LocalBackend(this, { path: localStatePath(this, props.stateDir) });
+    const statePath = localStatePath(this, props.stateDir);
+    new LocalBackend(this, { path: statePath });
 
     addAccountProvider(this, {
       platform: props.platform,
@@ -53,12 +74,56 @@ export class StateStack extends ResolvedOnceStack {
       ...(props.endpointUrl !== undefined ? { endpointUrl: props.endpointUrl } : {}),
     });
 
+    // On the first deploy, before anything is created: refuse a bucket of this name that exists but
+    // is not in the state, unless the account adopts it (`"adopt": true`). Its id is permanent too.
+    const existingBucketCheck = addExistingBucketCheck(this, 'existing-bucket-check', {
+      bucketName: account.stateBucketName,
+      accountName: account.name,
+      profile: account.profile,
+      region: account.region,
+      stateFile: statePath,
+      adopt: account.adopt,
+    });
+
+    // SSE-KMS (opt-in): the account's own key (kmsKeyArn), or one created here with rotation on.
+    if (account.stateKeyAlias !== undefined && account.kmsKeyArn === undefined) {
+      this.stateBucketKey = new StateBucketKey(this, 'state-bucket-key', {
+        aliasName: account.stateKeyAlias,
+        description: `Encrypts the Terraform state in ${account.stateBucketName} (bootstrap-aws)`,
+        preventDestroy: props.preventDestroy ?? true,
+      });
+    }
+    const kmsKeyArn = account.kmsKeyArn ?? this.stateBucketKey?.key.arn;
+
     this.stateBucket = new SecureStateBucket(this, 'state-bucket', {
       bucketName: account.stateBucketName,
+      preventDestroy: props.preventDestroy ?? true,
+      adopt: account.adopt,
+      bucketDependsOn: [existingBucketCheck],
       ...(props.noncurrentVersionExpirationDays !== undefined
         ? { noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays }
         : {}),
+      ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
     });
+
+    // Server access logs (opt-in), to a bucket with the same hardening. It stays on SSE-S3 even when
+    // the state bucket uses SSE-KMS: S3 server access logging cannot deliver to a target bucket
+    // whose default encryption is SSE-KMS.
+    if (account.accessLogBucketName !== undefined) {
+      const caller = new DataAwsCallerIdentity(this, 'caller-identity');
+      this.accessLogBucket = new SecureStateBucket(this, 'access-log-bucket', {
+        bucketName: account.accessLogBucketName,
+        preventDestroy: props.preventDestroy ?? true,
+        bucketDependsOn: [existingBucketCheck],
+        expirationDays: props.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
+        // An expired or deleted log stays restorable as long as an overwritten state version.
+        ...(props.noncurrentVersionExpirationDays !== undefined
+          ? { noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays }
+          : {}),
+        accessLogSource: { bucketArn: this.stateBucket.bucket.arn, accountId: caller.accountId },
+      });
+      this.stateBucket.logAccessTo(this.accessLogBucket);
+    }
 
     new TerraformOutput(this, 'state_bucket_name', {
       value: this.stateBucket.bucket.bucket,
@@ -73,12 +138,35 @@ export class StateStack extends ResolvedOnceStack {
       description: 'Region of the state bucket, for the "region" of an S3 backend',
     });
 
+    if (kmsKeyArn !== undefined) {
+      new TerraformOutput(this, 'state_bucket_kms_key_arn', {
+        value: kmsKeyArn,
+        description:
+          "KMS key of the state bucket's SSE-KMS encryption; consumers need kms:Encrypt, kms:Decrypt and kms:GenerateDataKey on it",
+      });
+    }
+    if (this.accessLogBucket !== undefined) {
+      new TerraformOutput(this, 'access_log_bucket_name', {
+        value: this.accessLogBucket.bucket.bucket,
+        description: "Name of the bucket that receives the state bucket's S3 server access logs",
+      });
+      new TerraformOutput(this, 'access_log_bucket_arn', {
+        value: this.accessLogBucket.bucket.arn,
+        description: 'ARN of the access-log bucket, for IAM policies that grant reading the logs',
+      });
+    }
+
     if (account.lockTableName !== undefined) {
       this.lockTable = new StateLockTable(this, 'state-lock-table', { tableName: account.lockTableName });
       new TerraformOutput(this, 'lock_table_name', {
         value: this.lockTable.table.name,
         description: 'DynamoDB lock table, for the "dynamodb_table" of an S3 backend on Terraform < 1.10',
       });
+    }
+
+    // Nothing is created before the check passed: the resources that wait for no other one wait for it.
+    for (const resource of [this.stateBucketKey?.key, this.lockTable?.table]) {
+      if (resource !== undefined) resource.dependsOn = [...(resource.dependsOn ?? []), dependable(existingBucketCheck)];
     }
   }
 }

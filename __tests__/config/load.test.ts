@@ -131,6 +131,8 @@ describe('loadConfig', () => {
         stateBucketName: 'globex-sandbox-state',
         adopt: false,
         allowDestroy: false,
+        stateKeyAlias: 'alias/globex-sandbox-state',
+        accessLogBucketName: 'globex-sandbox-state-logs',
       },
       {
         name: 'staging',
@@ -140,6 +142,8 @@ describe('loadConfig', () => {
         stateBucketName: 'globex-staging-state',
         adopt: true,
         allowDestroy: false,
+        stateKeyAlias: 'alias/globex-staging-state',
+        accessLogBucketName: 'globex-staging-state-logs',
       },
       {
         name: 'live',
@@ -150,6 +154,7 @@ describe('loadConfig', () => {
         adopt: false,
         allowDestroy: true,
         kmsKeyArn: KMS_KEY_ARN,
+        accessLogBucketName: 'globex-live-state-logs',
       },
     ]);
   });

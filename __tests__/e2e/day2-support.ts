@@ -25,8 +25,12 @@ export interface Day2Sandbox {
   stop(): Promise<void>;
 }
 
-/** Starts moto and prepares a workspace for `accounts`; on any failure everything started is stopped. */
-export async function startDay2Sandbox(accounts: object): Promise<Day2Sandbox> {
+/**
+ * Starts moto and prepares a workspace for `accounts`; on any failure everything started is stopped.
+ * `accounts` may be a function of the running moto, for a file that names resources made there
+ * first (e.g. an existing KMS key's ARN).
+ */
+export async function startDay2Sandbox(accounts: object | ((moto: MotoServer) => Promise<object>)): Promise<Day2Sandbox> {
   const moto = await startMoto();
   const accountsDir = mkdtempSync(path.join(os.tmpdir(), 'day2-accounts-'));
   let workspace: Workspace | undefined;
@@ -37,7 +41,9 @@ export async function startDay2Sandbox(accounts: object): Promise<Day2Sandbox> {
   };
   try {
     const accountsFile = path.join(accountsDir, 'accounts.json');
-    writeFileSync(accountsFile, JSON.stringify(accounts, null, 2));
+    const content: object =
+      typeof accounts === 'function' ? await (accounts as (moto: MotoServer) => Promise<object>)(moto) : accounts;
+    writeFileSync(accountsFile, JSON.stringify(content, null, 2));
     const ws = createWorkspace({ config: loadConfig(accountsFile), accountsFile, endpoint: moto.endpoint });
     workspace = ws;
     const log: string[] = [];

@@ -13,10 +13,10 @@ interface SynthesizedStack {
   provider: { aws: Record<string, unknown>[] };
   resource: Record<string, Record<string, Record<string, unknown>>>;
   data: Record<string, Record<string, Record<string, unknown>>>;
-  output: Record<string, { value: unknown; description: string }>;
+  output: Record<string, { value: unknown; description: string; precondition?: unknown }>;
 }
 
-function build(pipeline: Record<string, unknown> = {}, options: { endpointUrl?: string } = {}) {
+function build(pipeline: Record<string, unknown> = {}, options: { endpointUrl?: string; stateBlocked?: string } = {}) {
   const config = validateConfig(
     {
       platform: 'acme',
@@ -34,6 +34,7 @@ function build(pipeline: Record<string, unknown> = {}, options: { endpointUrl?: 
     stateDir: path.join(app.outdir, '..', 'terraform-state'),
     pipeline: config.pipeline as PipelineConfig,
     ...(options.endpointUrl !== undefined ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.stateBlocked !== undefined ? { stateBlocked: options.stateBlocked } : {}),
   });
   const synthesized = Testing.synth(stack);
   return { app, stack, synthesized, json: JSON.parse(synthesized) as SynthesizedStack };
@@ -282,5 +283,79 @@ describe('main.ts and the pipeline stack', () => {
       'state-dev',
       'state-prod',
     ]);
+  });
+});
+
+describe('PipelineStack state backend', () => {
+  const backendOf = (result: { synthesized: string }) =>
+    (JSON.parse(result.synthesized) as { terraform: { backend: Record<string, Record<string, unknown>> } }).terraform.backend;
+
+  test('with "stateBackend": "s3" its state is in the production bucket under bootstrap/pipeline-prod.tfstate, encrypted and natively locked', () => {
+    expect(backendOf(build({ stateBackend: 's3' }))).toEqual({
+      s3: {
+        bucket: 'acme-prod-state',
+        key: 'bootstrap/pipeline-prod.tfstate',
+        region: 'eu-west-1',
+        profile: 'acme-prod',
+        encrypt: true,
+        use_lockfile: true,
+      },
+    });
+  });
+
+  test('by default and with "stateBackend": "local" its state is the local file and there is no s3 backend', () => {
+    const local = { local: { path: '../../../terraform-state/pipeline-prod.tfstate' } };
+    expect(backendOf(build())).toEqual(local);
+    expect(backendOf(build({ stateBackend: 'local' }))).toEqual(local);
+  });
+
+  test('with a local AWS double the s3 backend is sent to it, path-style and without AWS-only checks', () => {
+    expect(backendOf(build({ stateBackend: 's3' }, { endpointUrl: 'http://127.0.0.1:5000' })).s3).toEqual({
+      bucket: 'acme-prod-state',
+      key: 'bootstrap/pipeline-prod.tfstate',
+      region: 'eu-west-1',
+      profile: 'acme-prod',
+      encrypt: true,
+      use_lockfile: true,
+      endpoints: { s3: 'http://127.0.0.1:5000' },
+      use_path_style: true,
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: true,
+      skip_region_validation: true,
+    });
+  });
+
+  test('the s3 backend and the resources hold no machine path, and the resources do not depend on the backend', () => {
+    const s3 = build({ stateBackend: 's3' });
+    expect(s3.synthesized).not.toContain(s3.app.outdir);
+    expect(s3.synthesized).not.toContain(os.tmpdir());
+    expect(s3.synthesized).not.toContain(os.homedir());
+    expect(s3.json.resource).toEqual(build().json.resource);
+  });
+
+  test('a blocked state makes the plan fail with the reason (an output precondition), before any change', () => {
+    const blocked = build({ stateBackend: 's3' }, { stateBlocked: 'pipeline-prod: move the state first' });
+    expect(blocked.json.output.vpc_id).toMatchObject({
+      precondition: [
+        {
+          condition: '${(length(data.aws_partition.partition.partition) < 1)}',
+          error_message: 'pipeline-prod: move the state first',
+        },
+      ],
+    });
+    expect(JSON.stringify(build({ stateBackend: 's3' }).json.output)).not.toContain('precondition');
+  });
+
+  test('the synthesized stack with the s3 backend is valid Terraform', () => {
+    // init -backend=false: the bucket is not reachable from a unit test (the e2e suite uses it for real).
+    const previous = process.env.TF_CLI_ARGS_init;
+    process.env.TF_CLI_ARGS_init = '-backend=false';
+    try {
+      expect(Testing.fullSynth(build({ stateBackend: 's3' }).stack)).toBeValidTerraform();
+    } finally {
+      if (previous === undefined) delete process.env.TF_CLI_ARGS_init;
+      else process.env.TF_CLI_ARGS_init = previous;
+    }
   });
 });

@@ -8,15 +8,19 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
-import { Testing } from 'cdktf';
+import { App, Testing } from 'cdktf';
 import { validateConfig, type AccountConfig, type BootstrapConfig } from '../../src/config';
 import { StateStack, stateStackId } from '../../stacks/state-stack';
+import { shellWord } from '../../src/constructs/existing-bucket-check';
+
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 interface SynthesizedStack {
   terraform: { backend: { local: { path: string } } };
   provider: { aws: Record<string, unknown>[] };
   resource: Record<string, Record<string, Record<string, unknown>>>;
   output: Record<string, { value: string; description: string }>;
+  import?: { id: string; to: string }[];
 }
 
 const multiAccount: BootstrapConfig = validateConfig(
@@ -211,12 +215,135 @@ describe('StateStack', () => {
       'aws_s3_bucket_public_access_block.state-bucket_public-access-block_498D68DA',
       'aws_s3_bucket_server_side_encryption_configuration.state-bucket_encryption_09E6F87B',
       'aws_s3_bucket_versioning.state-bucket_versioning_933ED8BF',
+      'terraform_data.existing-bucket-check',
     ]);
   });
 
   // One stack suffices: the others differ only in values. terraform validate takes seconds.
   test('the synthesized stack with every option set is valid Terraform', () => {
     const { stack } = buildStack('prod', { endpointUrl: 'http://127.0.0.1:5000', days: 30 });
+    expect(Testing.fullSynth(stack)).toBeValidTerraform();
+  });
+});
+
+describe('StateStack: an existing bucket is refused unless the account adopts it', () => {
+  const BUCKET = 'aws_s3_bucket.state-bucket_828F7150';
+  const CHECK = 'terraform_data.existing-bucket-check';
+
+  interface LocalExec {
+    command: string;
+    environment: Record<string, string>;
+  }
+
+  /** The stack synthesized as `cdktf synth` in the project does: into <project>/cdktf.out. */
+  function synthIntoProject(accountConfig: AccountConfig, endpointUrl?: string): SynthesizedStack {
+    const app = new App({ outdir: path.join(PROJECT_ROOT, 'cdktf.out'), skipValidation: true });
+    const stack = new StateStack(app, stateStackId(accountConfig.name), {
+      platform: 'acme',
+      account: accountConfig,
+      stateDir: path.join(PROJECT_ROOT, 'terraform-state'),
+      ...(endpointUrl !== undefined ? { endpointUrl } : {}),
+    });
+    return JSON.parse(Testing.synth(stack)) as SynthesizedStack;
+  }
+
+  function localExec(json: SynthesizedStack): LocalExec {
+    const check = json.resource.terraform_data?.['existing-bucket-check'] as { provisioner: { 'local-exec': LocalExec }[] };
+    const provisioner = check.provisioner[0];
+    if (provisioner === undefined) throw new Error('the check has no provisioner');
+    return provisioner['local-exec'];
+  }
+
+  const plain = synthIntoProject(account('dev'));
+  const adopted = synthIntoProject({ ...account('dev'), adopt: true });
+
+  test('the bucket depends on the existing-bucket check, so the check runs before the bucket is created', () => {
+    expect(Object.keys(plain.resource.terraform_data ?? {})).toEqual(['existing-bucket-check']);
+    expect(plain.resource.aws_s3_bucket?.['state-bucket_828F7150']?.depends_on).toEqual([CHECK]);
+  });
+
+  test('the check runs the project script from the stack folder with relative paths, the profile and the region', () => {
+    expect(localExec(plain)).toEqual({
+      command:
+        'node --require ../../../scripts/ts-runner.js ../../../scripts/check-existing-state-bucket.ts' +
+        ' --bucket acme-dev-state --stack state-dev --account dev --state-file ../../../terraform-state/state-dev.tfstate',
+      environment: { AWS_PROFILE: 'acme-dev', AWS_REGION: 'eu-west-1' },
+    });
+    expect(JSON.stringify(plain)).not.toContain(PROJECT_ROOT);
+  });
+
+  test('the check gets no endpoint of a local AWS double: it inherits AWS_ENDPOINT_URL from the deploy, like the AWS files', () => {
+    expect(localExec(synthIntoProject(account('dev'), 'http://127.0.0.1:5000')).environment).toEqual({
+      AWS_PROFILE: 'acme-dev',
+      AWS_REGION: 'eu-west-1',
+    });
+  });
+
+  test('a path with spaces reaches the check as one shell word', () => {
+    expect(shellWord('../../../my state/state-dev.tfstate')).toBe('"../../../my state/state-dev.tfstate"');
+    expect(shellWord('a"$b`c\\d')).toBe('"a\\"\\$b\\`c\\\\d"');
+    expect(shellWord('acme-dev-state')).toBe('acme-dev-state');
+  });
+
+  test('without adopt there is no import block and noncurrent versions expire', () => {
+    expect(plain.import).toBeUndefined();
+    expect(localExec(plain).command).not.toContain('--adopt');
+    const lifecycle = Object.values(plain.resource.aws_s3_bucket_lifecycle_configuration ?? {})[0];
+    expect(lifecycle?.rule).toEqual([expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: 90 }] })]);
+  });
+
+  test('with adopt the bucket is imported by its name and the check lets an existing bucket pass', () => {
+    expect(adopted.import).toEqual([{ to: BUCKET, id: 'acme-dev-state' }]);
+    expect(localExec(adopted).command).toMatch(/ --adopt$/);
+    expect(adopted.resource.aws_s3_bucket?.['state-bucket_828F7150']?.depends_on).toEqual([CHECK]);
+  });
+
+  test('an adopted bucket keeps every noncurrent version: its lifecycle rule only aborts incomplete uploads', () => {
+    const lifecycle = Object.values(adopted.resource.aws_s3_bucket_lifecycle_configuration ?? {})[0];
+    expect(lifecycle?.rule).toEqual([
+      {
+        id: 'abort-incomplete-uploads',
+        status: 'Enabled',
+        filter: [{}],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+      },
+    ]);
+  });
+
+  test('an adopted bucket gets the same versioning, encryption, public-access block, ownership and TLS policy', () => {
+    const types = (json: SynthesizedStack) => Object.keys(json.resource).sort();
+    expect(types(adopted)).toEqual(types(plain));
+    for (const type of [
+      'aws_s3_bucket_versioning',
+      'aws_s3_bucket_server_side_encryption_configuration',
+      'aws_s3_bucket_public_access_block',
+      'aws_s3_bucket_ownership_controls',
+      'aws_s3_bucket_policy',
+    ]) {
+      expect(adopted.resource[type]).toEqual(plain.resource[type]);
+    }
+  });
+
+  test('the lock table, the KMS key and the access-log bucket wait for the check too, so a refused deploy creates nothing', () => {
+    const json = synthIntoProject({
+      ...account('dev'),
+      lockTableName: 'acme-dev-state-lock',
+      stateKeyAlias: 'alias/acme-dev-state',
+      accessLogBucketName: 'acme-dev-state-logs',
+    });
+    const dependsOn = (type: string) => Object.values(json.resource[type] ?? {}).map((resource) => resource.depends_on);
+    expect(dependsOn('aws_dynamodb_table')).toEqual([[CHECK]]);
+    expect(dependsOn('aws_kms_key')).toEqual([[CHECK]]);
+    expect(dependsOn('aws_s3_bucket')).toEqual([[CHECK], [CHECK]]);
+  });
+
+  test('the synthesized stack with adopt is valid Terraform', () => {
+    const app = Testing.app();
+    const stack = new StateStack(app, 'state-dev', {
+      platform: 'acme',
+      account: { ...account('dev'), adopt: true },
+      stateDir: path.join(app.outdir, '..', 'terraform-state'),
+    });
     expect(Testing.fullSynth(stack)).toBeValidTerraform();
   });
 });

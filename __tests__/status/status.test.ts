@@ -147,6 +147,14 @@ describe('driftFrom', () => {
       'lifecycle is "noncurrent 90d, multipart 7d", expected "noncurrent 30d, multipart 7d"',
     ]);
   });
+
+  test('an adopted bucket is expected to keep its noncurrent versions, so their expiry is drift there', () => {
+    const adopted = { ...secure, lifecycle: 'no noncurrent expiry, multipart 7d' };
+    expect(driftFrom(adopted, { noncurrentVersionExpirationDays: 90, adopt: true })).toEqual([]);
+    expect(driftFrom(secure, { noncurrentVersionExpirationDays: 90, adopt: true })).toEqual([
+      'lifecycle is "noncurrent 90d, multipart 7d", expected "no noncurrent expiry, multipart 7d"',
+    ]);
+  });
 });
 
 describe('formatStatus', () => {

@@ -4,9 +4,20 @@ import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseEr
 import { type z, ZodArray, ZodDefault, ZodNullable, ZodObject, ZodOptional, ZodPipe, ZodRecord } from 'zod';
 import { ConfigError, formatJsonPath } from './errors';
 import type { AccountConfig, BootstrapConfig } from './model';
-import { lockTableName, MAX_BUCKET_NAME_LENGTH, nameProblem, reservedBucketPrefix, stateBucketName } from './names';
+import {
+  accessLogBucketName,
+  lockTableName,
+  MAX_BUCKET_NAME_LENGTH,
+  nameProblem,
+  reservedBucketPrefix,
+  stateBucketName,
+  stateKeyAliasName,
+} from './names';
 import { defaultNamePrefix, pipelineCrossFieldProblems } from './pipeline-schema';
-import { accountsFileSchema, DEFAULT_PRODUCTION_ACCOUNT } from './schema';
+import { accountsFileSchema, DEFAULT_PRODUCTION_ACCOUNT, DEFAULT_REGION } from './schema';
+
+/** The shape of a region code, as the schema checks it. */
+const REGION_CODE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /** Where accounts.json is read from when `BOOTSTRAP_ACCOUNTS_FILE` is not set. */
 export const DEFAULT_ACCOUNTS_FILE = 'accounts.json';
@@ -65,6 +76,8 @@ export function validateConfig(raw: unknown, file: string, accountOrder?: readon
     adopt: account.adopt,
     allowDestroy: account.allowDestroy,
     ...(account.kmsKeyArn !== undefined ? { kmsKeyArn: account.kmsKeyArn } : {}),
+    ...(data.stateBucket.kms && account.kmsKeyArn === undefined ? { stateKeyAlias: stateKeyAliasName(data.platform, name) } : {}),
+    ...(data.stateBucket.accessLogs ? { accessLogBucketName: accessLogBucketName(data.platform, name) } : {}),
   }));
   return {
     file,
@@ -269,12 +282,21 @@ function crossFieldProblems(raw: unknown, file: string): string[] {
       );
       continue;
     }
+    problems.push(...kmsKeyArnProblems(raw, name, file));
     if (platform === undefined) continue;
     const bucket = stateBucketName(platform, name);
     if (bucket.length > MAX_BUCKET_NAME_LENGTH) {
       problems.push(
         `${file}: ${formatJsonPath(['accounts', name])}: gives the bucket name "${bucket}" of ${bucket.length} characters, over S3's limit of ${MAX_BUCKET_NAME_LENGTH}; shorten the platform or account name`,
       );
+    } else if (isPlainObject(raw.stateBucket) && raw.stateBucket.accessLogs === true) {
+      // Only the access-log bucket's longer name overflows: say which option makes it.
+      const logBucket = accessLogBucketName(platform, name);
+      if (logBucket.length > MAX_BUCKET_NAME_LENGTH) {
+        problems.push(
+          `${file}: ${formatJsonPath(['accounts', name])}: with "stateBucket.accessLogs" on, gives the access-log bucket name "${logBucket}" of ${logBucket.length} characters, over S3's limit of ${MAX_BUCKET_NAME_LENGTH}; shorten the platform or account name (together at most ${MAX_BUCKET_NAME_LENGTH - '--state-logs'.length} characters) or turn accessLogs off`,
+        );
+      }
     }
     const reserved = reservedBucketPrefix(bucket);
     if (reserved !== undefined && platformPrefix === undefined) {
@@ -288,6 +310,33 @@ function crossFieldProblems(raw: unknown, file: string): string[] {
     const where = raw.productionAccount === undefined ? 'accounts' : 'productionAccount';
     problems.push(
       `${file}: ${where}: the production account "${production}" is not among the accounts (${names.join(', ')}); add a "${production}" account or set "productionAccount" to one of them`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * An account's `kmsKeyArn` must name a key in the account's own region (S3 default encryption
+ * cannot use a key from another region) and, when `accountId` is set, of that account.
+ */
+function kmsKeyArnProblems(raw: Record<string, unknown>, name: string, file: string): string[] {
+  const account = isPlainObject(raw.accounts) ? raw.accounts[name] : undefined;
+  if (!isPlainObject(account) || typeof account.kmsKeyArn !== 'string') return [];
+  // Shape problems are the schema's to report.
+  const arn = /^arn:[a-z-]+:kms:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):key\/[0-9a-zA-Z-]+$/.exec(account.kmsKeyArn);
+  if (arn === null) return [];
+  const [, keyRegion, keyAccount] = arn;
+  const where = formatJsonPath(['accounts', name, 'kmsKeyArn']);
+  const problems: string[] = [];
+  const region = account.region ?? raw.region ?? DEFAULT_REGION;
+  if (typeof region === 'string' && REGION_CODE.test(region) && region !== keyRegion) {
+    problems.push(
+      `${file}: ${where}: the key is in region ${String(keyRegion)}, but the account's state bucket is in ${region}, and S3 encrypts only with a key of the bucket's region; use a key from ${region}`,
+    );
+  }
+  if (typeof account.accountId === 'string' && /^\d{12}$/.test(account.accountId) && account.accountId !== keyAccount) {
+    problems.push(
+      `${file}: ${where}: the key belongs to account ${String(keyAccount)}, not to this account's accountId ${account.accountId}; use a key of account ${account.accountId}`,
     );
   }
   return problems;

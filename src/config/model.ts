@@ -31,6 +31,17 @@ export interface AccountConfig {
    * @default undefined: a key created by this project when `stateBucket.kms` is on, else SSE-S3.
    */
   readonly kmsKeyArn?: string;
+  /**
+   * `alias/<platform>-<account>-state`: this project creates a KMS key (rotation on) with this alias
+   * for the bucket's SSE-KMS.
+   * @default undefined: no key is created (`stateBucket.kms` is off, or the account has `kmsKeyArn`).
+   */
+  readonly stateKeyAlias?: string;
+  /**
+   * `<platform>-<account>-state-logs`, the bucket that receives the state bucket's server access logs.
+   * @default undefined: no access logging (`stateBucket.accessLogs` is false).
+   */
+  readonly accessLogBucketName?: string;
 }
 
 /** accounts.json, validated, with defaults applied. */

@@ -13,6 +13,16 @@ export function lockTableName(platform: string, account: string): string {
   return `${platform}-${account}-state-lock`;
 }
 
+/** The opt-in server access-log bucket of an account: `<platform>-<account>-state-logs`. */
+export function accessLogBucketName(platform: string, account: string): string {
+  return `${platform}-${account}-state-logs`;
+}
+
+/** Alias of the KMS key this project creates for an account's state bucket: `alias/<platform>-<account>-state`. */
+export function stateKeyAliasName(platform: string, account: string): string {
+  return `alias/${platform}-${account}-state`;
+}
+
 /** The state bucket of an account: `<platform>-<account>-state`. */
 export function stateBucketName(platform: string, account: string): string {
   return `${platform}-${account}-state`;

@@ -18,6 +18,14 @@ export interface Settings {
    * @default undefined: the stacks target real AWS.
    */
   readonly endpointUrl?: string;
+  /**
+   * The one state bucket that may be destroyed, by its exact name (`BOOTSTRAP_CONFIRM_DESTROY`): the
+   * typed confirmation of a guarded destroy. Synth then drops `prevent_destroy` on that bucket only,
+   * and only if its account has `"allowDestroy": true` (`npm run destroy` sets it for you).
+   * Surrounding spaces are ignored.
+   * @default undefined: every state bucket keeps `prevent_destroy`.
+   */
+  readonly confirmDestroy?: string;
 }
 
 /** Reads and checks the environment variables this project understands. */
@@ -37,8 +45,15 @@ export function readSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
       `AWS_ENDPOINT_URL: "${endpointUrl}" is not an http(s) URL; set it like http://127.0.0.1:5000 or unset it to target AWS`,
     );
   }
+  const confirmDestroy = nonEmpty(env.BOOTSTRAP_CONFIRM_DESTROY)?.trim();
   if (problems.length > 0) throw new ConfigError(problems);
-  return { accountsFile, stateDir, outdir, ...(endpointUrl !== undefined ? { endpointUrl } : {}) };
+  return {
+    accountsFile,
+    stateDir,
+    outdir,
+    ...(endpointUrl !== undefined ? { endpointUrl } : {}),
+    ...(confirmDestroy !== undefined ? { confirmDestroy } : {}),
+  };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

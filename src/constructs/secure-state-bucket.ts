@@ -1,14 +1,27 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** Days after which an incomplete multipart upload is aborted. */
 export const ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS = 7;
+
+/** The service principal that delivers S3 server access logs to a target bucket. */
+export const S3_LOGGING_SERVICE_PRINCIPAL = 'logging.s3.amazonaws.com';
+
+/** A bucket whose server access logs a log bucket accepts. */
+export interface AccessLogSource {
+  /** ARN of the bucket whose access is logged (`aws:SourceArn`). */
+  readonly bucketArn: string;
+  /** ID of the account that owns it (`aws:SourceAccount`). */
+  readonly accountId: string;
+}
 
 export interface SecureStateBucketProps {
   /** The bucket's name; it must already satisfy S3's naming rules (accounts.json validation does that). */
@@ -26,12 +39,51 @@ export interface SecureStateBucketProps {
    * @default true: the bucket can only be destroyed after this is switched off explicitly.
    */
   readonly preventDestroy?: boolean;
+
+  /**
+   * Take over a bucket of this name that already exists: a Terraform import block brings it into the
+   * state on the next plan, and the settings below are then applied to it. Its objects and their
+   * versions stay: while this is set, the lifecycle rule does not expire noncurrent versions (it only
+   * aborts incomplete uploads), so versions older than the bootstrap are never deleted. Removing it
+   * after the adoption applies the normal retention (`noncurrentVersionExpirationDays`).
+   * @default false: the bucket is created; the plan fails if it cannot be.
+   */
+  readonly adopt?: boolean;
+
+  /**
+   * Resources the bucket is created after (its `depends_on`), e.g. a check that it does not exist yet.
+   * @default none
+   */
+  readonly bucketDependsOn?: ITerraformDependable[];
+
+  /**
+   * SSE-KMS default encryption with this key (an ARN), with an S3 Bucket Key, which cuts the KMS
+   * requests (and their cost) S3 makes for the bucket's objects by orders of magnitude.
+   * @default undefined: SSE-S3 (AES256), with keys S3 manages.
+   */
+  readonly kmsKeyArn?: string;
+
+  /**
+   * Days after which current objects expire (a versioned bucket then keeps each as a noncurrent
+   * version for `noncurrentVersionExpirationDays`). For a log bucket, never for state.
+   * @default undefined: current versions never expire.
+   */
+  readonly expirationDays?: number;
+
+  /**
+   * Make this a target for S3 server access logs of this bucket: the policy allows the logging
+   * service to put objects, for requests on behalf of this source bucket and account only.
+   * @default undefined: the policy grants nothing, it only denies requests without TLS.
+   */
+  readonly accessLogSource?: AccessLogSource;
 }
 
 /**
- * An S3 bucket fit to hold Terraform state: versioned, encrypted (SSE-S3), private (all four
- * public-access-block flags, bucket-owner-enforced ownership), reachable over TLS only, with
- * noncurrent versions and incomplete uploads cleaned up, and protected from `terraform destroy`.
+ * An S3 bucket fit to hold Terraform state: versioned, encrypted (SSE-S3, or SSE-KMS with a bucket
+ * key), private (all four public-access-block flags, bucket-owner-enforced ownership), reachable
+ * over TLS only, with noncurrent versions and incomplete uploads cleaned up, and protected from
+ * `terraform destroy`. With `accessLogSource` and `expirationDays` the same hardening makes the
+ * bucket that receives the state bucket's server access logs.
  *
  * Construct ids below are part of the Terraform resource addresses: renaming one makes
  * Terraform replace the resource (for the bucket: delete and recreate it). Keep them.
@@ -44,17 +96,25 @@ export class SecureStateBucket extends Construct {
   public readonly ownershipControls: S3BucketOwnershipControls;
   public readonly policy: S3BucketPolicy;
   public readonly lifecycle: S3BucketLifecycleConfiguration;
+  /** Server access logging to another bucket; undefined until {@link logAccessTo} is called. */
+  public accessLogging?: S3BucketLoggingA;
+  private readonly bucketName: string;
 
   constructor(scope: Construct, id: string, props: SecureStateBucketProps) {
     super(scope, id);
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? 90;
+    const adopt = props.adopt ?? false;
+    this.bucketName = props.bucketName;
 
     this.bucket = new S3Bucket(this, 'bucket', {
       bucket: props.bucketName,
       // Never delete objects implicitly: a bucket that still holds state cannot be destroyed.
       forceDestroy: false,
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
+      ...(props.bucketDependsOn !== undefined ? { dependsOn: props.bucketDependsOn } : {}),
     });
+    // `import { to = <bucket>, id = <name> }`: Terraform skips it once the bucket is in the state.
+    if (adopt) this.bucket.importFrom(props.bucketName);
     // Each attribute getter creates a new token (and cdktf captures a stack trace for each): read
     // them once. The sub-resources reference the bucket rather than repeat its name, which gives
     // Terraform their dependency on it without a depends_on (itself one more token each).
@@ -68,7 +128,14 @@ export class SecureStateBucket extends Construct {
 
     this.encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+      rule: [
+        props.kmsKeyArn !== undefined
+          ? {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn },
+              bucketKeyEnabled: true,
+            }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
+      ],
     });
 
     this.publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
@@ -94,6 +161,9 @@ export class SecureStateBucket extends Construct {
       // (aws-cn, aws-us-gov) and keeps the policy's implicit dependency on the bucket.
       policy: JSON.stringify({
         Statement: [
+          // The log-delivery grant comes first: statement order means nothing to IAM, but moto's
+          // PutBucketLogging check fails (HTTP 500) on a "Principal": "*" statement before it.
+          ...(props.accessLogSource !== undefined ? [logDeliveryStatement(arn, props.accessLogSource)] : []),
           {
             Action: 's3:*',
             Condition: { Bool: { 'aws:SecureTransport': 'false' } },
@@ -113,10 +183,17 @@ export class SecureStateBucket extends Construct {
       bucket,
       rule: [
         {
-          id: 'expire-noncurrent-versions',
+          id:
+            props.expirationDays !== undefined
+              ? 'expire-objects'
+              : adopt
+                ? 'abort-incomplete-uploads'
+                : 'expire-noncurrent-versions',
           status: 'Enabled',
           filter: [{}],
-          noncurrentVersionExpiration: [{ noncurrentDays: noncurrentDays }],
+          ...(props.expirationDays !== undefined ? { expiration: [{ days: props.expirationDays }] } : {}),
+          // An adopted bucket's versions predate the bootstrap: none is expired while `adopt` is set.
+          ...(adopt ? {} : { noncurrentVersionExpiration: [{ noncurrentDays: noncurrentDays }] }),
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS }],
         },
       ],
@@ -124,4 +201,38 @@ export class SecureStateBucket extends Construct {
       dependsOn: [this.versioning],
     });
   }
+
+  /**
+   * Sends this bucket's S3 server access logs to `target` (a bucket made with `accessLogSource`
+   * naming this one), under the prefix `<this bucket>/`. Call it once.
+   */
+  public logAccessTo(target: SecureStateBucket): S3BucketLoggingA {
+    this.accessLogging = new S3BucketLoggingA(this, 'access-logging', {
+      bucket: this.bucket.id,
+      targetBucket: target.bucket.id,
+      targetPrefix: `${this.bucketName}/`,
+      // S3 checks that the target's policy lets the logging service write before it accepts this.
+      dependsOn: [target.policy],
+    });
+    return this.accessLogging;
+  }
+}
+
+/**
+ * Lets the S3 logging service put access-log objects into the bucket `arn`, only for requests on
+ * behalf of `source` (the confused-deputy conditions AWS recommends). Keys in sorted order, like
+ * the TLS statement.
+ */
+function logDeliveryStatement(arn: string, source: AccessLogSource): Record<string, unknown> {
+  return {
+    Action: 's3:PutObject',
+    Condition: {
+      ArnLike: { 'aws:SourceArn': source.bucketArn },
+      StringEquals: { 'aws:SourceAccount': source.accountId },
+    },
+    Effect: 'Allow',
+    Principal: { Service: S3_LOGGING_SERVICE_PRINCIPAL },
+    Resource: `${arn}/*`,
+    Sid: 'AllowS3ServerAccessLogDelivery',
+  };
 }

@@ -34,6 +34,11 @@ export interface CdktfDeployOptions extends CdktfOptions {
   readonly parallelism: number;
   /** Where cdktf writes every deployed stack's outputs as JSON (`--outputs-file`). @default not written */
   readonly outputsFile?: string;
+  /**
+   * `--migrate-state`: when the stack's backend changed since its last init, terraform init copies
+   * the state to the new backend (cdktf answers terraform's question with yes). @default false
+   */
+  readonly migrateState?: boolean;
 }
 
 /**
@@ -55,6 +60,7 @@ export async function cdktfDeploy(options: CdktfDeployOptions): Promise<void> {
     '--parallelism',
     String(options.parallelism),
     ...(options.outputsFile !== undefined ? ['--outputs-file', options.outputsFile] : []),
+    ...(options.migrateState === true ? ['--migrate-state'] : []),
   ];
   await runChecked(process.execPath, args, runOptions(options, `cdktf deploy ${options.stacks.join(' ')}`));
 }

@@ -1,7 +1,7 @@
 import type { AccountConfig, BootstrapConfig } from '../config';
 import { formatTable } from '../sandbox/bucket-report';
 import { stateStackId } from '../../stacks/state-stack';
-import { accountS3Client, driftFrom, type LiveSettings, readLiveSettings } from './live';
+import { accountS3Client, driftFrom, type ExpectedSettings, type LiveSettings, readLiveSettings } from './live';
 import { readStackState, type StackState } from './state-file';
 
 export { driftFrom, lifecycleVerdict, type LiveSettings } from './live';
@@ -40,7 +40,7 @@ export async function collectStatus(options: StatusOptions): Promise<AccountStat
       const s3 = accountS3Client(account.profile, state.region ?? account.region, options.env);
       try {
         const live = await readLiveSettings(s3, bucket);
-        return { account, state, live, drift: driftFrom(live, options.config.stateBucket) };
+        return { account, state, live, drift: driftFrom(live, expectedSettings(options.config, account)) };
       } catch (error) {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         return { account, state, drift: [], error: message.split('\n')[0] ?? message };
@@ -49,6 +49,19 @@ export async function collectStatus(options: StatusOptions): Promise<AccountStat
       }
     }),
   );
+}
+
+/** What the state stack deploys for `account`, to compare its live bucket with. */
+export function expectedSettings(config: BootstrapConfig, account: AccountConfig): ExpectedSettings {
+  const kmsKey = account.kmsKeyArn ?? (account.stateKeyAlias !== undefined ? true : undefined);
+  return {
+    noncurrentVersionExpirationDays: config.stateBucket.noncurrentVersionExpirationDays,
+    ...(account.adopt ? { adopt: true } : {}),
+    ...(kmsKey !== undefined ? { kmsKey } : {}),
+    ...(account.accessLogBucketName !== undefined
+      ? { accessLogTarget: `${account.accessLogBucketName}/${account.stateBucketName}/` }
+      : {}),
+  };
 }
 
 /** True when nothing needs attention: no drift, no unreadable bucket or state file. */

@@ -1,8 +1,11 @@
 import {
+  GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
+  GetBucketLoggingCommand,
   GetBucketOwnershipControlsCommand,
   type LifecycleRule,
   S3Client,
+  type ServerSideEncryptionRule,
 } from '@aws-sdk/client-s3';
 import { readBucketReport } from '../sandbox/bucket-report';
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS } from '../constructs/secure-state-bucket';
@@ -21,12 +24,34 @@ export interface LiveSettings {
   readonly tlsPolicy: string;
   /** e.g. `noncurrent 90d, multipart 7d`, or what is missing. */
   readonly lifecycle: string;
+  /** The KMS key of the default encryption, when S3 names one. */
+  readonly kmsKeyId?: string;
+  /** Whether the default encryption uses an S3 Bucket Key. */
+  readonly bucketKey?: boolean;
+  /** Where server access logs go, `<target bucket>/<prefix>`, or `off`. */
+  readonly accessLogging?: string;
 }
 
 /** The secure defaults the state stack deploys, to compare live settings with. */
 export interface ExpectedSettings {
   /** accounts.json `stateBucket.noncurrentVersionExpirationDays`. */
   readonly noncurrentVersionExpirationDays: number;
+  /**
+   * The account has `"adopt": true`: its lifecycle rule keeps noncurrent versions (they predate the bootstrap).
+   * @default false
+   */
+  readonly adopt?: boolean;
+  /**
+   * SSE-KMS: `aws:kms` with a bucket key, and with this key when it is an ARN (`kmsKeyArn`);
+   * `true` for a key the stack created, whose ARN accounts.json does not know.
+   * @default undefined: any default encryption passes.
+   */
+  readonly kmsKey?: string | true;
+  /**
+   * Server access logs go to this `<log bucket>/<prefix>` (`stateBucket.accessLogs`).
+   * @default undefined: logging is not checked.
+   */
+  readonly accessLogTarget?: string;
 }
 
 /**
@@ -40,7 +65,7 @@ export function accountS3Client(profile: string, region: string, env: NodeJS.Pro
 
 /** Reads the bucket's settings through the S3 API. Rejects when the bucket cannot be read at all. */
 export async function readLiveSettings(s3: S3Client, bucket: string): Promise<LiveSettings> {
-  const [report, ownership, lifecycleRules] = await Promise.all([
+  const [report, ownership, lifecycleRules, encryptionRule, accessLogging] = await Promise.all([
     readBucketReport(s3, bucket),
     s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket })).then(
       (out) => out.OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? 'none',
@@ -50,7 +75,21 @@ export async function readLiveSettings(s3: S3Client, bucket: string): Promise<Li
       (out) => out.Rules ?? [],
       (error: unknown) => notConfigured(error, 'NoSuchLifecycleConfiguration', [] as LifecycleRule[]),
     ),
+    s3.send(new GetBucketEncryptionCommand({ Bucket: bucket })).then(
+      (out) => out.ServerSideEncryptionConfiguration?.Rules?.[0],
+      (error: unknown) =>
+        notConfigured<ServerSideEncryptionRule | undefined>(error, 'ServerSideEncryptionConfigurationNotFoundError', undefined),
+    ),
+    s3.send(new GetBucketLoggingCommand({ Bucket: bucket })).then(
+      (out) =>
+        out.LoggingEnabled !== undefined
+          ? `${out.LoggingEnabled.TargetBucket ?? ''}/${out.LoggingEnabled.TargetPrefix ?? ''}`
+          : 'off',
+      // Newer than the other checks: a profile allowed everything else may lack s3:GetBucketLogging.
+      (error: unknown) => notConfigured(error, 'AccessDenied', 'unreadable (AccessDenied)'),
+    ),
   ]);
+  const kmsKeyId = encryptionRule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID;
   return {
     versioning: report.versioning,
     encryption: report.encryption,
@@ -58,6 +97,9 @@ export async function readLiveSettings(s3: S3Client, bucket: string): Promise<Li
     ownership,
     tlsPolicy: report.tlsPolicy,
     lifecycle: lifecycleVerdict(lifecycleRules),
+    ...(kmsKeyId !== undefined ? { kmsKeyId } : {}),
+    bucketKey: encryptionRule?.BucketKeyEnabled === true,
+    accessLogging,
   };
 }
 
@@ -77,7 +119,8 @@ export function lifecycleVerdict(rules: readonly LifecycleRule[]): string {
 
 /** Differences from the secure defaults, one short sentence each; empty when there is no drift. */
 export function driftFrom(settings: LiveSettings, expected: ExpectedSettings): string[] {
-  const lifecycle = `noncurrent ${expected.noncurrentVersionExpirationDays}d, multipart ${ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS}d`;
+  const noncurrent = expected.adopt === true ? 'no noncurrent expiry' : `noncurrent ${expected.noncurrentVersionExpirationDays}d`;
+  const lifecycle = `${noncurrent}, multipart ${ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS}d`;
   const drift: string[] = [];
   if (settings.versioning !== 'Enabled') drift.push(`versioning is ${settings.versioning}, expected Enabled`);
   if (settings.encryption === 'none') drift.push('default encryption is off, expected AES256 (SSE-S3) or aws:kms');
@@ -93,6 +136,17 @@ export function driftFrom(settings: LiveSettings, expected: ExpectedSettings): s
     );
   }
   if (settings.lifecycle !== lifecycle) drift.push(`lifecycle is "${settings.lifecycle}", expected "${lifecycle}"`);
+  if (expected.kmsKey !== undefined && settings.encryption !== 'none') {
+    if (settings.encryption !== 'aws:kms') drift.push(`default encryption is ${settings.encryption}, expected aws:kms (SSE-KMS)`);
+    else if (typeof expected.kmsKey === 'string' && settings.kmsKeyId !== expected.kmsKey) {
+      drift.push(`default encryption uses KMS key ${settings.kmsKeyId ?? '(none named)'}, expected ${expected.kmsKey}`);
+    }
+    if (settings.bucketKey !== true)
+      drift.push('the S3 Bucket Key is off, expected on (it keeps KMS requests and their cost down)');
+  }
+  if (expected.accessLogTarget !== undefined && settings.accessLogging !== expected.accessLogTarget) {
+    drift.push(`server access logging goes to ${settings.accessLogging ?? 'off'}, expected ${expected.accessLogTarget}`);
+  }
   return drift;
 }
 

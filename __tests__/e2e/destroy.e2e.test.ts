@@ -1,0 +1,145 @@
+// Guarded destroy against moto: plain `cdktf destroy` is stopped by prevent_destroy, `npm run destroy`
+// refuses without "allowDestroy", with a wrong confirmation and with objects left in the bucket, and
+// with every key given it empties and destroys exactly one bucket.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  DeleteBucketPolicyCommand,
+  DeleteObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { cdktfCliPath, PROJECT_ROOT } from '../../src/sandbox/cdktf';
+import { runProcess } from '../../src/sandbox/process';
+import { readStackState } from '../../src/status/state-file';
+import { bucketExists, type Day2Sandbox, startDay2Sandbox } from './day2-support';
+
+const KEEP = 'wipe-keep-state';
+const GONE = 'wipe-gone-state';
+
+let sandbox: Day2Sandbox | undefined;
+let s3: S3Client;
+
+function sb(): Day2Sandbox {
+  if (sandbox === undefined) throw new Error('the sandbox did not start; see the beforeAll error');
+  return sandbox;
+}
+
+beforeAll(async () => {
+  sandbox = await startDay2Sandbox({
+    platform: 'wipe',
+    productionAccount: 'keep',
+    pipeline: false,
+    accounts: { keep: 'wipe-keep', gone: { profile: 'wipe-gone', allowDestroy: true } },
+  });
+  s3 = sandbox.s3();
+  await sandbox.synth();
+  await sandbox.deploy(['state-keep', 'state-gone']);
+}, 600_000);
+
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+function stateFile(stack: string): string {
+  return path.join(sb().workspace.stateDir, `${stack}.tfstate`);
+}
+
+/** Runs `npm run destroy -- ...args` (the script itself) on the workspace, keeping all its output. */
+async function destroy(args: readonly string[]): Promise<{ code: number | null; output: string }> {
+  const result = await runProcess(process.execPath, ['--require', './scripts/ts-runner.js', 'scripts/destroy.ts', ...args], {
+    cwd: PROJECT_ROOT,
+    // The synth output of the workspace, not the project's cdktf.out.
+    env: { ...sb().workspace.env, CDKTF_OUTDIR: sb().workspace.outdir },
+    keepLines: 5000,
+  });
+  return { code: result.code, output: result.tail.join('\n') };
+}
+
+async function versionCount(bucket: string): Promise<number> {
+  const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+  return (page.Versions?.length ?? 0) + (page.DeleteMarkers?.length ?? 0);
+}
+
+/** Plain `cdktf destroy <stack> --auto-approve` on the workspace, without any confirmation. */
+async function plainCdktfDestroy(stack: string): Promise<{ code: number | null; output: string }> {
+  const result = await runProcess(
+    process.execPath,
+    [cdktfCliPath(), 'destroy', stack, '--output', sb().workspace.outdir, '--auto-approve', '--skip-provider-lock', '--no-color'],
+    { cwd: PROJECT_ROOT, env: sb().workspace.env, keepLines: 5000 },
+  );
+  return { code: result.code, output: result.tail.join('\n') };
+}
+
+test('plain cdktf destroy fails at plan, allowDestroy or not, and changes neither bucket nor state', async () => {
+  const before = [readFileSync(stateFile('state-keep'), 'utf8'), readFileSync(stateFile('state-gone'), 'utf8')];
+  // One cdktf per stack: in a single run, the first failure can stop the other stack before its plan.
+  const results = await Promise.all([plainCdktfDestroy('state-keep'), plainCdktfDestroy('state-gone')]);
+  for (const result of results) {
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('Error: Instance cannot be destroyed');
+    expect(result.output).toContain(
+      'Resource aws_s3_bucket.state-bucket_828F7150 (state-bucket/bucket) has lifecycle.prevent_destroy set',
+    );
+  }
+  expect(await bucketExists(s3, KEEP)).toBe(true);
+  expect(await bucketExists(s3, GONE)).toBe(true);
+  expect([readFileSync(stateFile('state-keep'), 'utf8'), readFileSync(stateFile('state-gone'), 'utf8')]).toEqual(before);
+}, 300_000);
+
+test('npm run destroy refuses an account without "allowDestroy": true, even with the right bucket name', async () => {
+  const result = await destroy(['keep', '--confirm', KEEP]);
+  expect(result.output).toContain(
+    `error: ${sb().accountsFile}: accounts.keep.allowDestroy: is not true, so the state bucket ${KEEP} may not be destroyed; set "allowDestroy": true on accounts.keep to allow destroying ${KEEP}`,
+  );
+  expect(result.code).toBe(1);
+  expect(await bucketExists(s3, KEEP)).toBe(true);
+}, 120_000);
+
+test('npm run destroy refuses a confirmation that is not the bucket name', async () => {
+  const result = await destroy(['gone', '--confirm', 'wrong-name']);
+  expect(result.output).toContain(
+    `error: --confirm "wrong-name" is not the state bucket of account gone (${GONE}); nothing was changed`,
+  );
+  expect(result.code).toBe(1);
+  expect(await bucketExists(s3, GONE)).toBe(true);
+}, 120_000);
+
+test('npm run destroy refuses a bucket that holds objects unless --delete-objects is given', async () => {
+  // moto quirk: moto 5 cannot evaluate the TLS-only policy's aws:SecureTransport condition and denies
+  // every object request; real S3 denies only plain HTTP. Remove the policy in moto to write objects.
+  await s3.send(new DeleteBucketPolicyCommand({ Bucket: GONE }));
+  await s3.send(new PutObjectCommand({ Bucket: GONE, Key: 'app/terraform.tfstate', Body: '{"version":4}' }));
+  await s3.send(new PutObjectCommand({ Bucket: GONE, Key: 'app/terraform.tfstate', Body: '{"version":4,"serial":2}' }));
+  await s3.send(new DeleteObjectCommand({ Bucket: GONE, Key: 'app/terraform.tfstate' }));
+  expect(await versionCount(GONE)).toBe(3);
+
+  const result = await destroy(['gone', '--confirm', GONE]);
+  expect(result.output).toContain(
+    `error: ${GONE} holds 2 object version(s), 1 delete marker(s); nothing was changed; add --delete-objects to delete them all permanently, then the bucket`,
+  );
+  expect(result.code).toBe(1);
+  expect(await versionCount(GONE)).toBe(3);
+}, 120_000);
+
+test('with allowDestroy, the confirmation and --delete-objects, it empties and destroys that bucket only', async () => {
+  const result = await destroy(['gone', '--confirm', GONE, '--delete-objects']);
+  if (result.code !== 0) throw new Error(`npm run destroy failed:\n${result.output}`);
+  expect(result.output).toContain(`Deleting 2 object version(s), 1 delete marker(s) from ${GONE}, in batches of up to 1000...`);
+  expect(result.output).toContain('  deleted 3 of 3 object version(s) and delete marker(s)');
+  expect(result.output).toMatch(/Destroy complete! Resources: \d+ destroyed/);
+  expect(result.output).toContain(`Destroyed state-gone: the state bucket ${GONE} is gone.`);
+  expect(result.output).toContain(`The local state file ${stateFile('state-gone')} stays; Terraform emptied it`);
+
+  expect(await bucketExists(s3, GONE)).toBe(false);
+  expect(await bucketExists(s3, KEEP)).toBe(true);
+  // The state file is still there and records nothing; the other stack's still records its bucket.
+  expect(readStackState(sb().workspace.stateDir, 'state-gone', { stateBucketName: GONE })).toMatchObject({ deployed: false });
+  expect(readStackState(sb().workspace.stateDir, 'state-keep', { stateBucketName: KEEP })).toMatchObject({ deployed: true });
+  // The synth output was synthesized again without the confirmation: prevent_destroy is back.
+  const synthesized = JSON.parse(
+    readFileSync(path.join(sb().workspace.outdir, 'stacks', 'state-gone', 'cdk.tf.json'), 'utf8'),
+  ) as { resource: { aws_s3_bucket: Record<string, { lifecycle: { prevent_destroy: boolean } }> } };
+  expect(synthesized.resource.aws_s3_bucket['state-bucket_828F7150']?.lifecycle.prevent_destroy).toBe(true);
+}, 300_000);

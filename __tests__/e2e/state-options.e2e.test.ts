@@ -1,0 +1,268 @@
+// The state bucket's opt-ins deployed to moto with the real `cdktf deploy`: SSE-KMS with a bucket
+// key (account "keyed": a key the stack creates; account "byok": an existing key, made in moto
+// with the SDK before the accounts file is written) and server access logs to a hardened log
+// bucket (both accounts). Deployed once, both stacks in parallel; every test reads that deployment.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  CreateKeyCommand,
+  DescribeKeyCommand,
+  GetKeyRotationStatusCommand,
+  KMSClient,
+  ListAliasesCommand,
+  ListKeysCommand,
+} from '@aws-sdk/client-kms';
+import {
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketLoggingCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  GetBucketVersioningCommand,
+  GetPublicAccessBlockCommand,
+  PutBucketEncryptionCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { backendConfigPath } from '../../src/backend-config';
+import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from '../../src/sandbox/aws-files';
+import { stackDir } from '../../src/sandbox/cdktf';
+import { terraformPlan } from '../../src/sandbox/terraform';
+import { type Day2Sandbox, startDay2Sandbox } from './day2-support';
+import { canDeploy } from './preconditions';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/** moto's default account: every resource there belongs to it. */
+const MOTO_ACCOUNT = '123456789012';
+const RETENTION_DAYS = 30;
+const ACCOUNTS = ['keyed', 'byok'] as const;
+
+let sandbox: Day2Sandbox | undefined;
+let kms: KMSClient | undefined;
+let s3: S3Client | undefined;
+/** ARN of the key made in moto before the deploy, the "byok" account's kmsKeyArn. */
+let ownKeyArn = '';
+
+function sb(): Day2Sandbox {
+  if (sandbox === undefined) throw new Error('the sandbox did not start; see the beforeAll error');
+  return sandbox;
+}
+function kmsClient(): KMSClient {
+  if (kms === undefined) throw new Error('no KMS client; see the beforeAll error');
+  return kms;
+}
+function s3Client(): S3Client {
+  if (s3 === undefined) throw new Error('no S3 client; see the beforeAll error');
+  return s3;
+}
+
+/** The outputs a stack's local state file records. */
+function outputs(account: string): Record<string, string> {
+  const state = JSON.parse(readFileSync(path.join(sb().workspace.stateDir, `state-${account}.tfstate`), 'utf8')) as {
+    outputs: Record<string, { value: string }>;
+  };
+  return Object.fromEntries(Object.entries(state.outputs).map(([name, output]) => [name, output.value]));
+}
+
+/** ARN of the key the "keyed" stack created, found through its alias. */
+async function createdKeyArn(): Promise<string> {
+  const aliases = await kmsClient().send(new ListAliasesCommand({}));
+  const alias = aliases.Aliases?.find((candidate) => candidate.AliasName === 'alias/opts-keyed-state');
+  if (alias?.TargetKeyId === undefined) throw new Error('no alias alias/opts-keyed-state');
+  const key = await kmsClient().send(new DescribeKeyCommand({ KeyId: alias.TargetKeyId }));
+  return key.KeyMetadata?.Arn ?? 'missing';
+}
+
+const describeDeploy = canDeploy() ? describe : describe.skip;
+
+describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
+  beforeAll(async () => {
+    sandbox = await startDay2Sandbox(async (moto) => {
+      kms = new KMSClient({
+        endpoint: moto.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: DUMMY_ACCESS_KEY_ID, secretAccessKey: DUMMY_SECRET_ACCESS_KEY },
+      });
+      const created = await kms.send(new CreateKeyCommand({ Description: 'an existing key, brought by the account' }));
+      ownKeyArn = created.KeyMetadata?.Arn ?? '';
+      return {
+        platform: 'opts',
+        productionAccount: 'keyed',
+        pipeline: false,
+        stateBucket: { kms: true, accessLogs: true, accessLogRetentionDays: RETENTION_DAYS },
+        accounts: {
+          keyed: 'opts-keyed',
+          byok: { profile: 'opts-byok', accountId: MOTO_ACCOUNT, kmsKeyArn: ownKeyArn },
+        },
+      };
+    });
+    s3 = sandbox.s3();
+    await sandbox.synth();
+    await sandbox.deploy(ACCOUNTS.map((account) => `state-${account}`));
+  }, 600_000);
+
+  afterAll(async () => {
+    kms?.destroy();
+    s3?.destroy();
+    await sandbox?.stop();
+  });
+
+  test('the existing key was made in moto in the account’s region', () => {
+    expect(ownKeyArn).toMatch(/^arn:aws:kms:us-east-1:123456789012:key\/[0-9a-f-]+$/);
+  });
+
+  test('keyed: the created key rotates automatically and is found by its alias alias/opts-keyed-state', async () => {
+    const arn = await createdKeyArn();
+    expect(arn).not.toBe(ownKeyArn);
+    const key = await kmsClient().send(new DescribeKeyCommand({ KeyId: arn }));
+    expect(key.KeyMetadata).toMatchObject({
+      Enabled: true,
+      KeyState: 'Enabled',
+      KeyUsage: 'ENCRYPT_DECRYPT',
+      Description: 'Encrypts the Terraform state in opts-keyed-state (bootstrap-aws)',
+    });
+    const rotation = await kmsClient().send(new GetKeyRotationStatusCommand({ KeyId: arn }));
+    expect(rotation.KeyRotationEnabled).toBe(true);
+  });
+
+  test('keyed: the state bucket encrypts with the created key (SSE-KMS) and an S3 Bucket Key', async () => {
+    const encryption = await s3Client().send(new GetBucketEncryptionCommand({ Bucket: 'opts-keyed-state' }));
+    expect(encryption.ServerSideEncryptionConfiguration?.Rules).toEqual([
+      {
+        ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: await createdKeyArn() },
+        BucketKeyEnabled: true,
+      },
+    ]);
+  });
+
+  test('byok: the state bucket encrypts with the existing key and an S3 Bucket Key, and no key is created for it', async () => {
+    const encryption = await s3Client().send(new GetBucketEncryptionCommand({ Bucket: 'opts-byok-state' }));
+    expect(encryption.ServerSideEncryptionConfiguration?.Rules).toEqual([
+      { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: ownKeyArn }, BucketKeyEnabled: true },
+    ]);
+    const keys = await kmsClient().send(new ListKeysCommand({}));
+    expect((keys.Keys ?? []).map((key) => key.KeyArn).sort()).toEqual([ownKeyArn, await createdKeyArn()].sort());
+    const aliases = await kmsClient().send(new ListAliasesCommand({}));
+    expect((aliases.Aliases ?? []).map((alias) => alias.AliasName)).not.toContain('alias/opts-byok-state');
+  });
+
+  test('the outputs give the key ARN and the log bucket’s name and ARN', async () => {
+    expect(outputs('keyed')).toMatchObject({
+      state_bucket_kms_key_arn: await createdKeyArn(),
+      access_log_bucket_name: 'opts-keyed-state-logs',
+      access_log_bucket_arn: 'arn:aws:s3:::opts-keyed-state-logs',
+    });
+    expect(outputs('byok')).toMatchObject({
+      state_bucket_kms_key_arn: ownKeyArn,
+      access_log_bucket_name: 'opts-byok-state-logs',
+      access_log_bucket_arn: 'arn:aws:s3:::opts-byok-state-logs',
+    });
+  });
+
+  test('the backend configs name the existing key, and leave "encrypt" out for the created one', () => {
+    const text = (account: string): string => readFileSync(backendConfigPath(sb().workspace.outdir, account), 'utf8');
+    expect(text('byok')).toMatch(/^encrypt {6}= true$/m);
+    expect(text('byok')).toContain(`kms_key_id   = "${ownKeyArn}"`);
+    expect(text('keyed')).not.toMatch(/^encrypt\b/m);
+    expect(text('keyed')).not.toMatch(/^kms_key_id\b/m);
+  });
+
+  describe.each(ACCOUNTS)('the access-log bucket of %s', (account) => {
+    const logBucket = `opts-${account}-state-logs`;
+    const stateBucket = `opts-${account}-state`;
+
+    test('is versioned and encrypted with SSE-S3 (log delivery cannot use SSE-KMS)', async () => {
+      const versioning = await s3Client().send(new GetBucketVersioningCommand({ Bucket: logBucket }));
+      expect(versioning.Status).toBe('Enabled');
+      const encryption = await s3Client().send(new GetBucketEncryptionCommand({ Bucket: logBucket }));
+      expect(encryption.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault).toEqual({
+        SSEAlgorithm: 'AES256',
+      });
+    });
+
+    test('is private: all four public-access-block flags and BucketOwnerEnforced ownership', async () => {
+      const block = await s3Client().send(new GetPublicAccessBlockCommand({ Bucket: logBucket }));
+      expect(block.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        IgnorePublicAcls: true,
+        BlockPublicPolicy: true,
+        RestrictPublicBuckets: true,
+      });
+      const ownership = await s3Client().send(new GetBucketOwnershipControlsCommand({ Bucket: logBucket }));
+      expect(ownership.OwnershipControls?.Rules).toEqual([{ ObjectOwnership: 'BucketOwnerEnforced' }]);
+    });
+
+    test('denies requests without TLS and lets only the logging service put logs of the state bucket', async () => {
+      const policy = await s3Client().send(new GetBucketPolicyCommand({ Bucket: logBucket }));
+      const arn = `arn:aws:s3:::${logBucket}`;
+      expect((JSON.parse(policy.Policy ?? '{}') as { Statement: unknown[] }).Statement).toEqual([
+        {
+          Sid: 'AllowS3ServerAccessLogDelivery',
+          Effect: 'Allow',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `${arn}/*`,
+          Condition: {
+            ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${stateBucket}` },
+            StringEquals: { 'aws:SourceAccount': MOTO_ACCOUNT },
+          },
+        },
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [arn, `${arn}/*`],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ]);
+    });
+
+    test(`expires logs after ${RETENTION_DAYS} days, and noncurrent versions and incomplete uploads too`, async () => {
+      const lifecycle = await s3Client().send(new GetBucketLifecycleConfigurationCommand({ Bucket: logBucket }));
+      expect(lifecycle.Rules).toHaveLength(1);
+      expect(lifecycle.Rules?.[0]).toMatchObject({
+        ID: 'expire-objects',
+        Status: 'Enabled',
+        Expiration: { Days: RETENTION_DAYS },
+        NoncurrentVersionExpiration: { NoncurrentDays: 90 },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+      });
+    });
+
+    test('receives the state bucket’s server access logs under the prefix <state bucket>/', async () => {
+      const logging = await s3Client().send(new GetBucketLoggingCommand({ Bucket: stateBucket }));
+      expect(logging.LoggingEnabled).toMatchObject({ TargetBucket: logBucket, TargetPrefix: `${stateBucket}/` });
+    });
+  });
+
+  test('a second plan of both stacks reports no changes', async () => {
+    const { outdir, env } = sb().workspace;
+    const results = await Promise.all(ACCOUNTS.map((account) => terraformPlan(stackDir(outdir, `state-${account}`), env)));
+    expect(results).toEqual(['no-changes', 'no-changes']);
+  }, 300_000);
+
+  test('status --live finds no drift right after the deploy', async () => {
+    const result = await sb().script('status', ['--live']);
+    expect(result.output).toMatch(/^keyed\s+state-keyed\s+yes\s.*\saws:kms\s.*\snone$/m);
+    expect(result.output).toMatch(/^byok\s+state-byok\s+yes\s.*\saws:kms\s.*\snone$/m);
+    expect(result.output).not.toMatch(/drift:/);
+    expect(result.code).toBe(0);
+  }, 120_000);
+
+  test('status --live flags a state bucket switched back to SSE-S3 behind Terraform’s back', async () => {
+    await s3Client().send(
+      new PutBucketEncryptionCommand({
+        Bucket: 'opts-byok-state',
+        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      }),
+    );
+    const result = await sb().script('status', ['--live']);
+    expect(result.output).toContain(
+      'drift: state-byok (opts-byok-state): default encryption is AES256, expected aws:kms (SSE-KMS); find out who changed it, then run "npx cdktf deploy state-byok" to restore it',
+    );
+    expect(result.output).toContain('drift: state-byok (opts-byok-state): the S3 Bucket Key is off');
+    expect(result.output).not.toMatch(/drift: state-keyed/);
+    expect(result.code).toBe(1);
+  }, 120_000);
+});

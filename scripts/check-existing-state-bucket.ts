@@ -1,0 +1,72 @@
+// Run by Terraform (local-exec of each state stack's `existing-bucket-check`, on the stack's first deploy,
+// before the bucket is created), from the stack's folder in cdktf.out:
+//   node --require <root>/scripts/ts-runner.js <root>/scripts/check-existing-state-bucket.ts \
+//     --bucket acme-dev-state --stack state-dev --account dev --state-file <state file> [--adopt]
+// with AWS_PROFILE and AWS_REGION of the account (AWS_ENDPOINT_URL too against a local AWS double).
+// Exit code 0 when the deploy may create (or, with --adopt, import) the bucket; 1 with one line on
+// stderr when the bucket already exists and the stack does not manage it (src/existing-bucket/check.ts).
+import { parseArgs } from 'node:util';
+import { S3Client } from '@aws-sdk/client-s3';
+import { checkExistingBucket } from '../src/existing-bucket/check';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      bucket: { type: 'string' },
+      stack: { type: 'string' },
+      account: { type: 'string' },
+      'state-file': { type: 'string' },
+      adopt: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const { bucket, stack, account } = values;
+  const stateFile = values['state-file'];
+  const region = process.env.AWS_REGION;
+  if (bucket === undefined || stack === undefined || account === undefined || stateFile === undefined || !region) {
+    process.stderr.write(
+      'error: usage: --bucket <name> --stack <id> --account <name> --state-file <path> [--adopt], with AWS_REGION set\n',
+    );
+    return 2;
+  }
+  // Its one line is what the user reads in Terraform's error: no notice about Node versions around it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const endpoint = [process.env.AWS_ENDPOINT_URL_S3, process.env.AWS_ENDPOINT_URL].find(
+    (value) => value !== undefined && value !== '',
+  );
+  const s3 = new S3Client({
+    region,
+    // The default credential chain with the account's profile: SSO, role_arn, credential_process work as for Terraform.
+    ...(process.env.AWS_PROFILE ? { profile: process.env.AWS_PROFILE } : {}),
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
+    // A local AWS double serves every bucket under one host, as the provider's s3_use_path_style does.
+    ...(endpoint !== undefined ? { endpoint, forcePathStyle: true } : {}),
+  });
+  try {
+    const result = await checkExistingBucket(s3, {
+      bucket,
+      stack,
+      account,
+      region,
+      stateFile,
+      adopt: values.adopt,
+      accountsFile: process.env.BOOTSTRAP_ACCOUNTS_FILE || 'accounts.json',
+    });
+    if (result.ok) process.stdout.write(`${result.message}\n`);
+    else process.stderr.write(`error: ${result.message}\n`);
+    return result.ok ? 0 : 1;
+  } finally {
+    s3.destroy();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

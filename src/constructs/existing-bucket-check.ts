@@ -1,0 +1,84 @@
+import * as path from 'node:path';
+import { App, TerraformResource, type TerraformStack } from 'cdktf';
+
+/** The project root: the check runs the project's own script with its node_modules. */
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/** The script the check runs (src/existing-bucket/check.ts holds its logic). */
+export const EXISTING_BUCKET_CHECK_SCRIPT = path.join(PROJECT_ROOT, 'scripts', 'check-existing-state-bucket.ts');
+const TS_RUNNER = path.join(PROJECT_ROOT, 'scripts', 'ts-runner.js');
+
+export interface ExistingBucketCheckProps {
+  /** The bucket the stack creates: `<platform>-<account>-state`. */
+  readonly bucketName: string;
+  /** The account's name in accounts.json, for the message. */
+  readonly accountName: string;
+  /** The account's AWS profile (`AWS_PROFILE` of the check). */
+  readonly profile: string;
+  /** The account's region (`AWS_REGION` of the check). */
+  readonly region: string;
+  /** The stack's local state file, relative to the stack's folder (see `localStatePath`). */
+  readonly stateFile: string;
+  /**
+   * The account has `"adopt": true`: an existing bucket passes the check (the stack imports it).
+   * @default false: an existing bucket the state does not record fails the deploy.
+   */
+  readonly adopt?: boolean;
+}
+
+/**
+ * A `terraform_data` whose creation runs scripts/check-existing-state-bucket.ts (local-exec) with the
+ * account's profile and region. The bucket `depends_on` it, so on a stack's first deploy the check
+ * runs before anything else is created, and a failing check (the bucket already exists and the state
+ * does not record it, without `"adopt": true`) stops the deploy with a message that names "adopt".
+ * Terraform has no data source that tests a bucket's absence, and the provider's own error
+ * (`BucketAlreadyExists`) does not say what to do; in us-east-1, S3 even answers CreateBucket for a
+ * bucket the account already owns with success (AWS documents this), which would take it over unasked.
+ *
+ * Provisioners run only when the resource is created: once it is in the state, the check never runs
+ * again, and changing `adopt`, the command or this project's location does not change the plan.
+ * A failed check leaves the resource tainted, so the next deploy runs it again.
+ */
+export function addExistingBucketCheck(stack: TerraformStack, id: string, props: ExistingBucketCheckProps): TerraformResource {
+  // local-exec runs in the folder Terraform runs in, `<outdir>/stacks/<stack id>`: relative paths from
+  // there keep machine-specific paths out of the synthesized JSON.
+  const stackDir = path.resolve(App.of(stack).outdir, 'stacks', stack.node.id);
+  const relative = (file: string): string => path.relative(stackDir, file).split(path.sep).join('/');
+  const command = [
+    'node',
+    '--require',
+    shellWord(relative(TS_RUNNER)),
+    shellWord(relative(EXISTING_BUCKET_CHECK_SCRIPT)),
+    '--bucket',
+    shellWord(props.bucketName),
+    '--stack',
+    shellWord(stack.node.id),
+    '--account',
+    shellWord(props.accountName),
+    '--state-file',
+    shellWord(props.stateFile),
+    ...(props.adopt === true ? ['--adopt'] : []),
+  ].join(' ');
+  // A plain `terraform_data` rather than cdktf's DataResource class: that one adds a synth-time
+  // validation that runs `terraform version` once per resource (40 s for 1000 accounts) and fails
+  // synth on a machine without terraform. Terraform itself requires >= 1.10 here anyway (doctor).
+  return new TerraformResource(stack, id, {
+    terraformResourceType: 'terraform_data',
+    provisioners: [
+      {
+        type: 'local-exec',
+        command,
+        // Values, not command words: a profile name needs no quoting here. AWS_ENDPOINT_URL (a local
+        // AWS double) and the AWS config files come from the deploy's environment, which the command
+        // inherits: the endpoint contract keeps endpoints out of everything but the provider blocks.
+        environment: { AWS_PROFILE: props.profile, AWS_REGION: props.region },
+      },
+    ],
+  });
+}
+
+/** One word of a POSIX shell command: as it is when it is plain, else double-quoted with escapes. */
+export function shellWord(value: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(value)) return value;
+  return `"${value.replace(/["$`\\]/g, '\\$&')}"`;
+}
