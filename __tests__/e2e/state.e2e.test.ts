@@ -289,6 +289,8 @@ describeDeploy('state stacks deployed to moto with cdktf deploy', () => {
     const account = deployment.config.accounts[0] as AccountConfig;
     const stack = `state-${account.name}`;
     const { outdir, env, stateDir } = ws(deployment);
+    const stateFile = path.join(stateDir, `${stack}.tfstate`);
+    const stateBefore = readFileSync(stateFile, 'utf8');
 
     const result = await terraformDestroy(stackDir(outdir, stack), env);
 
@@ -297,7 +299,9 @@ describeDeploy('state stacks deployed to moto with cdktf deploy', () => {
     await expect(s3(account.region).send(new HeadBucketCommand({ Bucket: account.stateBucketName }))).resolves.toBeDefined();
     const versioning = await s3(account.region).send(new GetBucketVersioningCommand({ Bucket: account.stateBucketName }));
     expect(versioning.Status).toBe('Enabled');
-    const state = JSON.parse(readFileSync(path.join(stateDir, `${stack}.tfstate`), 'utf8')) as { resources: unknown[] };
-    expect(state.resources).toHaveLength(7);
+    // The bucket, its six settings and the existing-bucket check: all still recorded, the file unchanged.
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { resources: unknown[] };
+    expect(state.resources).toHaveLength(8);
+    expect(readFileSync(stateFile, 'utf8')).toBe(stateBefore);
   });
 });
