@@ -333,9 +333,19 @@ describe('StateStack with every option on', () => {
     expect(report.errors).toEqual([]);
   });
 
-  // terraform validate takes seconds: one stack with the created key and the log bucket.
-  test('the synthesized stack with a created key and access logs is valid Terraform', () => {
-    const { stack } = build(accountOf(config, 'dev'), { endpointUrl: 'http://127.0.0.1:5000', accessLogRetentionDays: 30 });
+  // terraform validate takes seconds: one state stack with every option on stands for all of them.
+  test('the synthesized stack with every option on (created key, access logs, lock table, adopt, accountId, endpoint) is valid Terraform', () => {
+    const everything = {
+      ...accountOf(config, 'dev'),
+      accountId: '123456789012',
+      adopt: true,
+      lockTableName: 'acme-dev-state-lock',
+    };
+    const { stack } = build(everything, {
+      endpointUrl: 'http://127.0.0.1:5000',
+      accessLogRetentionDays: 30,
+      noncurrentVersionExpirationDays: 30,
+    });
     expect(Testing.fullSynth(stack)).toBeValidTerraform();
   });
 });
