@@ -32,8 +32,8 @@ export interface ExistingBucketCheckProps {
  * runs before anything else is created, and a failing check (the bucket already exists and the state
  * does not record it, without `"adopt": true`) stops the deploy with a message that names "adopt".
  * Terraform has no data source that tests a bucket's absence, and the provider's own error
- * (`BucketAlreadyExists`) does not say what to do; in us-east-1, S3 even answers CreateBucket for a
- * bucket the account already owns with success (AWS documents this), which would take it over unasked.
+ * (`BucketAlreadyExists`, which hashicorp/aws 5.100.0 raises itself in us-east-1, where S3 answers
+ * CreateBucket for a bucket the account already owns with success) does not say what to do.
  *
  * Provisioners run only when the resource is created: once it is in the state, the check never runs
  * again, and changing `adopt`, the command or this project's location does not change the plan.
