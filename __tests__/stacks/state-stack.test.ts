@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
@@ -231,9 +232,16 @@ describe('StateStack: an existing bucket is refused unless the account adopts it
     environment: Record<string, string>;
   }
 
+  // cdktf's App creates its outdir: remove the project's cdktf.out afterwards if this suite made it.
+  const projectOutdir = path.join(PROJECT_ROOT, 'cdktf.out');
+  const outdirExisted = existsSync(projectOutdir);
+  afterAll(() => {
+    if (!outdirExisted) rmSync(projectOutdir, { recursive: true, force: true });
+  });
+
   /** The stack synthesized as `cdktf synth` in the project does: into <project>/cdktf.out. */
   function synthIntoProject(accountConfig: AccountConfig, endpointUrl?: string): SynthesizedStack {
-    const app = new App({ outdir: path.join(PROJECT_ROOT, 'cdktf.out'), skipValidation: true });
+    const app = new App({ outdir: projectOutdir, skipValidation: true });
     const stack = new StateStack(app, stateStackId(accountConfig.name), {
       platform: 'acme',
       account: accountConfig,
