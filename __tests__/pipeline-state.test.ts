@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, validateConfig } from '../src/config';
 import {
   checkPipelineState,
   LOCAL_BACKUP_SUFFIX,
+  MOVE_UNKNOWN_SUFFIX,
   type PipelineStateInput,
   pipelineS3Backend,
   preparePipelineState,
@@ -113,42 +114,46 @@ describe('checkPipelineState with "stateBackend": "s3"', () => {
     expect(readdirSync(input.stateDir)).toHaveLength(3);
   });
 
-  test('after the move (working folder on the bucket and key) the local file is retired: removed when identical to the backup', () => {
+  test('after the move (working folder on the bucket and key) the local file stays as it was, next to its backup', () => {
     writeFileSync(file, STATE);
     writeFileSync(backup, STATE);
     onBucket();
-    const check = checkPipelineState(input);
-    expect(check.blocked).toBeUndefined();
-    expect(existsSync(file)).toBe(false);
+    expect(checkPipelineState(input)).toEqual({ notes: [] });
+    expect(readFileSync(file, 'utf8')).toBe(STATE);
     expect(readFileSync(backup, 'utf8')).toBe(STATE);
   });
 
-  test('after the move a local file without a backup becomes the backup, and a differing backup is kept under its own name', () => {
-    writeFileSync(file, STATE);
-    onBucket();
-    checkPipelineState(input);
-    expect(readdirSync(input.stateDir)).toEqual(['pipeline-prod.tfstate.local-backup']);
-
-    const older = STATE.replace('"serial":3', '"serial":2');
-    writeFileSync(file, STATE);
-    writeFileSync(backup, older);
-    checkPipelineState(input);
-    const names = readdirSync(input.stateDir).sort();
-    expect(names).toEqual([
-      'pipeline-prod.tfstate.local-backup',
-      expect.stringMatching(/^pipeline-prod\.tfstate\.local-backup\.\d+$/) as unknown,
-    ]);
-    expect(readFileSync(backup, 'utf8')).toBe(STATE);
-    expect(readFileSync(path.join(input.stateDir, names[1] ?? ''), 'utf8')).toBe(older);
-  });
-
-  test('a local file with resources and no working folder (cdktf.out deleted) blocks the deploy with both ways out, and touches nothing', () => {
+  test('a local file with resources and no working folder (cdktf.out deleted) blocks the deploy with both ways out and leaves a marker', () => {
     writeFileSync(file, STATE);
     const check = checkPipelineState(input);
     expect(check.blocked).toMatch(/^pipeline-prod: "pipeline.stateBackend" is "s3" but .* still records resources/);
     expect(check.blocked).toContain('aws s3 ls s3://acme-prod-state/bootstrap/pipeline-prod.tfstate');
     expect(check.blocked).toContain('npx cdktf deploy pipeline-prod --migrate-state');
     expect(check.blocked).not.toContain('\n');
+    expect(readFileSync(file, 'utf8')).toBe(STATE);
+    expect(readdirSync(input.stateDir).sort()).toEqual(['pipeline-prod.tfstate', `pipeline-prod.tfstate${MOVE_UNKNOWN_SUFFIX}`]);
+  });
+
+  test('once blocked, a working folder that a blocked deploy initialised does not unblock it; renaming the file does', () => {
+    writeFileSync(file, STATE);
+    expect(checkPipelineState(input).blocked).toBeDefined();
+    // `cdktf deploy` runs terraform init before the plan fails: on either backend, that settles nothing.
+    onBucket();
+    expect(checkPipelineState(input).blocked).toBeDefined();
+    onLocal();
+    expect(checkPipelineState(input).blocked).toBeDefined();
+    expect(readFileSync(file, 'utf8')).toBe(STATE);
+    // The way out when the object is in the bucket: the file becomes the backup.
+    renameSync(file, backup);
+    expect(checkPipelineState(input)).toEqual({ notes: [] });
+    expect(readdirSync(input.stateDir)).toEqual(['pipeline-prod.tfstate.local-backup']);
+  });
+
+  test('switching to "local" (the other way out) removes the marker', () => {
+    writeFileSync(file, STATE);
+    checkPipelineState(input);
+    onLocal();
+    expect(checkPipelineState({ ...input, backend: 'local' })).toEqual({ notes: [] });
     expect(readdirSync(input.stateDir)).toEqual(['pipeline-prod.tfstate']);
   });
 

@@ -50,12 +50,16 @@ async function main(): Promise<number> {
     print: (line) => {
       process.stdout.write(`${line}\n`);
     },
+    signal: interrupted.signal,
   });
 }
 
-// cdktf runs in its own process group: pass Ctrl-C on so that terraform stops too.
+// Ctrl-C: cdktf runs in its own process group, so pass the signal on (terraform stops too), and stop
+// the command itself before its next step (runDestroy checks the abort signal).
+const interrupted = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    interrupted.abort();
     killRunningChildren(signal);
     process.exitCode = 130;
   });

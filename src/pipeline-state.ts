@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type AccountConfig, type BootstrapConfig, ConfigError } from './config';
 import { readStackState } from './status/state-file';
@@ -17,6 +17,12 @@ import { readStackState } from './status/state-file';
 
 /** Suffix of the copy of the local state file kept when the state moves to S3. */
 export const LOCAL_BACKUP_SUFFIX = '.local-backup';
+
+/**
+ * Suffix of the marker synth leaves next to the local state file when it cannot tell whether the state
+ * was moved: the deploy stays blocked until the user settles it (README).
+ */
+export const MOVE_UNKNOWN_SUFFIX = '.move-unknown';
 
 /** Key of a bootstrap stack's state object in the production state bucket: `bootstrap/<stack id>.tfstate`. */
 export function s3StateKey(stackId: string): string {
@@ -148,11 +154,12 @@ function sameContent(a: string, b: string): boolean {
  * Runs on every synth. With `"stateBackend": "s3"` and a local state file that still records resources:
  * - working folder initialised with the local backend: the next `--migrate-state` deploy moves it;
  *   the file is first copied to `<file>.local-backup`;
- * - working folder already on this bucket and key: the move is done; the file is retired to
- *   `<file>.local-backup` (removed when the backup is byte-identical), so it can never be mistaken
- *   for current state again;
+ * - working folder already on this bucket and key: the move is done; the file stays as it is (Terraform
+ *   left it), the copy from before the move, and no deploy reads it;
  * - no working folder (e.g. after `rm -rf cdktf.out`): whether it moved cannot be known; the deploy is
- *   blocked with the two ways out.
+ *   blocked with the two ways out, and a `<file>.move-unknown` marker keeps it blocked (the stack is then
+ *   synthesized with the local backend, so a blocked deploy's `terraform init` records no move either)
+ *   until the user renames the file or switches to `"local"`.
  * With `"local"`, after a move to S3 (only the backup has resources) and with a working folder not on
  * S3: blocked too, since a deploy would start from an empty state.
  */
@@ -173,6 +180,7 @@ export function checkPipelineState(input: PipelineStateInput): PipelineStateChec
   }
 
   if (input.backend === 'local') {
+    rmSync(`${file}${MOVE_UNKNOWN_SUFFIX}`, { force: true });
     if (stateResourceCount(file) === 0 && stateResourceCount(backup) > 0 && !onThisBucket) {
       return {
         notes,
@@ -182,7 +190,16 @@ export function checkPipelineState(input: PipelineStateInput): PipelineStateChec
     return { notes };
   }
 
-  if (stateResourceCount(file) === 0) return { notes };
+  const marker = `${file}${MOVE_UNKNOWN_SUFFIX}`;
+  if (stateResourceCount(file) === 0) {
+    // The way out "the move happened already: rename the file" was taken.
+    rmSync(marker, { force: true });
+    return { notes };
+  }
+  const unknownMove = `${input.stackId}: "pipeline.stateBackend" is "s3" but ${file} still records resources and this working folder has no record of a move to ${where} (was cdktf.out deleted?); check with the production profile "aws s3 ls ${where}": if the object exists the state was moved already, so rename the file to ${backup} and run "${deploy} --migrate-state"; if not, set "stateBackend": "local", run "npx cdktf diff ${input.stackId}", set "s3" again and run "${deploy} --migrate-state"`;
+  // Once a synth could not tell whether the state moved, only the user can: the marker keeps the deploy
+  // blocked even after a blocked deploy's `terraform init` gave the working folder a backend.
+  if (existsSync(marker)) return { notes, blocked: unknownMove };
   if (initialized?.type === 'local') {
     if (!sameContent(file, backup)) {
       keepAside(backup);
@@ -192,23 +209,16 @@ export function checkPipelineState(input: PipelineStateInput): PipelineStateChec
     return { notes };
   }
   if (onThisBucket) {
-    if (sameContent(file, backup)) {
-      unlinkSync(file);
-      notes.push({
-        level: 'info',
-        message: `${input.stackId}: its state is now in ${where}; removed ${file}, identical to the backup ${backup}`,
-      });
-    } else {
-      keepAside(backup);
-      renameSync(file, backup);
-      notes.push({ level: 'info', message: `${input.stackId}: its state is now in ${where}; moved ${file} to ${backup}` });
-    }
+    // The working folder is on the bucket: the move ran (or someone ran "terraform init -reconfigure",
+    // which the README warns against). The file is never deleted: it stays as the copy from before the
+    // move, next to its backup, and is not read by any deploy.
     return { notes };
   }
-  return {
-    notes,
-    blocked: `${input.stackId}: "pipeline.stateBackend" is "s3" but ${file} still records resources and this working folder has no record of a move to ${where} (was cdktf.out deleted?); check with the production profile "aws s3 ls ${where}": if the object exists the state was moved already, so rename the file to ${backup}; if not, set "stateBackend": "local", run "npx cdktf diff ${input.stackId}", set "s3" again and run "${deploy} --migrate-state"`,
-  };
+  writeFileSync(
+    marker,
+    `${new Date().toISOString()} synth could not tell whether the state of ${input.stackId} was moved to ${where}; see the README, "Moving the pipeline state into the production bucket"\n`,
+  );
+  return { notes, blocked: unknownMove };
 }
 
 /**

@@ -66,7 +66,9 @@ export class PipelineStack extends ResolvedOnceStack {
     const { account, pipeline } = props;
     const prefix = pipeline.namePrefix;
 
-    if (pipeline.stateBackend === 's3') {
+    // While the state's whereabouts are unknown (src/pipeline-state.ts) the stack stays on the local
+    // backend, so the blocked deploy's `terraform init` cannot record a move that never happened.
+    if (pipeline.stateBackend === 's3' && props.stateBlocked === undefined) {
       // The production state bucket; moved there with `cdktf deploy <id> --migrate-state` (src/pipeline-state.ts).
       const { useLockfile, ...settings } = pipelineS3Backend(id, account, props.stateBucketKms ?? false);
       const backend = new S3Backend(this, {

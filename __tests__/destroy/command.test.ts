@@ -77,7 +77,39 @@ test('an account with a lock table is refused, because the command does not lift
     'accounts.json',
   );
   expect(() => destroyableAccount(withLockTable, 'dev')).toThrow(
-    'accounts.json: stateBucket.lockTable: state-dev also holds the lock table acme-dev-state-lock, which has deletion protection and prevent_destroy; "npm run destroy" does not remove lock tables, so nothing was changed',
+    'accounts.json: stateBucket.lockTable: state-dev also holds the lock table acme-dev-state-lock, which has deletion protection and prevent_destroy; "npm run destroy" does not remove lock tables, so nothing was changed; turn off "lockTable"',
+  );
+});
+
+test('the production account is refused while its bucket holds the pipeline state, which would go with it', () => {
+  const pipelineInBucket = validateConfig(
+    {
+      platform: 'acme',
+      accounts: { prod: { profile: 'acme-prod', allowDestroy: true } },
+      pipeline: { stateBackend: 's3' },
+    },
+    'accounts.json',
+  );
+  expect(() => destroyableAccount(pipelineInBucket, 'prod')).toThrow(
+    'accounts.json: pipeline.stateBackend: acme-prod-state holds the state of pipeline-prod (bootstrap/pipeline-prod.tfstate); destroy pipeline-prod first, or move its state back with "stateBackend": "local" and "npx cdktf deploy pipeline-prod --migrate-state"; nothing was changed',
+  );
+});
+
+test('a stack whose state bucket is gone but which still records other resources says how to finish the destroy', async () => {
+  const state = {
+    version: 4,
+    resources: [
+      {
+        mode: 'managed',
+        type: 'aws_s3_bucket',
+        name: 'access-log-bucket_B377A41D',
+        instances: [{ attributes: { bucket: 'acme-dev-state-logs' } }],
+      },
+    ],
+  };
+  writeFileSync(path.join(stateDir, 'state-dev.tfstate'), JSON.stringify(state));
+  expect(await refusal({ confirm: 'acme-dev-state' })).toBe(
+    `state-dev: ${path.join(stateDir, 'state-dev.tfstate')} no longer records acme-dev-state but still 1 other resource(s) (an earlier destroy stopped half-way); finish with "BOOTSTRAP_CONFIRM_DESTROY=acme-dev-state npx cdktf destroy state-dev" after emptying any bucket it still holds; nothing was changed`,
   );
 });
 

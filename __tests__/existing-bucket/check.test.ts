@@ -102,7 +102,8 @@ describe('decide', () => {
   test('an error fails the deploy with the error', () => {
     expect(decide({ kind: 'error', message: 'ExpiredToken: token expired' }, OPTIONS, false)).toEqual({
       ok: false,
-      message: 'cannot check whether acme-dev-state already exists: ExpiredToken: token expired',
+      message:
+        'cannot check whether acme-dev-state already exists: ExpiredToken: token expired; check the profile and region of accounts.dev with "npm run doctor -- --live", then deploy again',
     });
   });
 });

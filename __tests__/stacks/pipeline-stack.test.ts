@@ -355,5 +355,8 @@ describe('PipelineStack state backend', () => {
       ],
     });
     expect(JSON.stringify(build({ stateBackend: 's3' }).json.output)).not.toContain('precondition');
+    // Blocked, it stays on the local backend: the failing deploy's terraform init records no move.
+    const backend = (blocked.json as unknown as { terraform: { backend: Record<string, unknown> } }).terraform.backend;
+    expect(Object.keys(backend)).toEqual(['local']);
   });
 });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, LocalBackend, TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import { App, Aspects, type IAspect, LocalBackend, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { ResolvedOnceStack, resolveForSynth } from '../../src/synth/resolved-once-stack';
+import { READ_ONLY_ASPECT, ResolvedOnceStack, resolveForSynth } from '../../src/synth/resolved-once-stack';
 
 function bucketStack(app: App): ResolvedOnceStack {
   const stack = new ResolvedOnceStack(app, 'state-dev');
@@ -50,6 +50,33 @@ describe('ResolvedOnceStack', () => {
 
     const resources = (stack.toTerraform() as { resource: { aws_s3_bucket: Record<string, unknown> } }).resource;
     expect(Object.keys(resources.aws_s3_bucket)).toEqual(['bucket', 'late-bucket']);
+  });
+
+  test('an aspect that may change the stack at synth makes synth resolve it again', () => {
+    const app = Testing.app();
+    const stack = bucketStack(app);
+    const kept = resolveForSynth(stack);
+    Aspects.of(stack).add({
+      visit: (node) => {
+        if (node instanceof S3Bucket) node.addOverride('force_destroy', false);
+      },
+    });
+    app.synth();
+
+    const written = JSON.parse(readFileSync(path.join(app.outdir, 'stacks', 'state-dev', 'cdk.tf.json'), 'utf8')) as {
+      resource: { aws_s3_bucket: { bucket: Record<string, unknown> } };
+    };
+    expect(written).not.toEqual(kept);
+    expect(written.resource.aws_s3_bucket.bucket.force_destroy).toBe(false);
+  });
+
+  test('a read-only aspect such as the policy guard lets synth write the kept resolution', () => {
+    const app = Testing.app();
+    const stack = bucketStack(app);
+    Aspects.of(stack).add({ [READ_ONLY_ASPECT]: true, visit: () => undefined } as IAspect);
+    const kept = resolveForSynth(stack);
+
+    expect(stack.toTerraform()).toBe(kept);
   });
 
   test('a stack of another class is resolved the ordinary way', () => {

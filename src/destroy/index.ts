@@ -6,6 +6,7 @@ import { runProcess } from '../sandbox/process';
 import { accountS3Client } from '../status/live';
 import { readStackState } from '../status/state-file';
 import { stateStackId } from '../../stacks/state-stack';
+import { s3StateKey, stateResourceCount } from '../pipeline-state';
 import { CONFIRM_DESTROY_ENV, requireAllowDestroy } from './confirmation';
 import {
   type BucketContents,
@@ -34,7 +35,13 @@ export function destroyableAccount(config: BootstrapConfig, name: string): Accou
   requireAllowDestroy(config, account);
   if (account.lockTableName !== undefined) {
     throw new ConfigError([
-      `${config.file}: stateBucket.lockTable: ${stateStackId(name)} also holds the lock table ${account.lockTableName}, which has deletion protection and prevent_destroy; "npm run destroy" does not remove lock tables, so nothing was changed`,
+      `${config.file}: stateBucket.lockTable: ${stateStackId(name)} also holds the lock table ${account.lockTableName}, which has deletion protection and prevent_destroy; "npm run destroy" does not remove lock tables, so nothing was changed; turn off "lockTable" and deploy ${stateStackId(name)} first if the table may go (its deletion protection stays: delete the table in the console afterwards)`,
+    ]);
+  }
+  if (config.pipeline?.stateBackend === 's3' && account.name === config.productionAccount) {
+    const pipelineStack = `pipeline-${config.productionAccount}`;
+    throw new ConfigError([
+      `${config.file}: pipeline.stateBackend: ${account.stateBucketName} holds the state of ${pipelineStack} (${s3StateKey(pipelineStack)}); destroy ${pipelineStack} first, or move its state back with "stateBackend": "local" and "npx cdktf deploy ${pipelineStack} --migrate-state"; nothing was changed`,
     ]);
   }
   return account;
@@ -68,6 +75,11 @@ export interface DestroyOptions {
   readonly ask?: (question: string) => Promise<string>;
   /** Where progress lines go. */
   readonly print: (line: string) => void;
+  /**
+   * Ctrl-C: checked before every step that changes something (each batch of deletions, cdktf).
+   * @default undefined: the command runs to the end.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -86,8 +98,11 @@ export async function runDestroy(options: DestroyOptions): Promise<number> {
   const state = readStackState(options.stateDir, stack, account);
   if (state.problem !== undefined) throw new ConfigError([`${stack}: ${state.problem}; nothing was changed`]);
   if (!state.deployed) {
+    const left = stateResourceCount(state.stateFile);
     throw new ConfigError([
-      `${stack}: ${state.stateFile} records no bucket, so ${bucket} was not deployed from here (or is already destroyed); nothing was changed`,
+      left > 0
+        ? `${stack}: ${state.stateFile} no longer records ${bucket} but still ${left} other resource(s) (an earlier destroy stopped half-way); finish with "${CONFIRM_DESTROY_ENV}=${bucket} npx cdktf destroy ${stack}" after emptying any bucket it still holds; nothing was changed`
+        : `${stack}: ${state.stateFile} records no bucket, so ${bucket} was not deployed from here (or is already destroyed); nothing was changed`,
     ]);
   }
 
@@ -107,6 +122,8 @@ export async function runDestroy(options: DestroyOptions): Promise<number> {
   // The state bucket, and the access-log bucket of the same stack when the account has one.
   const buckets = [bucket, ...(account.accessLogBucketName !== undefined ? [account.accessLogBucketName] : [])];
   const s3 = accountS3Client(account.profile, state.region ?? account.region, options.env);
+  const confirmedEnv = { ...options.env, [CONFIRM_DESTROY_ENV]: bucket };
+  let code: number | null;
   try {
     // Every bucket is counted before any is emptied: a refusal leaves them all as they were.
     const found: { name: string; contents: BucketContents | undefined }[] = [];
@@ -119,24 +136,36 @@ export async function runDestroy(options: DestroyOptions): Promise<number> {
         : [],
     );
     if (refusals.length > 0) throw new ConfigError(refusals);
-    for (const { name, contents } of found) {
-      if (contents === undefined) print(`${name} does not exist any more; cdktf destroy removes it from the state.`);
-      else await deleteContents(s3, name, contents, print);
+
+    try {
+      // Synth with the confirmation before any object is deleted: a problem there (accounts.json, the
+      // policy guard) stops the command while nothing has changed, and the destroy reuses this synth.
+      stopIfAborted(options.signal, 'nothing was changed');
+      print(`Synthesizing ${stack} with ${CONFIRM_DESTROY_ENV}=${bucket}...`);
+      if ((await cdktf(['synth'], confirmedEnv, { ...options, print: () => undefined })) !== 0) {
+        throw new ConfigError([
+          `"cdktf synth" with ${CONFIRM_DESTROY_ENV}=${bucket} failed; run "${CONFIRM_DESTROY_ENV}=${bucket} npx cdktf synth" to see why; nothing was changed`,
+        ]);
+      }
+      for (const { name, contents } of found) {
+        if (contents === undefined) print(`${name} does not exist any more; cdktf destroy removes it from the state.`);
+        else await deleteContents(s3, account, name, contents, options);
+      }
+      stopIfAborted(options.signal, 'objects deleted so far stay deleted; the bucket itself is still there');
+      print(`Running cdktf destroy ${stack} with ${CONFIRM_DESTROY_ENV}=${bucket}...`);
+      code = await cdktf(['destroy', stack, '--auto-approve', '--skip-synth'], confirmedEnv, options);
+    } finally {
+      // That synth left prevent_destroy off in the synth output: synthesize again without the
+      // confirmation, whatever happened, so that no later "--skip-synth" run inherits it.
+      const envWithout = Object.fromEntries(Object.entries(options.env).filter(([name]) => name !== CONFIRM_DESTROY_ENV));
+      if ((await cdktf(['synth'], envWithout, { ...options, print: () => undefined })) !== 0) {
+        print(
+          `warning: "cdktf synth" to restore prevent_destroy in ${options.outdir} failed; run "npx cdktf synth" before any other cdktf command`,
+        );
+      }
     }
   } finally {
     s3.destroy();
-  }
-
-  print(`Running cdktf destroy ${stack} with ${CONFIRM_DESTROY_ENV}=${bucket}...`);
-  const code = await cdktf(['destroy', stack, '--auto-approve'], { ...options.env, [CONFIRM_DESTROY_ENV]: bucket }, options);
-  // The synth above left prevent_destroy off in the synth output: synthesize again without the
-  // confirmation, so that no later "--skip-synth" run inherits it.
-  const envWithout = Object.fromEntries(Object.entries(options.env).filter(([name]) => name !== CONFIRM_DESTROY_ENV));
-  const resynth = await cdktf(['synth'], envWithout, { ...options, print: () => undefined });
-  if (resynth !== 0) {
-    print(
-      `warning: "cdktf synth" to restore prevent_destroy in ${options.outdir} failed; run "npx cdktf synth" before any other cdktf command`,
-    );
   }
   if (code !== 0) {
     throw new ConfigError([
@@ -165,23 +194,41 @@ async function readContents(s3: S3Client, account: AccountConfig, bucket: string
   }
 }
 
-/** Empties the bucket (the caller checked --delete-objects), with progress lines. */
+/** Empties the bucket (the caller checked --delete-objects), with progress lines; every failure is one line. */
 async function deleteContents(
   s3: S3Client,
+  account: AccountConfig,
   bucket: string,
   contents: BucketContents,
-  print: (line: string) => void,
+  options: Pick<DestroyOptions, 'print' | 'signal'>,
 ): Promise<void> {
+  const { print } = options;
   if (contentCount(contents) === 0) {
     print(`${bucket} is empty.`);
     return;
   }
   const total = contents.versions + contents.deleteMarkers;
   print(`Deleting ${describeContents(contents)} from ${bucket}, in batches of up to ${DELETE_BATCH_SIZE}...`);
-  const deleted = await emptyBucket(s3, bucket, (done) => {
-    print(`  deleted ${done} of ${total} object version(s) and delete marker(s)`);
-  });
-  print(`${bucket} is empty (${deleted} object version(s) and delete marker(s) deleted).`);
+  let done = 0;
+  try {
+    const deleted = await emptyBucket(s3, bucket, (count) => {
+      done = count;
+      print(`  deleted ${count} of ${total} object version(s) and delete marker(s)`);
+      stopIfAborted(options.signal, `${count} object version(s) and delete marker(s) of ${bucket} are deleted already`);
+    });
+    print(`${bucket} is empty (${deleted} object version(s) and delete marker(s) deleted).`);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new ConfigError([
+      `could not delete the contents of ${bucket} with profile ${account.profile} (${message.split('\n')[0] ?? message}); the ${done} deleted so far stay deleted; check that the profile may s3:DeleteObjectVersion and that the bucket has no Object Lock, then run the command again`,
+    ]);
+  }
+}
+
+/** Stops the command with one line after Ctrl-C; `state` says what has changed so far. */
+function stopIfAborted(signal: AbortSignal | undefined, state: string): void {
+  if (signal?.aborted === true) throw new ConfigError([`interrupted; ${state}`]);
 }
 
 /** Runs the project's cdktf CLI on the synth output folder, streaming its lines to `print`. */

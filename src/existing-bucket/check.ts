@@ -104,7 +104,10 @@ export function decide(probe: BucketProbe, options: ExistingBucketCheckOptions, 
           `where ${stack} deploys it; set "region" of accounts.${account} in ${accountsFile} to the bucket's region, or choose another platform name`,
       };
     case 'error':
-      return { ok: false, message: `cannot check whether ${bucket} already exists: ${probe.message}` };
+      return {
+        ok: false,
+        message: `cannot check whether ${bucket} already exists: ${probe.message}; check the profile and region of accounts.${account} with "npm run doctor -- --live", then deploy again`,
+      };
   }
 }
 

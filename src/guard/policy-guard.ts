@@ -1,6 +1,7 @@
 import { Annotations, Aspects, type IAspect, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { ConfigError, formatJsonPath } from '../config/errors';
+import { READ_ONLY_ASPECT } from '../synth/resolved-once-stack';
 import { GuardContext, type StackResolver } from './context';
 import type { Finding, GuardRule } from './rule';
 import { formatFinding } from './rule';
@@ -66,6 +67,8 @@ export class PolicyGuardError extends ConfigError {
  * synth: a resource added after the check is then reported as an error annotation.
  */
 export class PolicyGuard implements IAspect {
+  /** It only reads: a stack resolved for the guard may be written as it was (src/synth). */
+  public readonly [READ_ONLY_ASPECT] = true;
   private readonly rulesByType = new Map<string, GuardRule[]>();
   private readonly suppressions: readonly GuardSuppression[];
   private readonly file: string;

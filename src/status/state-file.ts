@@ -22,6 +22,7 @@ interface TfState {
   resources?: {
     mode?: string;
     type?: string;
+    name?: string;
     instances?: { attributes?: { bucket?: unknown; region?: unknown } }[];
   }[];
 }
@@ -53,9 +54,14 @@ export function readStackState(stateDir: string, stack: string, account: Pick<Ac
   }
   const buckets = (state.resources ?? [])
     .filter((resource) => resource.mode === 'managed' && resource.type === 'aws_s3_bucket')
-    .flatMap((resource) => resource.instances ?? [])
-    .map((instance) => instance.attributes ?? {});
-  const recorded = buckets.find((attributes) => attributes.bucket === account.stateBucketName) ?? buckets[0];
+    .flatMap((resource) =>
+      (resource.instances ?? []).map((instance) => ({ name: resource.name, ...(instance.attributes ?? {}) })),
+    );
+  // By name, else the stack's state-bucket resource under another name (a renamed platform or account);
+  // never another bucket of the stack, such as the access-log bucket.
+  const recorded =
+    buckets.find((attributes) => attributes.bucket === account.stateBucketName) ??
+    buckets.find((attributes) => attributes.name?.startsWith('state-bucket_') === true);
   if (recorded === undefined) return { stack, stateFile, deployed: false };
   const bucket = typeof recorded.bucket === 'string' ? recorded.bucket : undefined;
   const region = typeof recorded.region === 'string' ? recorded.region : undefined;
