@@ -79,6 +79,22 @@ describe('ResolvedOnceStack', () => {
     expect(stack.toTerraform()).toBe(kept);
   });
 
+  test('a reference to another stack fails synth: the stacks must stay independent, so cdktf prepare pass is not needed', () => {
+    const app = Testing.app();
+    const stack = bucketStack(app);
+    const shared = new S3Bucket(stack, 'shared', { bucket: 'acme-shared' });
+    const other = new ResolvedOnceStack(app, 'pipeline-prod');
+    new LocalBackend(other, { path: 'pipeline-prod.tfstate' });
+    new AwsProvider(other, 'aws', { region: 'us-east-1' });
+    new TerraformOutput(other, 'shared_bucket_arn', { value: shared.arn });
+
+    expect(() => {
+      app.synth();
+    }).toThrow(
+      'pipeline-prod references aws_s3_bucket.shared, which it does not declare; the stacks of this project must not reference each other (each is deployed and destroyed on its own)',
+    );
+  });
+
   test('a stack of another class is resolved the ordinary way', () => {
     const stack = new TerraformStack(Testing.app(), 'other');
     new LocalBackend(stack, { path: 'other.tfstate' });

@@ -1,4 +1,5 @@
 import { Aspects, type IAspect, TerraformStack } from 'cdktf';
+import { undeclaredReferences } from './self-contained';
 
 /**
  * Marks an aspect that only reads the tree (the policy guard): cdktf invokes aspects during
@@ -26,9 +27,19 @@ export type StackJson = Record<string, unknown>;
 export class ResolvedOnceStack extends TerraformStack {
   private kept?: { readonly json: StackJson; readonly constructs: number };
 
+  /**
+   * cdktf's prepare pass resolves every element once more, only so that references to other stacks
+   * can register outputs and remote-state lookups first (~18 % of a 1000-account synth). The stacks
+   * of this project never reference each other (each is deployed, and destroyed, on its own), so the
+   * pass is skipped, and a reference to anything the stack does not declare fails synth instead.
+   */
+  public override prepareStack(): void {
+    this.ensureBackendExists();
+  }
+
   /** Resolves the stack now and keeps the result for the next {@link toTerraform} call. */
   public resolveForSynth(): StackJson {
-    const json = super.toTerraform() as StackJson;
+    const json = this.resolve();
     this.kept = { json, constructs: this.node.findAll().length };
     return json;
   }
@@ -41,7 +52,18 @@ export class ResolvedOnceStack extends TerraformStack {
       const unchanged = kept.constructs === constructs.length && constructs.every((c) => Aspects.of(c).all.every(isReadOnly));
       if (unchanged) return kept.json;
     }
-    return super.toTerraform() as StackJson;
+    return this.resolve();
+  }
+
+  private resolve(): StackJson {
+    const json = super.toTerraform() as StackJson;
+    const undeclared = undeclaredReferences(json);
+    if (undeclared.length > 0) {
+      throw new Error(
+        `${this.node.id} references ${undeclared.join(', ')}, which it does not declare; the stacks of this project must not reference each other (each is deployed and destroyed on its own)`,
+      );
+    }
+    return json;
   }
 }
 
