@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
-  ConfigError,
   DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS,
   DEFAULT_PRODUCTION_ACCOUNT,
   DEFAULT_REGION,
   loadConfig,
   validateConfig,
 } from '../../src/config';
+import { problemsOf } from '../support/problems';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const KMS_KEY_ARN = 'arn:aws:kms:eu-central-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -25,17 +25,6 @@ function writeAccounts(content: string): string {
   const file = path.join(dir, 'accounts.json');
   writeFileSync(file, content);
   return file;
-}
-
-/** The problems of the ConfigError that `run` throws; fails the test when it throws anything else. */
-function problemsOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError, but nothing was thrown');
 }
 
 describe('loadConfig', () => {

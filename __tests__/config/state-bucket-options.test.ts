@@ -1,18 +1,8 @@
 // accounts.json's SSE-KMS and access-log options: what each account gets, and the cross-field checks.
-import { ConfigError, validateConfig } from '../../src/config';
+import { validateConfig } from '../../src/config';
+import { problemsOf } from '../support/problems';
 
 const KEY_EU_WEST_1 = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-
-/** The problems of the ConfigError that `run` throws; fails the test when it throws anything else. */
-function problemsOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError, but nothing was thrown');
-}
 
 describe('SSE-KMS and access-log options in accounts.json', () => {
   test('with both options off, no account gets a key alias or an access-log bucket', () => {
