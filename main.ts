@@ -53,7 +53,6 @@ void exitOnUserError(async () => {
       account: production,
       stateDir: settings.stateDir,
       pipeline: config.pipeline,
-      stateBucketKms: config.stateBucket.kms,
       ...(pipelineState.blocked !== undefined ? { stateBlocked: pipelineState.blocked } : {}),
       ...(settings.endpointUrl !== undefined ? { endpointUrl: settings.endpointUrl } : {}),
     });

@@ -10,8 +10,8 @@ import {
   pipelineS3Backend,
   preparePipelineState,
   s3StateKey,
-  stateObjectEncryption,
 } from '../src/pipeline-state';
+import { s3BackendEncryption } from '../src/backend-config';
 import { runApp } from './support/run-app';
 
 const STATE = JSON.stringify({
@@ -72,7 +72,7 @@ describe('the S3 backend settings', () => {
   });
 
   test('bucket, key, region and profile are the production account’s, encrypted and natively locked', () => {
-    expect(pipelineS3Backend('pipeline-prod', account, false)).toEqual({
+    expect(pipelineS3Backend('pipeline-prod', account)).toEqual({
       bucket: 'acme-prod-state',
       key: 'bootstrap/pipeline-prod.tfstate',
       region: 'eu-west-1',
@@ -83,10 +83,10 @@ describe('the S3 backend settings', () => {
   });
 
   test('with SSE-KMS on the bucket AES256 is never forced: a given key is named, a created key is left to the bucket default', () => {
-    expect(stateObjectEncryption({}, false)).toEqual({ encrypt: true });
-    expect(stateObjectEncryption({}, true)).toEqual({ encrypt: false });
+    expect(s3BackendEncryption({})).toEqual({ encrypt: true });
+    expect(s3BackendEncryption({ stateKeyAlias: 'alias/acme-prod-state' })).toEqual({ encrypt: false });
     const kmsKeyArn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-    expect(stateObjectEncryption({ kmsKeyArn }, true)).toEqual({ encrypt: true, kmsKeyId: kmsKeyArn });
+    expect(s3BackendEncryption({ kmsKeyArn })).toEqual({ encrypt: true, kmsKeyId: kmsKeyArn });
   });
 });
 

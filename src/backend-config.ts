@@ -60,23 +60,30 @@ export function backendConfigText(account: AccountConfig): string {
 }
 
 /**
- * How the backend asks S3 to encrypt each object it writes (state and lock file). `encrypt = true`
- * alone makes Terraform send SSE-S3 (AES256) with every PutObject, which overrides a bucket's
- * SSE-KMS default. So with the account's own key (`kmsKeyArn`), the backend names that key; with
- * a key this project creates, whose ARN synth cannot know, `encrypt` is left out and every object
- * gets the bucket's default: SSE-KMS with that key and the bucket key.
+ * How an S3 backend on `account`'s state bucket asks S3 to encrypt each object it writes (state and
+ * lock file); used by the consumers' backend configs and by pipeline-prod's own S3 backend.
+ * `encrypt = true` alone makes Terraform send SSE-S3 (AES256) with every PutObject, which overrides a
+ * bucket's SSE-KMS default. So with the account's own key (`kmsKeyArn`) the backend names that key;
+ * with a key this project creates (`stateKeyAlias`), whose ARN synth cannot know, `encrypt` is off and
+ * every object gets the bucket's default: SSE-KMS with that key and the bucket key.
  */
+export function s3BackendEncryption(account: Pick<AccountConfig, 'kmsKeyArn' | 'stateKeyAlias'>): {
+  readonly encrypt: boolean;
+  readonly kmsKeyId?: string;
+} {
+  if (account.kmsKeyArn !== undefined) return { encrypt: true, kmsKeyId: account.kmsKeyArn };
+  return { encrypt: account.stateKeyAlias === undefined };
+}
+
 function encryptionLines(account: AccountConfig): string[] {
-  if (account.kmsKeyArn !== undefined) {
-    return ['encrypt      = true', `kms_key_id   = ${hclString(account.kmsKeyArn)}`];
-  }
-  if (account.stateKeyAlias !== undefined) {
+  const { encrypt, kmsKeyId } = s3BackendEncryption(account);
+  if (!encrypt) {
     return [
-      `# No "encrypt": the bucket's default encryption (SSE-KMS, key ${account.stateKeyAlias}) applies to every`,
+      `# No "encrypt": the bucket's default encryption (SSE-KMS, key ${String(account.stateKeyAlias)}) applies to every`,
       '# object; "encrypt = true" would make Terraform ask S3 for SSE-S3 (AES256) instead.',
     ];
   }
-  return ['encrypt      = true'];
+  return ['encrypt      = true', ...(kmsKeyId !== undefined ? [`kms_key_id   = ${hclString(kmsKeyId)}`] : [])];
 }
 
 /**

@@ -1,7 +1,8 @@
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type AccountConfig, type BootstrapConfig, ConfigError } from './config';
-import { readStackState } from './status/state-file';
+import { readStackState, stateResourceCount } from './status/state-file';
+import { s3BackendEncryption } from './backend-config';
 
 /**
  * Where the pipeline stack keeps its state (`pipeline.stateBackend`), and the bookkeeping that makes
@@ -40,29 +41,15 @@ export interface PipelineS3Backend {
   readonly useLockfile: true;
 }
 
-/**
- * Encryption settings of the S3 backend. SSE-S3 (`encrypt = true`, AES256) by default. With SSE-KMS
- * on the bucket (`stateBucket.kms` / the account's `kmsKeyArn`), AES256 must not be forced over the
- * bucket's KMS default: an existing key is named, and a key created by the state stack (not known at
- * synth) is left to the bucket's default encryption.
- */
-export function stateObjectEncryption(
-  account: Pick<AccountConfig, 'kmsKeyArn'>,
-  kms: boolean,
-): Pick<PipelineS3Backend, 'encrypt' | 'kmsKeyId'> {
-  if (account.kmsKeyArn !== undefined) return { encrypt: true, kmsKeyId: account.kmsKeyArn };
-  if (kms) return { encrypt: false };
-  return { encrypt: true };
-}
-
 /** The S3 backend of `stackId` in the production account's state bucket. */
-export function pipelineS3Backend(stackId: string, account: AccountConfig, kms: boolean): PipelineS3Backend {
+export function pipelineS3Backend(stackId: string, account: AccountConfig): PipelineS3Backend {
   return {
     bucket: account.stateBucketName,
     key: s3StateKey(stackId),
     region: account.region,
     profile: account.profile,
-    ...stateObjectEncryption(account, kms),
+    // SSE-S3, or with SSE-KMS on the bucket never AES256 over its KMS default (see backend-config).
+    ...s3BackendEncryption(account),
     useLockfile: true,
   };
 }
@@ -124,16 +111,6 @@ export function initializedBackend(stackDir: string): { type: string; bucket?: s
     return { type, ...(typeof bucket === 'string' ? { bucket } : {}), ...(typeof key === 'string' ? { key } : {}) };
   } catch {
     return undefined;
-  }
-}
-
-/** Number of resources recorded in a state file; 0 when it is missing, empty or unreadable as JSON. */
-export function stateResourceCount(file: string): number {
-  try {
-    const state = JSON.parse(readFileSync(file, 'utf8')) as { resources?: unknown };
-    return Array.isArray(state.resources) ? state.resources.length : 0;
-  } catch {
-    return 0;
   }
 }
 
@@ -242,7 +219,7 @@ export function preparePipelineState(
     }
     return { notes: [] };
   }
-  const backend = pipelineS3Backend(stackId, production, config.stateBucket.kms);
+  const backend = pipelineS3Backend(stackId, production);
   const check = checkPipelineState({
     stackId,
     backend: config.pipeline.stateBackend,

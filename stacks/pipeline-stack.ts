@@ -32,12 +32,6 @@ export interface PipelineStackProps {
    */
   readonly endpointUrl?: string;
   /**
-   * `stateBucket.kms`: the production bucket encrypts with SSE-KMS, so an S3 backend must not force
-   * AES256 (see `stateObjectEncryption`).
-   * @default false
-   */
-  readonly stateBucketKms?: boolean;
-  /**
    * Why a deploy must not run now (see `checkPipelineState`); the plan then fails with this message
    * before any change.
    * @default undefined: deploys run.
@@ -70,7 +64,7 @@ export class PipelineStack extends ResolvedOnceStack {
     // backend, so the blocked deploy's `terraform init` cannot record a move that never happened.
     if (pipeline.stateBackend === 's3' && props.stateBlocked === undefined) {
       // The production state bucket; moved there with `cdktf deploy <id> --migrate-state` (src/pipeline-state.ts).
-      const { useLockfile, ...settings } = pipelineS3Backend(id, account, props.stateBucketKms ?? false);
+      const { useLockfile, ...settings } = pipelineS3Backend(id, account);
       const backend = new S3Backend(this, {
         ...settings,
         ...(props.endpointUrl !== undefined ? localDoubleBackendSettings(props.endpointUrl) : {}),

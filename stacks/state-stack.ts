@@ -64,6 +64,7 @@ export class StateStack extends ResolvedOnceStack {
   constructor(scope: Construct, id: string, props: StateStackProps) {
     super(scope, id);
     const { account } = props;
+    const preventDestroy = props.preventDestroy ?? true;
 
     const statePath = localStatePath(this, props.stateDir);
     new LocalBackend(this, { path: statePath });
@@ -90,14 +91,14 @@ export class StateStack extends ResolvedOnceStack {
       this.stateBucketKey = new StateBucketKey(this, 'state-bucket-key', {
         aliasName: account.stateKeyAlias,
         description: `Encrypts the Terraform state in ${account.stateBucketName} (bootstrap-aws)`,
-        preventDestroy: props.preventDestroy ?? true,
+        preventDestroy,
       });
     }
     const kmsKeyArn = account.kmsKeyArn ?? this.stateBucketKey?.key.arn;
 
     this.stateBucket = new SecureStateBucket(this, 'state-bucket', {
       bucketName: account.stateBucketName,
-      preventDestroy: props.preventDestroy ?? true,
+      preventDestroy,
       adopt: account.adopt,
       bucketDependsOn: [existingBucketCheck],
       ...(props.noncurrentVersionExpirationDays !== undefined
@@ -113,7 +114,7 @@ export class StateStack extends ResolvedOnceStack {
       const caller = new DataAwsCallerIdentity(this, 'caller-identity');
       this.accessLogBucket = new SecureStateBucket(this, 'access-log-bucket', {
         bucketName: account.accessLogBucketName,
-        preventDestroy: props.preventDestroy ?? true,
+        preventDestroy,
         bucketDependsOn: [existingBucketCheck],
         expirationDays: props.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
         // An expired or deleted log stays restorable as long as an overwritten state version.

@@ -4,9 +4,9 @@ import { formatJsonPath } from '../config/errors';
 import { cdktfCliPath, PROJECT_ROOT } from '../sandbox/cdktf';
 import { runProcess } from '../sandbox/process';
 import { accountS3Client } from '../status/live';
-import { readStackState } from '../status/state-file';
+import { readStackState, stateResourceCount } from '../status/state-file';
 import { stateStackId } from '../../stacks/state-stack';
-import { s3StateKey, stateResourceCount } from '../pipeline-state';
+import { s3StateKey } from '../pipeline-state';
 import { CONFIRM_DESTROY_ENV, requireAllowDestroy } from './confirmation';
 import {
   type BucketContents,

@@ -78,3 +78,13 @@ export function readStackState(stateDir: string, stack: string, account: Pick<Ac
       : {}),
   };
 }
+
+/** Number of resources recorded in a state file; 0 when it is missing, empty or unreadable as JSON. */
+export function stateResourceCount(file: string): number {
+  try {
+    const state = JSON.parse(readFileSync(file, 'utf8')) as { resources?: unknown };
+    return Array.isArray(state.resources) ? state.resources.length : 0;
+  } catch {
+    return 0;
+  }
+}
