@@ -3,7 +3,8 @@
 // read every state bucket back through the S3 API → always stop moto and remove temp files.
 import * as path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
-import type { BootstrapConfig } from '../src/config';
+import type { AccountConfig, BootstrapConfig } from '../src/config';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { formatTable, readBucketReport, sandboxS3Client } from '../src/sandbox/bucket-report';
 import { cdktfDeploy, cdktfSynth, PROJECT_ROOT, synthesizedStacks } from '../src/sandbox/cdktf';
 import { type MotoServer, startMoto } from '../src/sandbox/moto';
@@ -14,6 +15,7 @@ import { killRunningChildren } from '../src/sandbox/process';
 import { PROVIDER_MIRROR_ENV } from '../src/terraform/cli-config';
 import { findProviderMirror } from '../src/terraform/provider-mirror';
 import { createWorkspace, type Workspace } from '../src/sandbox/workspace';
+import { createBucketsToAdopt, readPipelineStateObject } from '../src/sandbox/rehearsal';
 
 const USAGE = `usage: npm run sandbox [-- <accounts-file>]
 
@@ -83,6 +85,14 @@ async function main(): Promise<void> {
   workspace = createWorkspace({ config, accountsFile, endpoint: server.endpoint });
   const ws = workspace;
   note(`temp folder ${ws.root} (removed at the end)`);
+  const s3For = (account: AccountConfig): S3Client => sandboxS3Client(server.endpoint, account.region);
+  if (config.accounts.some((account) => account.adopt)) {
+    await step(
+      'Creating the buckets to adopt ("adopt": true), empty, as the existing buckets they stand for',
+      () => createBucketsToAdopt(config.accounts, s3For),
+      (buckets) => buckets.join(', '),
+    );
+  }
 
   await step('Synthesizing the stacks with AWS_ENDPOINT_URL', () => cdktfSynth({ outdir: ws.outdir, env: ws.env }));
   const stacks = synthesizedStacks(ws.outdir);
@@ -102,6 +112,13 @@ async function main(): Promise<void> {
       onLine,
     }),
   );
+  if (pipelineStacks.length > 0 && config.pipeline?.stateBackend === 's3') {
+    // The pipeline's S3 backend lives in the production bucket: synth again now that it is deployed,
+    // as a user does between the two deploys, so the stack is synthesized against a deployed bucket.
+    await step('Synthesizing again: the pipeline keeps its state in the production state bucket', () =>
+      cdktfSynth({ outdir: ws.outdir, env: ws.env }),
+    );
+  }
   if (pipelineStacks.length > 0) {
     await step(`Deploying ${pipelineStacks.join(', ')}`, () =>
       cdktfDeploy({ outdir: ws.outdir, env: ws.env, stacks: pipelineStacks, parallelism: config.parallelism, onLine }),
@@ -110,6 +127,10 @@ async function main(): Promise<void> {
     note('no pipeline-* stack in this synth: skipped');
   }
 
+  for (const stack of pipelineStacks) {
+    const object = await readPipelineStateObject(config, stack, s3For);
+    if (object !== undefined) note(`${stack} keeps its state in ${object.location} (${object.resources} resources)`);
+  }
   const rows = await step('Reading the state buckets back through the S3 API', () =>
     Promise.all(
       config.accounts.map(async (account) => {

@@ -3,13 +3,7 @@
 // with every key given it empties and destroys exactly one bucket.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import {
-  DeleteBucketPolicyCommand,
-  DeleteObjectCommand,
-  ListObjectVersionsCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectVersionsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { cdktfCliPath, PROJECT_ROOT } from '../../src/sandbox/cdktf';
 import { runProcess } from '../../src/sandbox/process';
 import { readStackState } from '../../src/status/state-file';
@@ -107,9 +101,7 @@ test('npm run destroy refuses a confirmation that is not the bucket name', async
 }, 120_000);
 
 test('npm run destroy refuses a bucket that holds objects unless --delete-objects is given', async () => {
-  // moto quirk: moto 5 cannot evaluate the TLS-only policy's aws:SecureTransport condition and denies
-  // every object request; real S3 denies only plain HTTP. Remove the policy in moto to write objects.
-  await s3.send(new DeleteBucketPolicyCommand({ Bucket: GONE }));
+  // The TLS-only policy stays: this project's moto evaluates it as AWS does for HTTPS (src/sandbox/moto.ts).
   await s3.send(new PutObjectCommand({ Bucket: GONE, Key: 'app/terraform.tfstate', Body: '{"version":4}' }));
   await s3.send(new PutObjectCommand({ Bucket: GONE, Key: 'app/terraform.tfstate', Body: '{"version":4,"serial":2}' }));
   await s3.send(new DeleteObjectCommand({ Bucket: GONE, Key: 'app/terraform.tfstate' }));

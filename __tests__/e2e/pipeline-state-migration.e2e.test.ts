@@ -3,7 +3,7 @@
 // pipeline resources, the local file is kept as a backup, and a plan afterwards has nothing to do.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DeleteBucketPolicyCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_BACKUP_SUFFIX, MOVE_UNKNOWN_SUFFIX } from '../../src/pipeline-state';
 import { cdktfDeploy, cdktfSynth, stackDir } from '../../src/sandbox/cdktf';
 import { type Day2Sandbox, startDay2Sandbox } from './day2-support';
@@ -58,10 +58,8 @@ describeDeploy('pipeline state moved into the production bucket with cdktf deplo
     beforeText = readFileSync(localFile, 'utf8');
     before = JSON.parse(beforeText) as State;
 
-    // moto 5.2.1 applies the TLS-only Deny to every object request, even over HTTPS (see the
-    // consumer-backend suite); on AWS the backend's HTTPS requests pass it. Removed in moto only.
-    await s3.send(new DeleteBucketPolicyCommand({ Bucket: BUCKET }));
-
+    // The TLS-only bucket policy stays in place: this project's moto evaluates it as AWS does for the
+    // backend's HTTPS requests (src/sandbox/moto.ts).
     // The documented move: "stateBackend": "s3" in accounts.json, then one deploy with --migrate-state.
     writeFileSync(sandbox.accountsFile, JSON.stringify({ ...ACCOUNTS, pipeline: { stateBackend: 's3' } }, null, 2));
     await sandbox.synth();

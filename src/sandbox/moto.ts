@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { killGroup } from './process';
 
 /** How to install moto's server when `moto_server` is not on PATH. */
@@ -11,8 +12,33 @@ export interface MotoOptions {
   readonly command?: string;
   /** Milliseconds to wait for the server to answer. @default 30000 */
   readonly startTimeoutMs?: number;
-  /** Environment of the server. @default process.env, with AWS-managed IAM policies loaded */
+  /** Port on 127.0.0.1. @default a free port chosen by the OS */
+  readonly port?: number;
+  /** Environment of the server, before {@link motoEnv} prepares it. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Folder of the `sitecustomize.py` that patches moto where it differs from AWS in ways this project depends on. */
+export const MOTO_PATCH_DIR = path.join(__dirname, 'moto-python');
+
+/**
+ * The environment moto runs with, so it behaves like AWS where this project depends on it:
+ * - `MOTO_IAM_LOAD_MANAGED_POLICIES=true`: AWS-managed policies (the runner role's
+ *   AmazonSSMManagedInstanceCore) exist and can be attached, as in every AWS account;
+ * - `BOOTSTRAP_MOTO_PATCH=1` with {@link MOTO_PATCH_DIR} first on `PYTHONPATH` (see sitecustomize.py):
+ *   requests are served one at a time (moto's backends are not thread-safe; concurrent terraform calls
+ *   get HTTP 500s from races, the class of fault behind the e2e suite's flakes under load), and bucket policies are
+ *   evaluated as for an HTTPS request (moto 5.2.1 ignores `Bool` conditions, so the state bucket's
+ *   TLS-only Deny would otherwise refuse every object request).
+ */
+export function motoEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const pythonPath = [MOTO_PATCH_DIR, ...(base.PYTHONPATH ?? '').split(path.delimiter).filter((entry) => entry !== '')];
+  return {
+    ...base,
+    MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
+    BOOTSTRAP_MOTO_PATCH: '1',
+    PYTHONPATH: pythonPath.join(path.delimiter),
+  };
 }
 
 /** A running moto server on 127.0.0.1. */
@@ -38,6 +64,7 @@ export class MotoStartError extends Error {
  * Retries on another port if the chosen one was taken in the meantime.
  */
 export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
+  if (options.port !== undefined) return startOnce(options, options.port);
   const attempts = 3;
   let lastError: Error | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -57,7 +84,7 @@ async function startOnce(options: MotoOptions, port: number): Promise<MotoServer
   const command = options.command ?? 'moto_server';
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], {
-    env: { MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', ...(options.env ?? process.env) },
+    env: motoEnv(options.env ?? process.env),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
