@@ -1,17 +1,7 @@
 // Emptying a bucket with a fake S3 client: what `npm run destroy --delete-objects` says when S3
 // refuses to delete keys.
-import type { S3Client } from '@aws-sdk/client-s3';
 import { deleteFailureProblem, emptyBucket } from '../../src/destroy/objects';
-
-/** An S3 client that answers each command by its class name; every other command fails the test. */
-function fakeS3(answers: Record<string, (input: Record<string, unknown>) => unknown>): S3Client {
-  const send = (command: { constructor: { name: string }; input: Record<string, unknown> }): Promise<unknown> => {
-    const answer = answers[command.constructor.name];
-    if (answer === undefined) return Promise.reject(new Error(`unexpected ${command.constructor.name}`));
-    return Promise.resolve(answer(command.input));
-  };
-  return { send } as unknown as S3Client;
-}
+import { fakeAws } from '../support/fake-aws';
 
 const LISTING = {
   Versions: [
@@ -23,7 +13,7 @@ const LISTING = {
 
 /** The error `emptyBucket` rejects with when DeleteObjects answers `errors`. */
 async function refusal(errors: Record<string, string>[]): Promise<Error> {
-  const s3 = fakeS3({
+  const { s3 } = fakeAws({
     ListObjectVersionsCommand: () => LISTING,
     DeleteObjectsCommand: () => ({ Errors: errors }),
   });
