@@ -1,4 +1,5 @@
 import { ConfigError, validateConfig } from '../../src/config';
+import { problemsOf } from '../support/problems';
 import { FLOW_LOG_RETENTION_DAYS, isWorldCidr, PIPELINE_DEFAULTS, ruleCidrProblem } from '../../src/config/pipeline-schema';
 
 const BASE = { platform: 'acme', accounts: { dev: 'acme-dev', prod: 'acme-prod' } };
@@ -61,6 +62,30 @@ describe('the "pipeline" section of accounts.json', () => {
       namePrefix: 'ci',
     };
     expect(pipelineOf({ ...BASE, pipeline })).toEqual(pipeline);
+  });
+
+  describe('without a pipeline stack ("pipeline": false) no production account is needed', () => {
+    const noProd = { platform: 'acme', accounts: { dev: 'acme-dev', live: 'acme-live' } };
+
+    test('a file without a "prod" account is valid', () => {
+      const config = validateConfig({ ...noProd, pipeline: false }, 'accounts.json');
+      expect(config.pipeline).toBeUndefined();
+      expect(config.accounts.map((account) => account.name)).toEqual(['dev', 'live']);
+    });
+
+    test('with the pipeline stack the default "prod" is still required', () => {
+      expect(problemsOf(() => validateConfig({ ...noProd, pipeline: {} }, 'accounts.json'))).toEqual([
+        'accounts.json: accounts: the production account "prod" is not among the accounts (dev, live); add a "prod" account or set "productionAccount" to one of them',
+      ]);
+    });
+
+    test('an explicit productionAccount must still name an account, as other settings refer to it', () => {
+      expect(problemsOf(() => validateConfig({ ...noProd, productionAccount: 'prd', pipeline: false }, 'accounts.json'))).toEqual(
+        [
+          'accounts.json: productionAccount: the production account "prd" is not among the accounts (dev, live); add a "prd" account or set "productionAccount" to one of them',
+        ],
+      );
+    });
   });
 
   test('the production account may be another one: the pipeline does not depend on its name', () => {

@@ -294,6 +294,13 @@ describe('main.ts and the pipeline stack', () => {
       'state-prod',
     ]);
   });
+
+  test('"pipeline": false synthesizes without any production account', () => {
+    expect(synthStacks({ platform: 'acme', accounts: { dev: 'd', live: 'l' }, pipeline: false })).toEqual([
+      'state-dev',
+      'state-live',
+    ]);
+  });
 });
 
 describe('PipelineStack state backend', () => {

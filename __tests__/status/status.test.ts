@@ -2,16 +2,21 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { validateConfig } from '../../src/config';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { type AccountConfig, validateConfig } from '../../src/config';
 import {
   type AccountStatus,
+  collectStatus,
   driftFrom,
   formatStatus,
+  type KeyResource,
   lifecycleVerdict,
   type LiveSettings,
+  type PipelineStatus,
   readStackState,
   statusHealthy,
 } from '../../src/status';
+import { awsError, fakeAws } from '../support/fake-aws';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -165,29 +170,159 @@ describe('formatStatus', () => {
     drift: ['versioning is Suspended, expected Enabled'],
   });
   const notDeployed: AccountStatus = { account: dev, state: { stack: 'state-dev', stateFile: 'y', deployed: false }, drift: [] };
+  const pipeline: PipelineStatus = {
+    stack: 'pipeline-prod',
+    account: prod,
+    backend: 'local',
+    stateLocation: '/state/pipeline-prod.tfstate',
+    deployed: true,
+    resources: [
+      { what: 'VPC', type: 'aws_vpc', id: 'vpc-1111' },
+      { what: 'runner launch template', type: 'aws_launch_template', id: 'lt-3333' },
+    ],
+    unrecorded: [],
+  };
 
   test('without --live it shows deployment, bucket, region and profile per account', () => {
-    const text = formatStatus([notDeployed, { ...deployed(), drift: [] }], false);
+    const text = formatStatus({ accounts: [notDeployed, { ...deployed(), drift: [] }] }, false);
     expect(text.split('\n').slice(0, 4)).toEqual([
       expect.stringMatching(/^ACCOUNT\s+STACK\s+DEPLOYED\s+BUCKET\s+REGION\s+PROFILE$/),
       expect.stringMatching(/^-+/),
       expect.stringMatching(/^dev\s+state-dev\s+no\s+acme-dev-state\s+us-east-1\s+acme-dev$/),
       expect.stringMatching(/^prod\s+state-prod\s+yes\s+acme-prod-state\s+eu-west-1\s+acme-prod$/),
     ]);
-    expect(text).toContain('1 of 2 state stack(s) deployed; add --live');
+    expect(text).toContain(
+      '1 of 2 state stack(s) deployed; no pipeline stack ("pipeline": false); add --live to compare each bucket with the secure defaults',
+    );
   });
 
   test('with --live drift is flagged in the row and explained below the table with the fix', () => {
-    const rows = [notDeployed, deployed()];
-    const text = formatStatus(rows, true);
+    const report = { accounts: [notDeployed, deployed()] };
+    const text = formatStatus(report, true);
     expect(text).toMatch(
       /^prod\s+state-prod\s+yes\s+.*Suspended\s+AES256\s+all 4 on\s+BucketOwnerEnforced\s+deny non-TLS\s+noncurrent 90d, multipart 7d\s+DRIFT$/m,
     );
     expect(text).toContain(
       'drift: state-prod (acme-prod-state): versioning is Suspended, expected Enabled; find out who changed it, then run "npx cdktf deploy state-prod" to restore it',
     );
-    expect(statusHealthy(rows)).toBe(false);
-    expect(statusHealthy([notDeployed])).toBe(true);
+    expect(statusHealthy(report)).toBe(false);
+    expect(statusHealthy({ accounts: [notDeployed] })).toBe(true);
+  });
+
+  test('a bucket the state records but S3 no longer has is drift: flagged, explained with the recovery, and not counted as deployed', () => {
+    const gone: AccountStatus = {
+      ...deployed(),
+      live: undefined,
+      drift: [],
+      bucketGone: true,
+      state: { ...deployed().state, stateFile: '/state/state-prod.tfstate' },
+    };
+    const report = { accounts: [notDeployed, gone] };
+    const text = formatStatus(report, true);
+    expect(text).toMatch(/^prod\s+state-prod\s+GONE\s+acme-prod-state\s+eu-west-1\s+acme-prod(\s+-){6}\s+DRIFT$/m);
+    expect(text).toContain(
+      'drift: state-prod (acme-prod-state): the bucket is gone: /state/state-prod.tfstate records it, so it was deleted outside Terraform, with every state file it held; run "npx cdktf deploy state-prod" to recreate it empty, then put back those state files from a backup',
+    );
+    expect(text).not.toContain('npm run doctor');
+    expect(text).toContain(
+      '0 of 2 state stack(s) deployed and 1 whose bucket is gone; no pipeline stack ("pipeline": false); 1 finding(s) above need attention.',
+    );
+    expect(statusHealthy(report)).toBe(false);
+  });
+
+  test('the pipeline stack has a table of its own; without --live it shows where its state is', () => {
+    const text = formatStatus({ accounts: [notDeployed], pipeline }, false);
+    expect(text).toMatch(/^PIPELINE\s+ACCOUNT\s+DEPLOYED\s+STATE\s+REGION\s+PROFILE$/m);
+    expect(text).toMatch(/^pipeline-prod\s+prod\s+yes\s+local\s+eu-west-1\s+acme-prod$/m);
+    expect(text).toContain('0 of 1 state stack(s) deployed; pipeline-prod deployed; add --live');
+    const inS3: PipelineStatus = {
+      ...pipeline,
+      backend: 's3',
+      stateLocation: 's3://acme-prod-state/bootstrap/pipeline-prod.tfstate',
+      deployed: undefined,
+      resources: [],
+    };
+    const unread = formatStatus({ accounts: [notDeployed], pipeline: inS3 }, false);
+    expect(unread).toMatch(
+      /^pipeline-prod\s+prod\s+unknown\s+s3:\/\/acme-prod-state\/bootstrap\/pipeline-prod\.tfstate\s+eu-west-1\s+acme-prod$/m,
+    );
+    expect(unread).toContain('pipeline-prod unknown (its state is in S3); add --live');
+    expect(statusHealthy({ accounts: [notDeployed], pipeline: inS3 })).toBe(true);
+  });
+
+  test('with --live a pipeline resource that is gone is drift, with the fix', () => {
+    const report = { accounts: [notDeployed], pipeline: { ...pipeline, gone: [pipeline.resources[1] as KeyResource] } };
+    const text = formatStatus(report, true);
+    expect(text).toMatch(/^pipeline-prod\s+prod\s+yes\s+local\s+eu-west-1\s+acme-prod\s+1 of 2 exist\s+DRIFT$/m);
+    expect(text).toContain(
+      'drift: pipeline-prod: the runner launch template lt-3333 is gone (deleted outside Terraform); find out who deleted it, then run "npx cdktf deploy pipeline-prod" to recreate it',
+    );
+    expect(text).toContain('0 of 1 state stack(s) deployed; pipeline-prod deployed; 1 finding(s) above need attention.');
+    expect(statusHealthy(report)).toBe(false);
+    const fine = { accounts: [notDeployed], pipeline: { ...pipeline, gone: [] } };
+    expect(formatStatus(fine, true)).toMatch(/^pipeline-prod\s+.*\s+2 of 2 exist\s+none$/m);
+    expect(formatStatus(fine, true)).toContain('; no drift.');
+    expect(statusHealthy(fine)).toBe(true);
+  });
+
+  test('a pipeline state that lacks a key resource, or cannot be read, needs attention', () => {
+    const half = { accounts: [notDeployed], pipeline: { ...pipeline, unrecorded: ['runner launch template'] } };
+    expect(formatStatus(half, false)).toContain(
+      'state problem: pipeline-prod: /state/pipeline-prod.tfstate records no runner launch template (did a deploy stop half-way?); run "npx cdktf deploy pipeline-prod" to finish it',
+    );
+    expect(statusHealthy(half)).toBe(false);
+    const unreadable = {
+      accounts: [notDeployed],
+      pipeline: { ...pipeline, deployed: undefined, error: 'could not read its state' },
+    };
+    expect(formatStatus(unreadable, true)).toContain('error: pipeline-prod: could not read its state');
+    expect(formatStatus(unreadable, true)).toContain('pipeline-prod unknown (see above)');
+    expect(statusHealthy(unreadable)).toBe(false);
+  });
+});
+
+describe('collectStatus', () => {
+  test('--live takes NoSuchBucket for a deployed bucket as gone, not as an error', async () => {
+    writeState('state-prod', 'acme-prod-state', 'eu-west-1');
+    const regions: string[] = [];
+    const noBucket = (account: AccountConfig, region: string): S3Client => {
+      regions.push(`${account.name} ${region}`);
+      return fakeAws(
+        Object.fromEntries(
+          [
+            'GetBucketVersioningCommand',
+            'GetBucketEncryptionCommand',
+            'GetPublicAccessBlockCommand',
+            'GetBucketPolicyCommand',
+            'GetBucketOwnershipControlsCommand',
+            'GetBucketLifecycleConfigurationCommand',
+            'GetBucketLoggingCommand',
+          ].map((command) => [
+            command,
+            () => {
+              throw awsError('NoSuchBucket', 'The specified bucket does not exist');
+            },
+          ]),
+        ),
+      ).s3;
+    };
+    const unused = (): never => {
+      throw new Error('no pipeline state, so no EC2 or IAM call');
+    };
+    const report = await collectStatus({
+      config,
+      stateDir: dir,
+      live: true,
+      env: {},
+      clients: { s3: noBucket, ec2: unused, iam: unused },
+    });
+    expect(regions).toEqual(['prod eu-west-1']);
+    expect(report.accounts.map((row) => [row.account.name, row.bucketGone === true, row.error])).toEqual([
+      ['dev', false, undefined],
+      ['prod', true, undefined],
+    ]);
+    expect(report.pipeline).toMatchObject({ stack: 'pipeline-prod', deployed: false });
+    expect(statusHealthy(report)).toBe(false);
   });
 });
 
@@ -207,6 +342,7 @@ describe('npm run status', () => {
     const ok = run();
     expect(ok.stdout).toMatch(/^dev\s+state-dev\s+no\s/m);
     expect(ok.stdout).toMatch(/^prod\s+state-prod\s+yes\s+acme-prod-state\s+us-east-1\s+acme-prod$/m);
+    expect(ok.stdout).toMatch(/^pipeline-prod\s+prod\s+no\s+local\s+us-east-1\s+acme-prod$/m);
     expect(ok.status).toBe(0);
 
     writeFileSync(accountsFile, JSON.stringify({ platform: 'acme', acounts: {} }));

@@ -305,8 +305,11 @@ function crossFieldProblems(raw: unknown, file: string): string[] {
       );
     }
   }
+  // Only the pipeline stack needs the implicit "prod"; an explicit productionAccount must always name an
+  // account, since more than the pipeline stack refers to it.
   const production = raw.productionAccount === undefined ? DEFAULT_PRODUCTION_ACCOUNT : raw.productionAccount;
-  if (typeof production === 'string' && names.length > 0 && !names.includes(production)) {
+  const needed = raw.productionAccount !== undefined || raw.pipeline !== false;
+  if (needed && typeof production === 'string' && names.length > 0 && !names.includes(production)) {
     const where = raw.productionAccount === undefined ? 'accounts' : 'productionAccount';
     problems.push(
       `${file}: ${where}: the production account "${production}" is not among the accounts (${names.join(', ')}); add a "${production}" account or set "productionAccount" to one of them`,

@@ -49,6 +49,11 @@ export interface BootstrapConfig {
   /** Path of the file the configuration came from, as given. */
   readonly file: string;
   readonly platform: string;
+  /**
+   * The account that hosts the pipeline stack. Always one of `accounts`, except with `"pipeline": false`
+   * and no `productionAccount` in the file, where the default may name no account.
+   * @default "prod"
+   */
   readonly productionAccount: string;
   /** Accounts in the order the file lists them. */
   readonly accounts: readonly AccountConfig[];

@@ -13,6 +13,7 @@ import {
   contentCount,
   countBucketContents,
   DELETE_BATCH_SIZE,
+  deleteFailureProblem,
   describeContents,
   emptyBucket,
 } from './objects';
@@ -219,10 +220,7 @@ async function deleteContents(
     print(`${bucket} is empty (${deleted} object version(s) and delete marker(s) deleted).`);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new ConfigError([
-      `could not delete the contents of ${bucket} with profile ${account.profile} (${message.split('\n')[0] ?? message}); the ${done} deleted so far stay deleted; check that the profile may s3:DeleteObjectVersion and that the bucket has no Object Lock, then run the command again`,
-    ]);
+    throw new ConfigError([deleteFailureProblem(error, bucket, account.profile, done)]);
   }
 }
 

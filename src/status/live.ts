@@ -1,3 +1,5 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
 import {
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
@@ -59,8 +61,32 @@ export interface ExpectedSettings {
  * targets that endpoint with path-style addressing, as the stacks do.
  */
 export function accountS3Client(profile: string, region: string, env: NodeJS.ProcessEnv): S3Client {
-  const endpoint = [env.AWS_ENDPOINT_URL_S3, env.AWS_ENDPOINT_URL].find((value) => value !== undefined && value.trim() !== '');
+  const endpoint = serviceEndpoint(env, 'S3');
   return new S3Client({ profile, region, maxAttempts: 2, ...(endpoint !== undefined ? { endpoint, forcePathStyle: true } : {}) });
+}
+
+/** An EC2 client signed with an account's profile, at `AWS_ENDPOINT_URL_EC2` or `AWS_ENDPOINT_URL` when set. */
+export function accountEc2Client(profile: string, region: string, env: NodeJS.ProcessEnv): EC2Client {
+  const endpoint = serviceEndpoint(env, 'EC2');
+  return new EC2Client({ profile, region, maxAttempts: 2, ...(endpoint !== undefined ? { endpoint } : {}) });
+}
+
+/** An IAM client signed with an account's profile, at `AWS_ENDPOINT_URL_IAM` or `AWS_ENDPOINT_URL` when set. */
+export function accountIamClient(profile: string, region: string, env: NodeJS.ProcessEnv): IAMClient {
+  const endpoint = serviceEndpoint(env, 'IAM');
+  return new IAMClient({ profile, region, maxAttempts: 2, ...(endpoint !== undefined ? { endpoint } : {}) });
+}
+
+function serviceEndpoint(env: NodeJS.ProcessEnv, service: string): string | undefined {
+  return [env[`AWS_ENDPOINT_URL_${service}`], env.AWS_ENDPOINT_URL].find((value) => value !== undefined && value.trim() !== '');
+}
+
+/**
+ * True for S3's answer about a bucket that does not exist: `NoSuchBucket`, or `NotFound` from a HEAD
+ * request, which has no body to name the error.
+ */
+export function isMissingBucket(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'NoSuchBucket' || error.name === 'NotFound');
 }
 
 /** Reads the bucket's settings through the S3 API. Rejects when the bucket cannot be read at all. */

@@ -23,7 +23,7 @@ interface TfState {
     mode?: string;
     type?: string;
     name?: string;
-    instances?: { attributes?: { bucket?: unknown; region?: unknown } }[];
+    instances?: { attributes?: { bucket?: unknown; region?: unknown; id?: unknown } }[];
   }[];
 }
 
@@ -87,4 +87,28 @@ export function stateResourceCount(file: string): number {
   } catch {
     return 0;
   }
+}
+
+/** A managed resource a state file records: its type, its Terraform name and the ID of its first instance. */
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  /** The `id` attribute, when the state has one. */
+  readonly id?: string;
+}
+
+/** The managed resources of a state file's text; `undefined` when it is not valid JSON. */
+export function recordedResources(text: string): RecordedResource[] | undefined {
+  let state: { resources?: unknown };
+  try {
+    state = JSON.parse(text) as { resources?: unknown };
+  } catch {
+    return undefined;
+  }
+  const resources = Array.isArray(state.resources) ? (state.resources as TfState['resources'] & object) : [];
+  return resources.flatMap((resource) => {
+    if (resource.mode !== 'managed' || typeof resource.type !== 'string' || typeof resource.name !== 'string') return [];
+    const id = resource.instances?.[0]?.attributes?.id;
+    return [{ type: resource.type, name: resource.name, ...(typeof id === 'string' ? { id } : {}) }];
+  });
 }
