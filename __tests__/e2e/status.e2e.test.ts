@@ -85,8 +85,7 @@ test('status --live flags settings changed behind Terraform’s back and exits 1
 }, 120_000);
 
 test('status --live reports a deleted state bucket as drift, does not count it as deployed, and exits 1', async () => {
-  // The bucket holds no objects (pipeline-prod's state is local), so S3 lets it go. moto's TLS-policy quirk
-  // (a Deny on every object request) does not touch DeleteBucket, a bucket-level request.
+  // The bucket holds no objects (pipeline-prod's state is local), so S3 lets it go.
   await sb()
     .s3()
     .send(new DeleteBucketCommand({ Bucket: BUCKET }));
