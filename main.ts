@@ -3,7 +3,7 @@ import { loadConfig, readSettings } from './src/config';
 import { exitOnUserError } from './src/cli/user-error';
 import { skipTokenCreationTraces } from './src/synth/token-traces';
 import { confirmedDestroyAccount } from './src/destroy/confirmation';
-import { cliPrintsAnnotations } from './src/cli/cdktf-command';
+import { cdktfArguments, cliPrintsAnnotations, destroyStackPatterns } from './src/cli/cdktf-command';
 
 void exitOnUserError(async () => {
   const settings = readSettings(process.env);
@@ -12,6 +12,14 @@ void exitOnUserError(async () => {
   // Guarded destroy: BOOTSTRAP_CONFIRM_DESTROY names the one bucket that may lose prevent_destroy,
   // and only if its account has "allowDestroy": true; anything else fails here, before any synth.
   const destroyable = confirmedDestroyAccount(config, settings.confirmDestroy);
+  // A plain `cdktf destroy` of a state stack that keeps prevent_destroy is refused here, where the reason
+  // always reaches the user: Terraform's own refusal can be lost in cdktf's output (README, "Guarded destroy").
+  const cliArgs = cdktfArguments(process.env);
+  const destroyPatterns = cliArgs !== undefined ? destroyStackPatterns(cliArgs) : undefined;
+  if (destroyPatterns !== undefined) {
+    const { refuseProtectedDestroy } = await import('./src/destroy/plain-destroy');
+    refuseProtectedDestroy(config, destroyable, destroyPatterns);
+  }
   // cdktf and the stacks load only once the input is valid: a bad accounts.json is reported in half the time.
   const [
     { Annotations, App },
