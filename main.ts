@@ -3,6 +3,7 @@ import { loadConfig, readSettings } from './src/config';
 import { exitOnUserError } from './src/cli/user-error';
 import { skipTokenCreationTraces } from './src/synth/token-traces';
 import { confirmedDestroyAccount } from './src/destroy/confirmation';
+import { cdktfArguments, cliPrintsAnnotations, destroyStackPatterns } from './src/cli/cdktf-command';
 
 void exitOnUserError(async () => {
   const settings = readSettings(process.env);
@@ -11,6 +12,14 @@ void exitOnUserError(async () => {
   // Guarded destroy: BOOTSTRAP_CONFIRM_DESTROY names the one bucket that may lose prevent_destroy,
   // and only if its account has "allowDestroy": true; anything else fails here, before any synth.
   const destroyable = confirmedDestroyAccount(config, settings.confirmDestroy);
+  // A plain `cdktf destroy` of a state stack that keeps prevent_destroy is refused here, where the reason
+  // always reaches the user: Terraform's own refusal can be lost in cdktf's output (README, "Guarded destroy").
+  const cliArgs = cdktfArguments(process.env);
+  const destroyPatterns = cliArgs !== undefined ? destroyStackPatterns(cliArgs) : undefined;
+  if (destroyPatterns !== undefined) {
+    const { refuseProtectedDestroy } = await import('./src/destroy/plain-destroy');
+    refuseProtectedDestroy(config, destroyable, destroyPatterns);
+  }
   // cdktf and the stacks load only once the input is valid: a bad accounts.json is reported in half the time.
   const [
     { Annotations, App },
@@ -31,6 +40,12 @@ void exitOnUserError(async () => {
   ]);
 
   const app = new App({ outdir: settings.outdir });
+  // Warnings and notes are annotations, which the cdktf CLI prints as WARN / INFO lines. On stderr they
+  // would be printed a second time, as `[ERROR] default - ...`: only a direct run (`node main.ts`) gets them there.
+  const cliPrints = cliPrintsAnnotations(process.env);
+  const report = (line: string): void => {
+    if (!cliPrints) process.stderr.write(`${line}\n`);
+  };
   for (const account of config.accounts) {
     new StateStack(app, stateStackId(account.name), {
       platform: config.platform,
@@ -56,15 +71,16 @@ void exitOnUserError(async () => {
       ...(pipelineState.blocked !== undefined ? { stateBlocked: pipelineState.blocked } : {}),
       ...(settings.endpointUrl !== undefined ? { endpointUrl: settings.endpointUrl } : {}),
     });
-    // Annotations, so `cdktf synth` / `cdktf deploy` print them (the app's own stderr is not shown).
     for (const note of pipelineState.notes) {
       if (note.level === 'warning') Annotations.of(pipelineStack).addWarning(note.message);
       else Annotations.of(pipelineStack).addInfo(note.message);
+      report(`${note.level}: ${note.message}`);
     }
   }
   // Policy guard (src/guard): every finding fails here, before synth writes a single file.
   // The guard and the files read one resolution of each stack (src/synth/resolved-once-stack.ts).
-  enforcePolicyGuard(app, config, undefined, resolveForSynth);
+  // Suppressed findings are warning annotations already (src/guard); `report` adds the stderr line.
+  enforcePolicyGuard(app, config, report, resolveForSynth);
   // Backend configs for consumer projects, next to the stacks (cdktf.out/backends/<account>.s3.tfbackend).
   // They depend on accounts.json alone: a worker thread writes them on another core during synth.
   const backendsWritten = callInWorker(require.resolve('./src/backend-config'), 'writeBackendConfigs', [settings.outdir, config]);

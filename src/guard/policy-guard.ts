@@ -112,7 +112,7 @@ export class PolicyGuard implements IAspect {
         this.seen.add(line);
         const suppressedBy = this.suppressions.findIndex((s) => s.rule === rule.id && s.resource === element.path);
         this.findings.push({ finding, suppressedBy });
-        // Warnings reach `cdktf synth` users too: the CLI prints annotations but hides the app's stderr on success.
+        // Warnings reach `cdktf synth` users as WARN lines: the CLI prints annotations (main.ts keeps them off stderr there).
         if (suppressedBy !== -1) Annotations.of(node).addWarning(this.suppressedLine(finding, suppressedBy));
         else if (this.checked) Annotations.of(node).addError(line);
       }
