@@ -36,8 +36,9 @@ export function flowLogGroupName(namePrefix: string): string {
 
 /**
  * Flow logs of all accepted and rejected traffic of a VPC, delivered to a CloudWatch log group
- * with a retention (optionally encrypted with a customer-managed key), through a role only the flow-logs service can assume and that may only
- * write to that one log group (it does not create log groups).
+ * with a retention (optionally encrypted with a customer-managed key), through a role only the
+ * flow-logs service can assume and that may only write to that one log group (it does not create
+ * log groups).
  *
  * Permanent construct ids: `log-group`, `role-trust`, `role`, `role-policy-document`,
  * `role-policy`, `flow-log`.
