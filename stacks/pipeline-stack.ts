@@ -4,10 +4,13 @@ import { Fn, LocalBackend, Op, S3Backend, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AccountConfig, PipelineConfig } from '../src/config';
 import { addAccountProvider } from '../src/constructs/aws-provider';
+import { EncryptionKey } from '../src/constructs/encryption-key';
+import { logGroupKeyPolicy } from '../src/constructs/key-policy';
 import { PipelineNetwork } from '../src/constructs/pipeline-network';
 import { PipelineSecurityGroup } from '../src/constructs/pipeline-security-group';
 import { RunnerLaunchTemplate } from '../src/constructs/runner-launch-template';
 import { RunnerRole } from '../src/constructs/runner-role';
+import { flowLogGroupName } from '../src/constructs/vpc-flow-log';
 import { pipelineS3Backend } from '../src/pipeline-state';
 import { localStatePath } from './state-stack';
 import { ResolvedOnceStack } from '../src/synth/resolved-once-stack';
@@ -45,15 +48,21 @@ export interface PipelineStackProps {
  * runners' security group, their role and instance profile, and a launch template. Nothing is
  * launched: the stack only prepares what a runner needs.
  *
+ * When the production account's state bucket uses SSE-KMS (`stateBucket.kms` or its `kmsKeyArn`),
+ * the flow-log group is encrypted too, with a key of this stack (`flow-log-key`): stacks never
+ * reference each other, and the state key's policy should not let CloudWatch Logs use it.
+ *
  * Permanent construct ids (Terraform addresses; renaming one replaces the resource): `aws`,
- * `partition`, `caller`, `network`, `security-group`, `runner-role`, `runner-launch-template`, and those
- * documented in each construct.
+ * `partition`, `caller`, `network`, `security-group`, `runner-role`, `runner-launch-template`,
+ * `flow-log-key`, and those documented in each construct.
  */
 export class PipelineStack extends ResolvedOnceStack {
   public readonly network: PipelineNetwork;
   public readonly securityGroup: PipelineSecurityGroup;
   public readonly runnerRole: RunnerRole;
   public readonly launchTemplate: RunnerLaunchTemplate;
+  /** The flow-log group's key, when the production account uses SSE-KMS; undefined otherwise. */
+  public readonly flowLogKey?: EncryptionKey;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id);
@@ -84,6 +93,23 @@ export class PipelineStack extends ResolvedOnceStack {
     // The deploying account, as AWS reports it (accountId in accounts.json is optional).
     const caller = new DataAwsCallerIdentity(this, 'caller');
 
+    if (account.kmsKeyArn !== undefined || account.stateKeyAlias !== undefined) {
+      // Built from the name, not the group's ARN attribute: the group refers to the key already.
+      this.flowLogKey = new EncryptionKey(this, 'flow-log-key', {
+        aliasName: `alias/${prefix}-flow-logs`,
+        description: `Encrypts the VPC flow logs in ${flowLogGroupName(prefix)} (bootstrap-aws)`,
+        policy: logGroupKeyPolicy({
+          partition: partition.partition,
+          dnsSuffix: partition.dnsSuffix,
+          region: account.region,
+          accountId: caller.accountId,
+          logGroupName: flowLogGroupName(prefix),
+        }),
+        // Flow logs are not state: the pipeline stack stays destroyable; KMS still waits 30 days.
+        preventDestroy: false,
+      });
+    }
+
     this.network = new PipelineNetwork(this, 'network', {
       namePrefix: prefix,
       region: account.region,
@@ -92,6 +118,7 @@ export class PipelineStack extends ResolvedOnceStack {
       natGateway: pipeline.natGateway,
       flowLogRetentionDays: pipeline.flowLogRetentionDays,
       accountId: caller.accountId,
+      ...(this.flowLogKey !== undefined ? { flowLogKmsKeyArn: this.flowLogKey.key.arn } : {}),
     });
 
     this.securityGroup = new PipelineSecurityGroup(this, 'security-group', {
@@ -160,6 +187,12 @@ export class PipelineStack extends ResolvedOnceStack {
         description: 'CloudWatch log group that receives the VPC flow logs',
       },
     };
+    if (this.flowLogKey !== undefined) {
+      outputs.flow_log_kms_key_arn = {
+        value: this.flowLogKey.key.arn,
+        description: 'KMS key that encrypts the flow-log group (created because the production state bucket uses SSE-KMS)',
+      };
+    }
     for (const [name, output] of Object.entries(outputs)) {
       const terraformOutput = new TerraformOutput(this, name, output);
       // A precondition that cannot hold: plan stops with the message, before any change. An override,

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { App, dependable, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AccountConfig } from '../src/config';
@@ -7,7 +8,8 @@ import { DEFAULT_ACCESS_LOG_RETENTION_DAYS } from '../src/config/schema';
 import { addAccountProvider } from '../src/constructs/aws-provider';
 import { addExistingBucketCheck } from '../src/constructs/existing-bucket-check';
 import { SecureStateBucket } from '../src/constructs/secure-state-bucket';
-import { StateBucketKey } from '../src/constructs/state-bucket-key';
+import { EncryptionKey } from '../src/constructs/encryption-key';
+import { stateKeyPolicy } from '../src/constructs/key-policy';
 import { StateLockTable } from '../src/constructs/state-lock-table';
 import { ResolvedOnceStack } from '../src/synth/resolved-once-stack';
 
@@ -51,13 +53,17 @@ export interface StateStackProps {
  * `state-<account>`: the account's Terraform state bucket, deployed with the account's profile.
  * Its own state stays in a local file outside the synth output: the bucket cannot hold the state
  * that creates it.
+ *
+ * Permanent construct ids besides those of the constructs: `aws`, `existing-bucket-check`,
+ * `state-bucket`, `state-bucket-key`, `access-log-bucket`, `state-lock-table`, and the data
+ * sources `caller-identity` and `partition`.
  */
 export class StateStack extends ResolvedOnceStack {
   public readonly stateBucket: SecureStateBucket;
   /** The opt-in lock table (`stateBucket.lockTable`); undefined when off. */
   public readonly lockTable?: StateLockTable;
   /** The KMS key this project created for SSE-KMS (`stateBucket.kms` without `kmsKeyArn`); undefined otherwise. */
-  public readonly stateBucketKey?: StateBucketKey;
+  public readonly stateBucketKey?: EncryptionKey;
   /** The opt-in server access-log bucket (`stateBucket.accessLogs`); undefined when off. */
   public readonly accessLogBucket?: SecureStateBucket;
 
@@ -86,11 +92,29 @@ export class StateStack extends ResolvedOnceStack {
       adopt: account.adopt,
     });
 
-    // SSE-KMS (opt-in): the account's own key (kmsKeyArn), or one created here with rotation on.
+    // The deploying account as AWS reports it (accountId in accounts.json is optional); made once,
+    // for whichever policy needs it first.
+    let caller: DataAwsCallerIdentity | undefined;
+    const accountId = (): string => {
+      caller ??= new DataAwsCallerIdentity(this, 'caller-identity');
+      return caller.accountId;
+    };
+
+    // SSE-KMS (opt-in): the account's own key (kmsKeyArn), or one created here with rotation on and
+    // a key policy that keeps its use to S3 (and DynamoDB for the lock table), see key-policy.ts.
     if (account.stateKeyAlias !== undefined && account.kmsKeyArn === undefined) {
-      this.stateBucketKey = new StateBucketKey(this, 'state-bucket-key', {
+      const partition = new DataAwsPartition(this, 'partition');
+      this.stateBucketKey = new EncryptionKey(this, 'state-bucket-key', {
         aliasName: account.stateKeyAlias,
         description: `Encrypts the Terraform state in ${account.stateBucketName} (bootstrap-aws)`,
+        policy: stateKeyPolicy({
+          partition: partition.partition,
+          dnsSuffix: partition.dnsSuffix,
+          region: account.region,
+          accountId: accountId(),
+          lockTable: account.lockTableName !== undefined,
+          ...(account.kmsKeyAdminArns !== undefined ? { administratorArns: account.kmsKeyAdminArns } : {}),
+        }),
         preventDestroy,
       });
     }
@@ -111,7 +135,6 @@ export class StateStack extends ResolvedOnceStack {
     // the state bucket uses SSE-KMS: S3 server access logging cannot deliver to a target bucket
     // whose default encryption is SSE-KMS.
     if (account.accessLogBucketName !== undefined) {
-      const caller = new DataAwsCallerIdentity(this, 'caller-identity');
       this.accessLogBucket = new SecureStateBucket(this, 'access-log-bucket', {
         bucketName: account.accessLogBucketName,
         preventDestroy,
@@ -121,7 +144,7 @@ export class StateStack extends ResolvedOnceStack {
         ...(props.noncurrentVersionExpirationDays !== undefined
           ? { noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays }
           : {}),
-        accessLogSource: { bucketArn: this.stateBucket.bucket.arn, accountId: caller.accountId },
+        accessLogSource: { bucketArn: this.stateBucket.bucket.arn, accountId: accountId() },
       });
       this.stateBucket.logAccessTo(this.accessLogBucket);
     }
@@ -158,7 +181,11 @@ export class StateStack extends ResolvedOnceStack {
     }
 
     if (account.lockTableName !== undefined) {
-      this.lockTable = new StateLockTable(this, 'state-lock-table', { tableName: account.lockTableName });
+      // Encrypted with the state key when there is one: the locks name every state file of the account.
+      this.lockTable = new StateLockTable(this, 'state-lock-table', {
+        tableName: account.lockTableName,
+        ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
+      });
       new TerraformOutput(this, 'lock_table_name', {
         value: this.lockTable.table.name,
         description: 'DynamoDB lock table, for the "dynamodb_table" of an S3 backend on Terraform < 1.10',

@@ -121,4 +121,53 @@ describe('SSE-KMS and access-log options in accounts.json', () => {
       ),
     ).not.toThrow();
   });
+
+  describe('kmsKeyAdminArns', () => {
+    const ADMIN = 'arn:aws:iam::111111111111:role/key-admin';
+    const withAdmins = (admins: unknown, more: Record<string, unknown> = {}) => ({
+      platform: 'acme',
+      stateBucket: { kms: true },
+      accounts: { prod: { profile: 'p', kmsKeyAdminArns: admins, ...more } },
+    });
+
+    test('the administrators reach the account of a created key; without them the account has none', () => {
+      const config = validateConfig(withAdmins([ADMIN, 'arn:aws:iam::111111111111:user/ops/alice']), 'a.json');
+      expect(config.accounts[0]?.kmsKeyAdminArns).toEqual([ADMIN, 'arn:aws:iam::111111111111:user/ops/alice']);
+      expect(validateConfig(withAdmins([]), 'a.json').accounts[0]).not.toHaveProperty('kmsKeyAdminArns');
+    });
+
+    test('anything but a full IAM role or user ARN is refused, one line per entry with the fix', () => {
+      expect(
+        problemsOf(() => validateConfig(withAdmins(['arn:aws:iam::111111111111:role/*', 'admin', ADMIN, ADMIN]), 'a.json')),
+      ).toEqual([
+        'a.json: accounts.prod.kmsKeyAdminArns[0]: "arn:aws:iam::111111111111:role/*" has a wildcard; list each key administrator by its full role or user ARN',
+        'a.json: accounts.prod.kmsKeyAdminArns[1]: "admin" is not an IAM role or user ARN; write e.g. "arn:aws:iam::123456789012:role/key-admin"',
+        'a.json: accounts.prod.kmsKeyAdminArns[3]: repeats entry [2]; remove one',
+      ]);
+    });
+
+    test('without stateBucket.kms there is no created key to administer: refused with the fix', () => {
+      expect(
+        problemsOf(() =>
+          validateConfig({ platform: 'acme', accounts: { prod: { profile: 'p', kmsKeyAdminArns: [ADMIN] } } }, 'a.json'),
+        ),
+      ).toEqual([
+        'a.json: accounts.prod.kmsKeyAdminArns: no KMS key is created for the account (stateBucket.kms is off), so there is nothing to administer; remove it, or set "stateBucket": {"kms": true}',
+      ]);
+    });
+
+    test('an account with its own kmsKeyArn is refused: that key’s policy is the owner’s to write', () => {
+      expect(
+        problemsOf(() => validateConfig(withAdmins([ADMIN], { region: 'eu-west-1', kmsKeyArn: KEY_EU_WEST_1 }), 'a.json')),
+      ).toEqual([
+        "a.json: accounts.prod.kmsKeyAdminArns: the account brings its own key (kmsKeyArn), whose policy bootstrap-aws does not write; remove kmsKeyAdminArns and name the administrators in that key's policy",
+      ]);
+    });
+
+    test('an administrator of another account than accountId is refused with the fix', () => {
+      expect(problemsOf(() => validateConfig(withAdmins([ADMIN], { accountId: '222222222222' }), 'a.json'))).toEqual([
+        "a.json: accounts.prod.kmsKeyAdminArns[0]: the principal belongs to account 111111111111, not to this account's accountId 222222222222; name a role or user of account 222222222222",
+      ]);
+    });
+  });
 });

@@ -1,7 +1,8 @@
-// Deploys the pipeline stack of two configurations (all defaults; NAT, three zones and every
-// option set) to a throwaway moto server with the real `cdktf deploy` and terraform, then checks
-// the network, security group, IAM and launch template through the AWS SDK, and that a second
-// plan has nothing to do. Each configuration is deployed once (beforeAll), in parallel.
+// Deploys the pipeline stack of two configurations (all defaults; NAT, three zones, SSE-KMS in the
+// production account and every option set) to a throwaway moto server with the real `cdktf deploy`
+// and terraform, then checks the network, security group, IAM, flow-log encryption and launch
+// template through the AWS SDK, and that a second plan has nothing to do. Each configuration is
+// deployed once (beforeAll), in parallel.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,6 +22,7 @@ import {
   DescribeVpcsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import { GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   GetInstanceProfileCommand,
   GetRoleCommand,
@@ -30,6 +32,7 @@ import {
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { type BootstrapConfig, type PipelineConfig, validateConfig } from '../../src/config';
+import { logGroupKeyPolicy } from '../../src/constructs/key-policy';
 import { subnetLayout } from '../../src/network/subnet-layout';
 import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from '../../src/sandbox/aws-files';
 import { cdktfDeploy, cdktfSynth, stackDir, synthesizedStacks } from '../../src/sandbox/cdktf';
@@ -40,11 +43,12 @@ import { canDeploy } from './preconditions';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-/** Every pipeline option set: NAT, three zones, extra rules, deploy roles, AMI, names. */
+/** Every pipeline option set: NAT, three zones, extra rules, deploy roles, AMI, names; SSE-KMS (a flow-log key). */
 const CUSTOM = {
   platform: 'globex',
   region: 'eu-west-1',
   productionAccount: 'live',
+  stateBucket: { kms: true },
   accounts: { live: 'globex-live', staging: 'globex-staging' },
   pipeline: {
     cidr: '10.20.0.0/20',
@@ -124,6 +128,7 @@ describeDeploy('pipeline stack deployed to moto with cdktf deploy', () => {
   const ec2 = (entry: Deployment) => client((config) => new EC2Client(config), entry.region);
   const iam = (entry: Deployment) => client((config) => new IAMClient(config), entry.region);
   const logs = (entry: Deployment) => client((config) => new CloudWatchLogsClient(config), entry.region);
+  const kms = (entry: Deployment) => client((config) => new KMSClient(config), entry.region);
   const output = (entry: Deployment, name: string): string => {
     const value = entry.outputs?.[name];
     if (typeof value !== 'string' || value === '') throw new Error(`${entry.label}: output ${name} is ${JSON.stringify(value)}`);
@@ -294,6 +299,35 @@ describeDeploy('pipeline stack deployed to moto with cdktf deploy', () => {
     // name; moto 5.2.1 reports only the ARN (LogGroupName stays empty), so the ARN is what is checked.
     expect(flowLog?.LogDestination?.replace(/:\*$/, '')).toBe(logGroups?.[0]?.arn?.replace(/:\*$/, ''));
     expect(flowLog?.LogDestination).toContain(`:log-group:${groupName}`);
+  });
+
+  test('defaults: without SSE-KMS the flow-log group has no KMS key of its own and no key output', async () => {
+    const entry = deployments[0] as Deployment;
+    const groupName = `/${entry.pipeline.namePrefix}/vpc-flow-logs`;
+    const { logGroups } = await logs(entry).send(new DescribeLogGroupsCommand({ logGroupNamePrefix: groupName }));
+    expect(logGroups?.[0]?.kmsKeyId).toBeUndefined();
+    expect(entry.outputs).not.toHaveProperty('flow_log_kms_key_arn');
+  });
+
+  test('custom: with SSE-KMS the flow-log group is encrypted with the stack’s key, whose policy is for that group only', async () => {
+    const entry = deployments[1] as Deployment;
+    const groupName = `/${entry.pipeline.namePrefix}/vpc-flow-logs`;
+    const keyArn = output(entry, 'flow_log_kms_key_arn');
+    const { logGroups } = await logs(entry).send(new DescribeLogGroupsCommand({ logGroupNamePrefix: groupName }));
+    expect(logGroups?.map((group) => group.kmsKeyId)).toEqual([keyArn]);
+    // moto stores the policy as written and does not evaluate it; CloudWatch Logs' use of the key
+    // (the encryption-context condition) is AWS's behaviour, not exercised here.
+    // PolicyName: AWS defaults it to "default"; moto 5.2.1 answers NotFoundException without it.
+    const policy = await kms(entry).send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }));
+    expect(JSON.parse(policy.Policy ?? '{}')).toEqual(
+      logGroupKeyPolicy({
+        partition: 'aws',
+        dnsSuffix: 'amazonaws.com',
+        region: entry.region,
+        accountId: MOTO_ACCOUNT_ID,
+        logGroupName: groupName,
+      }),
+    );
   });
 
   test.each(table)(

@@ -1,12 +1,21 @@
 // The state bucket's opt-ins deployed to moto with the real `cdktf deploy`: SSE-KMS with a bucket
-// key (account "keyed": a key the stack creates; account "byok": an existing key, made in moto
-// with the SDK before the accounts file is written) and server access logs to a hardened log
-// bucket (both accounts). Deployed once, both stacks in parallel; every test reads that deployment.
+// key (account "keyed": a key the stack creates, with its key policy; account "byok": an existing
+// key, made in moto with the SDK before the accounts file is written), server access logs to a
+// hardened log bucket, and the lock table encrypted with the account's key (both accounts).
+// Deployed once, both stacks in parallel; every test reads that deployment.
+//
+// moto stores key policies and returns them as written, but does not evaluate them: it refuses only
+// DescribeKey under a Deny on "Resource": "*", and ignores every condition. So the limits the policy
+// sets on AWS (use only through S3 and DynamoDB, deletion and disabling only by the root user and
+// kmsKeyAdminArns, AWS's lockout safety check on CreateKey/PutKeyPolicy) are not exercised here; the
+// unit tests (__tests__/constructs/key-policy.test.ts) pin the documents themselves.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateKeyCommand,
   DescribeKeyCommand,
+  GetKeyPolicyCommand,
   GetKeyRotationStatusCommand,
   KMSClient,
   ListAliasesCommand,
@@ -24,6 +33,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { backendConfigPath } from '../../src/backend-config';
+import { stateKeyPolicy } from '../../src/constructs/key-policy';
 import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from '../../src/sandbox/aws-files';
 import { stackDir } from '../../src/sandbox/cdktf';
 import { terraformPlan } from '../../src/sandbox/terraform';
@@ -40,8 +50,11 @@ const ACCOUNTS = ['keyed', 'byok'] as const;
 let sandbox: Day2Sandbox | undefined;
 let kms: KMSClient | undefined;
 let s3: S3Client | undefined;
+let dynamodb: DynamoDBClient | undefined;
 /** ARN of the key made in moto before the deploy, the "byok" account's kmsKeyArn. */
 let ownKeyArn = '';
+/** The existing key's policy before the deploy (moto's default), which the deploy must leave alone. */
+let ownKeyPolicy = '';
 
 function sb(): Day2Sandbox {
   if (sandbox === undefined) throw new Error('the sandbox did not start; see the beforeAll error');
@@ -54,6 +67,10 @@ function kmsClient(): KMSClient {
 function s3Client(): S3Client {
   if (s3 === undefined) throw new Error('no S3 client; see the beforeAll error');
   return s3;
+}
+function dynamodbClient(): DynamoDBClient {
+  if (dynamodb === undefined) throw new Error('no DynamoDB client; see the beforeAll error');
+  return dynamodb;
 }
 
 /** The outputs a stack's local state file records. */
@@ -78,18 +95,22 @@ const describeDeploy = canDeploy() ? describe : describe.skip;
 describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
   beforeAll(async () => {
     sandbox = await startDay2Sandbox(async (moto) => {
-      kms = new KMSClient({
+      const settings = {
         endpoint: moto.endpoint,
         region: 'us-east-1',
         credentials: { accessKeyId: DUMMY_ACCESS_KEY_ID, secretAccessKey: DUMMY_SECRET_ACCESS_KEY },
-      });
+      };
+      kms = new KMSClient(settings);
+      dynamodb = new DynamoDBClient(settings);
       const created = await kms.send(new CreateKeyCommand({ Description: 'an existing key, brought by the account' }));
       ownKeyArn = created.KeyMetadata?.Arn ?? '';
+      // PolicyName: AWS defaults it to "default"; moto 5.2.1 answers NotFoundException without it.
+      ownKeyPolicy = (await kms.send(new GetKeyPolicyCommand({ KeyId: ownKeyArn, PolicyName: 'default' }))).Policy ?? '';
       return {
         platform: 'opts',
         productionAccount: 'keyed',
         pipeline: false,
-        stateBucket: { kms: true, accessLogs: true, accessLogRetentionDays: RETENTION_DAYS },
+        stateBucket: { kms: true, accessLogs: true, accessLogRetentionDays: RETENTION_DAYS, lockTable: true },
         accounts: {
           keyed: 'opts-keyed',
           byok: { profile: 'opts-byok', accountId: MOTO_ACCOUNT, kmsKeyArn: ownKeyArn },
@@ -104,6 +125,7 @@ describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
   afterAll(async () => {
     kms?.destroy();
     s3?.destroy();
+    dynamodb?.destroy();
     await sandbox?.stop();
   });
 
@@ -125,6 +147,34 @@ describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
     expect(rotation.KeyRotationEnabled).toBe(true);
   });
 
+  test('keyed: the created key has the explicit key policy, read back through the KMS API', async () => {
+    const policy = await kmsClient().send(new GetKeyPolicyCommand({ KeyId: await createdKeyArn(), PolicyName: 'default' }));
+    // Account and partition as AWS (here moto) reports them at plan time; with the lock table on,
+    // DynamoDB may use the key too.
+    expect(JSON.parse(policy.Policy ?? '{}')).toEqual(
+      stateKeyPolicy({
+        partition: 'aws',
+        dnsSuffix: 'amazonaws.com',
+        region: 'us-east-1',
+        accountId: MOTO_ACCOUNT,
+        lockTable: true,
+      }),
+    );
+  });
+
+  test('byok: the existing key’s policy is left as it was (the account owns it)', async () => {
+    const policy = await kmsClient().send(new GetKeyPolicyCommand({ KeyId: ownKeyArn, PolicyName: 'default' }));
+    expect(policy.Policy).toBe(ownKeyPolicy);
+  });
+
+  test.each([
+    ['keyed', createdKeyArn],
+    ['byok', () => Promise.resolve(ownKeyArn)],
+  ])('%s: the lock table is encrypted with the account’s state key', async (account, keyArn) => {
+    const table = await dynamodbClient().send(new DescribeTableCommand({ TableName: `opts-${account}-state-lock` }));
+    expect(table.Table?.SSEDescription).toMatchObject({ Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: await keyArn() });
+  });
+
   test('keyed: the state bucket encrypts with the created key (SSE-KMS) and an S3 Bucket Key', async () => {
     const encryption = await s3Client().send(new GetBucketEncryptionCommand({ Bucket: 'opts-keyed-state' }));
     expect(encryption.ServerSideEncryptionConfiguration?.Rules).toEqual([
@@ -141,8 +191,15 @@ describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
       { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: ownKeyArn }, BucketKeyEnabled: true },
     ]);
     const keys = await kmsClient().send(new ListKeysCommand({}));
-    expect((keys.Keys ?? []).map((key) => key.KeyArn).sort()).toEqual([ownKeyArn, await createdKeyArn()].sort());
     const aliases = await kmsClient().send(new ListAliasesCommand({}));
+    // The provider reads the lock tables by comparing their key with the AWS-managed key
+    // alias/aws/dynamodb (DescribeKey), which moto then creates, as KMS creates an AWS-managed key on
+    // first use. It is not a key of this project: only customer keys are counted.
+    const awsManaged = new Set(
+      (aliases.Aliases ?? []).filter((alias) => alias.AliasName?.startsWith('alias/aws/')).map((alias) => alias.TargetKeyId),
+    );
+    const customerKeys = (keys.Keys ?? []).filter((key) => !awsManaged.has(key.KeyId)).map((key) => key.KeyArn);
+    expect(customerKeys.sort()).toEqual([ownKeyArn, await createdKeyArn()].sort());
     expect((aliases.Aliases ?? []).map((alias) => alias.AliasName)).not.toContain('alias/opts-byok-state');
   });
 

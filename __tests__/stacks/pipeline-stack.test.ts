@@ -2,10 +2,15 @@ import { runApp } from '../support/run-app';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing } from 'cdktf';
 import { validateConfig, type AccountConfig, type PipelineConfig } from '../../src/config';
+import { logGroupKeyPolicy } from '../../src/constructs/key-policy';
+import { PolicyGuard } from '../../src/guard';
 import { PipelineStack, pipelineStackId } from '../../stacks/pipeline-stack';
 
 interface SynthesizedStack {
@@ -16,12 +21,22 @@ interface SynthesizedStack {
   output: Record<string, { value: unknown; description: string; precondition?: unknown }>;
 }
 
-function build(pipeline: Record<string, unknown> = {}, options: { endpointUrl?: string; stateBlocked?: string } = {}) {
+interface BuildOptions {
+  endpointUrl?: string;
+  stateBlocked?: string;
+  /** accounts.json's `stateBucket` section. */
+  stateBucket?: Record<string, unknown>;
+  /** More fields of the production account, e.g. `kmsKeyArn`. */
+  production?: Record<string, unknown>;
+}
+
+function build(pipeline: Record<string, unknown> = {}, options: BuildOptions = {}) {
   const config = validateConfig(
     {
       platform: 'acme',
       region: 'eu-west-1',
-      accounts: { dev: 'acme-dev', prod: { profile: 'acme-prod', accountId: '123456789012' } },
+      accounts: { dev: 'acme-dev', prod: { profile: 'acme-prod', accountId: '123456789012', ...options.production } },
+      ...(options.stateBucket !== undefined ? { stateBucket: options.stateBucket } : {}),
       pipeline,
     },
     'accounts.json',
@@ -245,15 +260,18 @@ describe('PipelineStack', () => {
   });
 
   // terraform validate takes seconds: one stack with every resource kind and the s3 backend.
-  test('the synthesized stack (NAT, rules, roles, s3 backend: every kind of block) is valid Terraform', () => {
-    const full = build({
-      natGateway: true,
-      ingress: [{ cidr: '10.1.0.0/16', port: 8443, protocol: 'tcp', description: 'w' }],
-      egress: [{ cidr: '2001:db8::/32', port: 53, protocol: 'udp', description: 'dns' }],
-      assumableRoleArns: ['arn:aws:iam::111111111111:role/d'],
-      amiId: 'ami-0123456789abcdef0',
-      stateBackend: 's3',
-    });
+  test('the synthesized stack (NAT, rules, roles, s3 backend, flow-log key: every kind of block) is valid Terraform', () => {
+    const full = build(
+      {
+        natGateway: true,
+        ingress: [{ cidr: '10.1.0.0/16', port: 8443, protocol: 'tcp', description: 'w' }],
+        egress: [{ cidr: '2001:db8::/32', port: 53, protocol: 'udp', description: 'dns' }],
+        assumableRoleArns: ['arn:aws:iam::111111111111:role/d'],
+        amiId: 'ami-0123456789abcdef0',
+        stateBackend: 's3',
+      },
+      { stateBucket: { kms: true } },
+    );
     // init -backend=false: the bucket is not reachable from a unit test (the e2e suite uses it for real).
     const previous = process.env.TF_CLI_ARGS_init;
     process.env.TF_CLI_ARGS_init = '-backend=false';
@@ -263,6 +281,70 @@ describe('PipelineStack', () => {
       if (previous === undefined) delete process.env.TF_CLI_ARGS_init;
       else process.env.TF_CLI_ARGS_init = previous;
     }
+  });
+});
+
+describe('PipelineStack when the production state bucket uses SSE-KMS', () => {
+  const keyed = build({}, { stateBucket: { kms: true } });
+  const keyAddress = Object.keys(keyed.json.resource.aws_kms_key ?? {})[0] ?? 'missing';
+
+  test('without SSE-KMS the flow-log group keeps CloudWatch Logs’ own encryption and no key is created', () => {
+    const { synthesized, json } = build();
+    expect(synthesized).not.toHaveResource(KmsKey);
+    expect(Object.values(json.resource.aws_cloudwatch_log_group ?? {})[0]).not.toHaveProperty('kms_key_id');
+    expect(json.output).not.toHaveProperty('flow_log_kms_key_arn');
+  });
+
+  test('a key of the stack encrypts the flow-log group; it rotates, has an alias and stays destroyable', () => {
+    expect(keyed.synthesized).toHaveResourceWithProperties(KmsKey, {
+      description: 'Encrypts the VPC flow logs in /acme-pipeline/vpc-flow-logs (bootstrap-aws)',
+      enable_key_rotation: true,
+      deletion_window_in_days: 30,
+      lifecycle: { prevent_destroy: false },
+    });
+    expect(keyed.synthesized).toHaveResourceWithProperties(KmsAlias, {
+      name: 'alias/acme-pipeline-flow-logs',
+      target_key_id: `\${aws_kms_key.${keyAddress}.key_id}`,
+    });
+    expect(keyed.synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: '/acme-pipeline/vpc-flow-logs',
+      kms_key_id: `\${aws_kms_key.${keyAddress}.arn}`,
+    });
+    expect(keyed.json.output.flow_log_kms_key_arn?.value).toBe(`\${aws_kms_key.${keyAddress}.arn}`);
+  });
+
+  test('the key policy lets only CloudWatch Logs use the key, for the flow-log group, named without referring to it', () => {
+    const key = Object.values(keyed.json.resource.aws_kms_key ?? {})[0];
+    expect(JSON.parse(String(key?.policy))).toEqual(
+      logGroupKeyPolicy({
+        partition: '${data.aws_partition.partition.partition}',
+        dnsSuffix: '${data.aws_partition.partition.dns_suffix}',
+        region: 'eu-west-1',
+        accountId: '${data.aws_caller_identity.caller.account_id}',
+        logGroupName: '/acme-pipeline/vpc-flow-logs',
+      }),
+    );
+  });
+
+  test('the production account’s own kmsKeyArn also turns the flow-log key on (the state key is not used for logs)', () => {
+    const ownKey = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const own = build({}, { production: { kmsKeyArn: ownKey } });
+    expect(own.synthesized).toHaveResource(KmsKey);
+    expect(own.synthesized).not.toContain(ownKey);
+  });
+
+  test('the policy guard finds nothing in the stack with the key (BA-KMS-1 included)', () => {
+    expect(new PolicyGuard().check(keyed.app).errors).toEqual([]);
+  });
+
+  test('the key’s addresses are permanent and every other address is unchanged', () => {
+    const names = (json: SynthesizedStack) =>
+      Object.entries(json.resource).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`));
+    const before = names(build().json);
+    const added = names(keyed.json).filter((address) => !before.includes(address));
+    expect(before.filter((address) => !names(keyed.json).includes(address))).toEqual([]);
+    // Never edit this list to make the test pass: a changed address is a replaced key.
+    expect(added.sort()).toEqual(['aws_kms_alias.flow-log-key_alias_D8A50112', 'aws_kms_key.flow-log-key_7F5866A1']);
   });
 });
 

@@ -2,6 +2,8 @@
 // server access logs to a hardened log bucket.
 import * as path from 'node:path';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
@@ -13,6 +15,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Testing } from 'cdktf';
 import { type AccountConfig, validateConfig } from '../../src/config';
+import { stateKeyPolicy } from '../../src/constructs/key-policy';
 import { PolicyGuard } from '../../src/guard';
 import { StateStack, type StateStackProps, stateStackId } from '../../stacks/state-stack';
 
@@ -147,6 +150,41 @@ describe('StateStack with stateBucket.kms and no kmsKeyArn (a created key)', () 
     expect(json.output.state_bucket_kms_key_arn?.description).toMatch(/kms:Decrypt/);
   });
 
+  test('the key has an explicit policy: administration by the account, use through S3 only, deletion by root only', () => {
+    const policy = JSON.parse(String(resource(json, KmsKey.tfResourceType, 'state-bucket-key').policy)) as unknown;
+    // The account, partition and DNS suffix are read from AWS at plan time; the region is the account's.
+    expect(policy).toEqual(
+      stateKeyPolicy({
+        partition: '${data.aws_partition.partition.partition}',
+        dnsSuffix: '${data.aws_partition.partition.dns_suffix}',
+        region: 'eu-west-1',
+        accountId: '${data.aws_caller_identity.caller-identity.account_id}',
+      }),
+    );
+    expect(synthesized).toHaveDataSource(DataAwsPartition);
+    expect(synthesized).toHaveDataSource(DataAwsCallerIdentity);
+  });
+
+  test('kmsKeyAdminArns of the account become the key administrators of its policy', () => {
+    const admin = 'arn:aws:iam::123456789012:role/key-admin';
+    const { json: withAdmin } = build({ ...account, kmsKeyAdminArns: [admin] });
+    const policy = JSON.parse(String(resource(withAdmin, KmsKey.tfResourceType, 'state-bucket-key').policy)) as {
+      Statement: Record<string, unknown>[];
+    };
+    expect(policy.Statement.at(-1)).toMatchObject({
+      Effect: 'Deny',
+      Action: ['kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy'],
+      Condition: {
+        ArnNotEquals: {
+          'aws:PrincipalArn': [
+            'arn:${data.aws_partition.partition.partition}:iam::${data.aws_caller_identity.caller-identity.account_id}:root',
+            admin,
+          ],
+        },
+      },
+    });
+  });
+
   test('the key and alias addresses are permanent and the state bucket’s addresses are unchanged', () => {
     expect(addresses(json)).toEqual(
       [
@@ -182,6 +220,43 @@ describe('StateStack with an account kmsKeyArn', () => {
 
   test('the state bucket’s addresses are unchanged', () => {
     expect(addresses(json)).toEqual(STATE_BUCKET_ADDRESSES);
+  });
+});
+
+describe('StateStack with the lock table and SSE-KMS', () => {
+  const lockTableName = 'acme-dev-state-lock';
+
+  test('with a created key the lock table is encrypted with it, and the key policy lets DynamoDB use it', () => {
+    const { json } = build({ ...accountOf(config, 'dev'), lockTableName });
+    const keyAddress = Object.keys(json.resource.aws_kms_key ?? {})[0] ?? 'missing';
+    expect(resource(json, DynamodbTable.tfResourceType, 'state-lock-table').server_side_encryption).toEqual({
+      enabled: true,
+      kms_key_arn: `\${aws_kms_key.${keyAddress}.arn}`,
+    });
+    const policy = JSON.parse(String(resource(json, KmsKey.tfResourceType, 'state-bucket-key').policy)) as unknown;
+    expect(policy).toEqual(
+      stateKeyPolicy({
+        partition: '${data.aws_partition.partition.partition}',
+        dnsSuffix: '${data.aws_partition.partition.dns_suffix}',
+        region: 'eu-west-1',
+        accountId: '${data.aws_caller_identity.caller-identity.account_id}',
+        lockTable: true,
+      }),
+    );
+  });
+
+  test('with the account’s own kmsKeyArn the lock table is encrypted with that key', () => {
+    const { synthesized } = build({ ...accountOf(config, 'prod'), lockTableName });
+    expect(synthesized).toHaveResourceWithProperties(DynamodbTable, {
+      server_side_encryption: { enabled: true, kms_key_arn: OWN_KEY },
+    });
+  });
+
+  test('without SSE-KMS the lock table keeps DynamoDB’s own encryption (no kms_key_arn)', () => {
+    const { json } = build({ ...accountOf(plain, 'dev'), lockTableName });
+    expect(resource(json, DynamodbTable.tfResourceType, 'state-lock-table').server_side_encryption).toEqual({
+      enabled: true,
+    });
   });
 });
 

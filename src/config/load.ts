@@ -77,6 +77,9 @@ export function validateConfig(raw: unknown, file: string, accountOrder?: readon
     allowDestroy: account.allowDestroy,
     ...(account.kmsKeyArn !== undefined ? { kmsKeyArn: account.kmsKeyArn } : {}),
     ...(data.stateBucket.kms && account.kmsKeyArn === undefined ? { stateKeyAlias: stateKeyAliasName(data.platform, name) } : {}),
+    ...(account.kmsKeyAdminArns !== undefined && account.kmsKeyAdminArns.length > 0
+      ? { kmsKeyAdminArns: account.kmsKeyAdminArns }
+      : {}),
     ...(data.stateBucket.accessLogs ? { accessLogBucketName: accessLogBucketName(data.platform, name) } : {}),
   }));
   return {
@@ -283,6 +286,7 @@ function crossFieldProblems(raw: unknown, file: string): string[] {
       continue;
     }
     problems.push(...kmsKeyArnProblems(raw, name, file));
+    problems.push(...kmsKeyAdminProblems(raw, name, file));
     if (platform === undefined) continue;
     const bucket = stateBucketName(platform, name);
     if (bucket.length > MAX_BUCKET_NAME_LENGTH) {
@@ -343,6 +347,37 @@ function kmsKeyArnProblems(raw: Record<string, unknown>, name: string, file: str
     );
   }
   return problems;
+}
+
+/**
+ * `kmsKeyAdminArns` administer the key this project creates: an account without one (SSE-KMS off,
+ * or its own `kmsKeyArn`) has nothing they would apply to. Administrators must be of the key's
+ * account when `accountId` says which that is.
+ */
+function kmsKeyAdminProblems(raw: Record<string, unknown>, name: string, file: string): string[] {
+  const account = isPlainObject(raw.accounts) ? raw.accounts[name] : undefined;
+  if (!isPlainObject(account) || !Array.isArray(account.kmsKeyAdminArns)) return [];
+  const where = formatJsonPath(['accounts', name, 'kmsKeyAdminArns']);
+  if (typeof account.kmsKeyArn === 'string') {
+    return [
+      `${file}: ${where}: the account brings its own key (kmsKeyArn), whose policy bootstrap-aws does not write; remove kmsKeyAdminArns and name the administrators in that key's policy`,
+    ];
+  }
+  if (!isPlainObject(raw.stateBucket) || raw.stateBucket.kms !== true) {
+    return [
+      `${file}: ${where}: no KMS key is created for the account (stateBucket.kms is off), so there is nothing to administer; remove it, or set "stateBucket": {"kms": true}`,
+    ];
+  }
+  if (typeof account.accountId !== 'string' || !/^\d{12}$/.test(account.accountId)) return [];
+  const accountId = account.accountId;
+  return account.kmsKeyAdminArns.flatMap((arn, index) => {
+    const owner = typeof arn === 'string' ? /^arn:[a-z-]+:iam::(\d{12}):/.exec(arn)?.[1] : undefined;
+    return owner !== undefined && owner !== accountId
+      ? [
+          `${file}: ${formatJsonPath(['accounts', name, 'kmsKeyAdminArns', index])}: the principal belongs to account ${owner}, not to this account's accountId ${accountId}; name a role or user of account ${accountId}`,
+        ]
+      : [];
+  });
 }
 
 function valueAt(raw: unknown, at: readonly PropertyKey[]): unknown {

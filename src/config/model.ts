@@ -38,6 +38,12 @@ export interface AccountConfig {
    */
   readonly stateKeyAlias?: string;
   /**
+   * IAM role or user ARNs that may, besides the account's root user, schedule the deletion of the
+   * created state key, disable it and change its policy (see src/constructs/key-policy.ts).
+   * @default undefined: only the root user may delete or disable the key.
+   */
+  readonly kmsKeyAdminArns?: readonly string[];
+  /**
    * `<platform>-<account>-state-logs`, the bucket that receives the state bucket's server access logs.
    * @default undefined: no access logging (`stateBucket.accessLogs` is false).
    */

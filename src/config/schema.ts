@@ -17,6 +17,9 @@ export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 365;
 /** A KMS key ARN (not an alias): S3 default encryption needs the key itself, in any partition. */
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:key\/[0-9a-zA-Z-]+$/;
 
+/** An IAM role or user ARN, in any partition; wildcards are refused separately. */
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
 const NAME_RULE = 'use lowercase letters, digits and hyphens, starting and ending with a letter or digit';
 
 function nameSchema(example: string) {
@@ -62,6 +65,32 @@ const accountObjectSchema = z.strictObject(
       .regex(KMS_KEY_ARN, {
         error: (issue) =>
           `${describeValue(issue.input)} is not a KMS key ARN; write e.g. "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"`,
+      })
+      .optional(),
+    kmsKeyAdminArns: z
+      .array(
+        z.string({ error: typeError('a string', '"arn:aws:iam::123456789012:role/key-admin"') }).superRefine((value, ctx) => {
+          if (value.includes('*') || value.includes('?')) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `${JSON.stringify(value)} has a wildcard; list each key administrator by its full role or user ARN`,
+            });
+          } else if (!IAM_PRINCIPAL_ARN.test(value)) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `${JSON.stringify(value)} is not an IAM role or user ARN; write e.g. "arn:aws:iam::123456789012:role/key-admin"`,
+            });
+          }
+        }),
+        {
+          error: typeError('a list of IAM role or user ARNs', '"kmsKeyAdminArns": ["arn:aws:iam::123456789012:role/key-admin"]'),
+        },
+      )
+      .superRefine((arns, ctx) => {
+        arns.forEach((arn, index) => {
+          const first = arns.indexOf(arn);
+          if (first !== index) ctx.addIssue({ code: 'custom', path: [index], message: `repeats entry [${first}]; remove one` });
+        });
       })
       .optional(),
   },

@@ -47,6 +47,11 @@ export interface PipelineNetworkProps {
    * @default undefined: no `aws:SourceAccount` condition on the flow-log role.
    */
   readonly accountId?: string;
+  /**
+   * KMS key (an ARN) that encrypts the flow-log group; see `VpcFlowLogProps.kmsKeyArn`.
+   * @default undefined: CloudWatch Logs' own encryption at rest.
+   */
+  readonly flowLogKmsKeyArn?: string;
 }
 
 /**
@@ -188,6 +193,7 @@ export class PipelineNetwork extends Construct {
       namePrefix: prefix,
       ...(props.flowLogRetentionDays !== undefined ? { retentionDays: props.flowLogRetentionDays } : {}),
       ...(props.accountId !== undefined ? { accountId: props.accountId } : {}),
+      ...(props.flowLogKmsKeyArn !== undefined ? { kmsKeyArn: props.flowLogKmsKeyArn } : {}),
     });
   }
 }

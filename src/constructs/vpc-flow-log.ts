@@ -21,12 +21,24 @@ export interface VpcFlowLogProps {
    * @default undefined: no condition; the service may assume the role on behalf of any account.
    */
   readonly accountId?: string;
+  /**
+   * Encrypt the log group with this customer-managed KMS key (an ARN). Its policy must let the
+   * CloudWatch Logs service of the region use it for this group (see `logGroupKeyPolicy`).
+   * @default undefined: CloudWatch Logs' own encryption at rest.
+   */
+  readonly kmsKeyArn?: string;
+}
+
+/** The flow-log group of a name prefix: `/<namePrefix>/vpc-flow-logs`. */
+export function flowLogGroupName(namePrefix: string): string {
+  return `/${namePrefix}/vpc-flow-logs`;
 }
 
 /**
  * Flow logs of all accepted and rejected traffic of a VPC, delivered to a CloudWatch log group
- * with a retention, through a role only the flow-logs service can assume and that may only
- * write to that one log group (it does not create log groups).
+ * with a retention (optionally encrypted with a customer-managed key), through a role only the
+ * flow-logs service can assume and that may only write to that one log group (it does not create
+ * log groups).
  *
  * Permanent construct ids: `log-group`, `role-trust`, `role`, `role-policy-document`,
  * `role-policy`, `flow-log`.
@@ -40,8 +52,9 @@ export class VpcFlowLog extends Construct {
     super(scope, id);
 
     this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
-      name: `/${props.namePrefix}/vpc-flow-logs`,
+      name: flowLogGroupName(props.namePrefix),
       retentionInDays: props.retentionDays ?? 90,
+      ...(props.kmsKeyArn !== undefined ? { kmsKeyId: props.kmsKeyArn } : {}),
     });
 
     const trust = new DataAwsIamPolicyDocument(this, 'role-trust', {

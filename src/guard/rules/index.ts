@@ -1,6 +1,7 @@
 import type { GuardRule } from '../rule';
 import { iamNoAdminStatement } from './iam-no-admin-statement';
 import { iamNoPassRoleOnAll } from './iam-no-pass-role-on-all';
+import { kmsKeyExplicitPolicy } from './kms-key-explicit-policy';
 import { logGroupRetention } from './log-group-retention';
 import { s3BucketEncryption } from './s3-bucket-encryption';
 import { s3BucketOwnershipControls } from './s3-bucket-ownership-controls';
@@ -24,11 +25,13 @@ export const ALL_RULES: readonly GuardRule[] = [
   vpcFlowLogs,
   vpcDefaultSecurityGroupLocked,
   logGroupRetention,
+  kmsKeyExplicitPolicy,
 ];
 
 export {
   iamNoAdminStatement,
   iamNoPassRoleOnAll,
+  kmsKeyExplicitPolicy,
   logGroupRetention,
   s3BucketEncryption,
   s3BucketOwnershipControls,

@@ -1,0 +1,229 @@
+/**
+ * Key policies of the KMS keys this project creates. Without one, KMS applies its default policy,
+ * which gives `kms:*` to the account: every IAM principal whose own policies allow a kms action
+ * (e.g. `kms:Decrypt` on `*`, common in admin and power-user roles) could then decrypt the data
+ * directly, schedule the key's deletion or disable it. These policies split the three concerns:
+ *
+ * - administration (describe, tag, rotate, change the policy, schedule deletion, ...) stays with
+ *   the account, delegated to IAM as in the default policy, so the account can always manage the
+ *   key (no lockout; AWS also refuses, at CreateKey and PutKeyPolicy, a policy that would keep its
+ *   writer from changing it again);
+ * - use (encrypt, decrypt, data keys) is allowed only through the service that owns the data
+ *   (`kms:ViaService`), for principals of this account (`kms:CallerAccount`), or to one service
+ *   principal for one resource (CloudWatch Logs and one log group);
+ * - for state keys, deleting and disabling the key (and, once key administrators are named,
+ *   changing its policy) is denied to everyone but the account's root user and those administrators.
+ *
+ * The policies are plain JSON with the account ID, partition and DNS suffix as Terraform
+ * references, not aws_iam_policy_document data sources: one string per key at synth, and the
+ * document a test compares is the document AWS receives.
+ */
+
+/** What a key administrator may do: manage the key, never use it (no Encrypt/Decrypt/GenerateDataKey, no CreateGrant). */
+export const KEY_ADMINISTRATION_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:DeleteAlias',
+  'kms:DescribeKey',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:GetKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:ListGrants',
+  'kms:ListKeyPolicies',
+  'kms:ListKeyRotations',
+  'kms:ListResourceTags',
+  'kms:PutKeyPolicy',
+  'kms:RetireGrant',
+  'kms:RevokeGrant',
+  'kms:RotateKeyOnDemand',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+] as const;
+
+/** What S3 needs to encrypt and decrypt objects (and S3 Bucket Keys) on behalf of a caller. */
+export const S3_USE_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*'] as const;
+
+/** What DynamoDB needs for a table encrypted with a customer-managed key (AWS's DynamoDB key-policy example). */
+export const DYNAMODB_USE_ACTIONS = [
+  'kms:Decrypt',
+  'kms:DescribeKey',
+  'kms:Encrypt',
+  'kms:GenerateDataKey*',
+  'kms:ReEncrypt*',
+] as const;
+
+/** Lose every object under the key (deletion), or make them unreadable until re-enabled (disabling). */
+export const KEY_DESTRUCTION_ACTIONS = ['kms:DisableKey', 'kms:ScheduleKeyDeletion'] as const;
+
+/** What CloudWatch Logs needs to encrypt a log group (AWS's CloudWatch Logs key-policy example). */
+export const LOGS_USE_ACTIONS = [
+  'kms:Decrypt*',
+  'kms:Describe*',
+  'kms:Encrypt*',
+  'kms:GenerateDataKey*',
+  'kms:ReEncrypt*',
+] as const;
+
+/** Where a key lives; each value may be a Terraform reference (a token). */
+export interface KeyAccount {
+  /** The AWS partition, e.g. `aws` or `aws-cn` (`data.aws_partition.partition`). */
+  readonly partition: string;
+  /** The partition's DNS suffix, e.g. `amazonaws.com` (`data.aws_partition.dns_suffix`). */
+  readonly dnsSuffix: string;
+  /** The key's region, e.g. `eu-west-1`. */
+  readonly region: string;
+  /** The 12-digit ID of the account that owns the key. */
+  readonly accountId: string;
+}
+
+export interface StateKeyPolicyProps extends KeyAccount {
+  /**
+   * The account's DynamoDB lock table uses the key too: DynamoDB may then use it for principals
+   * of the account, create grants for the table (`kms:GrantIsForAWSResource`), and read the
+   * key's metadata.
+   * @default false: only S3 may use the key.
+   */
+  readonly lockTable?: boolean;
+  /**
+   * IAM role or user ARNs of this account that may, besides the root user, schedule the key's
+   * deletion, disable it and change its policy. The role that deploys the state stack must be
+   * one of them: AWS refuses a key policy its writer could not change again.
+   * @default []: only the root user may delete or disable the key; the policy itself stays with
+   *   the account's IAM administrators, who must be able to update it.
+   */
+  readonly administratorArns?: readonly string[];
+}
+
+/** A KMS key policy document, ready for `JSON.stringify`. */
+export interface KeyPolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly Record<string, unknown>[];
+}
+
+/** `arn:<partition>:iam::<account>:root`: the account, as a principal (access then follows IAM). */
+export function accountRootArn(account: KeyAccount): string {
+  return `arn:${account.partition}:iam::${account.accountId}:root`;
+}
+
+/** The account administers the key through IAM; nobody is given its use by this statement. */
+function administrationStatement(account: KeyAccount): Record<string, unknown> {
+  return {
+    Sid: 'KeyAdministrationThroughIam',
+    Effect: 'Allow',
+    Principal: { AWS: accountRootArn(account) },
+    Action: [...KEY_ADMINISTRATION_ACTIONS],
+    Resource: '*',
+  };
+}
+
+/** Use of the key by principals of the account, only through `service` (e.g. `s3`). */
+function useThroughService(
+  account: KeyAccount,
+  sid: string,
+  service: string,
+  actions: readonly string[],
+): Record<string, unknown> {
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: { AWS: accountRootArn(account) },
+    Action: [...actions],
+    Resource: '*',
+    Condition: {
+      StringEquals: {
+        'kms:CallerAccount': account.accountId,
+        'kms:ViaService': `${service}.${account.region}.${account.dnsSuffix}`,
+      },
+    },
+  };
+}
+
+/**
+ * The policy of a state bucket's key: administration by the account through IAM, use only
+ * through S3 (and DynamoDB for the lock table) by principals of the account that IAM also lets
+ * use the key, and no deletion or disabling but by the root user and `administratorArns`.
+ */
+export function stateKeyPolicy(props: StateKeyPolicyProps): KeyPolicyDocument {
+  const administrators = props.administratorArns ?? [];
+  const dynamodb = `dynamodb.${props.region}.${props.dnsSuffix}`;
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      administrationStatement(props),
+      useThroughService(props, 'StateObjectsThroughS3', 's3', S3_USE_ACTIONS),
+      ...(props.lockTable === true
+        ? [
+            useThroughService(props, 'LockTableThroughDynamoDB', 'dynamodb', DYNAMODB_USE_ACTIONS),
+            {
+              Sid: 'LockTableGrantsForDynamoDB',
+              Effect: 'Allow',
+              Principal: { AWS: accountRootArn(props) },
+              Action: 'kms:CreateGrant',
+              Resource: '*',
+              Condition: {
+                Bool: { 'kms:GrantIsForAWSResource': 'true' },
+                StringEquals: { 'kms:CallerAccount': props.accountId, 'kms:ViaService': dynamodb },
+              },
+            },
+            {
+              // DynamoDB checks the key's state and settings on its own, e.g. to report a disabled key.
+              Sid: 'DynamoDBReadsKeyMetadata',
+              Effect: 'Allow',
+              Principal: { Service: 'dynamodb.amazonaws.com' },
+              Action: ['kms:Describe*', 'kms:Get*', 'kms:List*'],
+              Resource: '*',
+            },
+          ]
+        : []),
+      {
+        // aws:PrincipalArn is the role's ARN (not the session's) and survives deleting and
+        // recreating a role of the same name, so an administrator role can always be restored.
+        Sid: 'OnlyKeyAdministratorsDeleteOrDisable',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: [...KEY_DESTRUCTION_ACTIONS, ...(administrators.length > 0 ? ['kms:PutKeyPolicy'] : [])],
+        Resource: '*',
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': [accountRootArn(props), ...administrators] } },
+      },
+    ],
+  };
+}
+
+export interface LogGroupKeyPolicyProps extends KeyAccount {
+  /** Name of the one log group the key encrypts, e.g. `/acme-pipeline/vpc-flow-logs`. */
+  readonly logGroupName: string;
+}
+
+/** `arn:<partition>:logs:<region>:<account>:log-group:<name>`, built from strings (no reference to the group). */
+export function logGroupArn(props: LogGroupKeyPolicyProps): string {
+  return `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:${props.logGroupName}`;
+}
+
+/**
+ * The policy of a log group's key: administration by the account through IAM, and use by the
+ * CloudWatch Logs service of the key's region for that one log group only (the encryption
+ * context CloudWatch Logs sends names the group). Nobody else may use it: people reading the
+ * logs need no KMS permission, CloudWatch Logs decrypts for them.
+ */
+export function logGroupKeyPolicy(props: LogGroupKeyPolicyProps): KeyPolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      administrationStatement(props),
+      {
+        Sid: 'CloudWatchLogsForOneLogGroup',
+        Effect: 'Allow',
+        Principal: { Service: `logs.${props.region}.${props.dnsSuffix}` },
+        Action: [...LOGS_USE_ACTIONS],
+        Resource: '*',
+        Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn(props) } },
+      },
+    ],
+  };
+}
