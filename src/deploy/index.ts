@@ -52,10 +52,11 @@ export async function runDeploy(options: DeployOptions): Promise<number> {
     });
     options.stdout.write(`$ ${command.display}\n${command.note !== undefined ? `  (${command.note})\n` : ''}`);
     const [executable, ...cliArgs] = options.cli ?? [process.execPath, cdktfCliPath()];
+    const cwd = options.cwd ?? PROJECT_ROOT;
     // A process group of its own: the terminal's Ctrl-C reaches only this process, which passes it on
     // to terraform (DeployInterrupter). No stdin: a background group reading the terminal would stop.
     const child = spawn(executable, [...cliArgs, ...command.args], {
-      cwd: options.cwd ?? PROJECT_ROOT,
+      cwd,
       env: command.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
@@ -67,7 +68,6 @@ export async function runDeploy(options: DeployOptions): Promise<number> {
     };
     child.stdout.on('data', pass(options.stdout));
     child.stderr.on('data', pass(options.stderr));
-    const cwd = options.cwd ?? PROJECT_ROOT;
     const exited = new Promise<number | null>((resolve, reject) => {
       child.once('error', reject);
       child.once('close', (code) => {

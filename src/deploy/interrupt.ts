@@ -48,11 +48,11 @@ const IDLE_POLLS_BEFORE_LEADER = 4;
 /**
  * Stops a running `cdktf deploy` (started in a process group of its own) on Ctrl-C without losing
  * state. Signalling cdktf itself is not clean: it aborts at once and closes the pseudo-terminal each
- * terraform runs in, which kills terraform in the middle of an apply (a resource being created is
- * then missing from the state). So the first interrupt goes to cdktf's children (terraform, in its
+ * terraform runs in, which kills terraform mid-apply with no graceful stop (ending or cancelling what
+ * it does, then saving its state). So the first interrupt goes to cdktf's children (terraform, in its
  * own session, with its providers and local-exec commands: what a terminal's Ctrl-C reaches), and
- * terraform stops gracefully and saves its state. Children cdktf starts afterwards (the next stack)
- * get it too; cdktf itself is signalled only once it has had no child for a second, to stop its queue.
+ * terraform stops gracefully. Children cdktf starts afterwards (the next stack) get it too; cdktf
+ * itself is signalled only once it has had no child for a second, to stop its queue.
  * A second interrupt kills everything.
  */
 export class DeployInterrupter {
