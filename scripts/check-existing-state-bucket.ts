@@ -29,8 +29,6 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  // Its one line is what the user reads in Terraform's error: no notice about Node versions around it.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const endpoint = [process.env.AWS_ENDPOINT_URL_S3, process.env.AWS_ENDPOINT_URL].find(
     (value) => value !== undefined && value !== '',
   );

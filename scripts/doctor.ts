@@ -2,11 +2,12 @@
 // Exit code 0 when nothing failed, 1 when a check failed, 2 for a bad command line.
 import { parseLiveFlag } from '../src/cli/live-flag';
 import { runCommand } from '../src/cli/user-error';
-import { doctorPassed, formatDoctorReport, runDoctor } from '../src/doctor';
+import { deployInstructions, doctorPassed, formatDoctorReport, runDoctor } from '../src/doctor';
 
 const USAGE = `Usage: npm run doctor [-- --live]
 
-Checks accounts.json, the AWS profiles it names, terraform (>= 1.10) and the AWS provider.
+Checks accounts.json, the AWS profiles it names, terraform (>= 1.10) and the AWS provider, then
+prints the commands that deploy it on this machine (offline too).
   --live   also sign in with every profile (STS GetCallerIdentity), compare with accountId,
            and check the Terraform registry when there is no offline provider mirror
 `;
@@ -17,7 +18,9 @@ async function main(): Promise<number> {
   const { live } = parsed;
   const results = await runDoctor({ env: process.env, live });
   process.stdout.write(formatDoctorReport(results));
-  return doctorPassed(results) ? 0 : 1;
+  if (!doctorPassed(results)) return 1;
+  process.stdout.write(`\n${deployInstructions({ env: process.env }).join('\n')}\n`);
+  return 0;
 }
 
 runCommand(main);

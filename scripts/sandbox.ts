@@ -27,8 +27,6 @@ Environment: BOOTSTRAP_PROVIDER_MIRROR (offline provider mirror), BOOTSTRAP_DEPL
 (stacks deployed at once, default 2), BOOTSTRAP_SANDBOX_VERBOSE=1 (show all terraform output).`;
 
 const started = Date.now();
-// The SDK's notice about future Node versions is not actionable for someone running the sandbox.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 let moto: MotoServer | undefined;
 let workspace: Workspace | undefined;
 let interrupted: NodeJS.Signals | undefined;

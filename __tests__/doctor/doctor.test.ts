@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { validateConfig } from '../../src/config';
 import { awsFileLocations, profileSections } from '../../src/doctor/aws-profiles';
 import { checkProfiles, checkProvider, checkTerraform, compareVersions } from '../../src/doctor/checks';
-import { doctorPassed, formatDoctorReport, runDoctor } from '../../src/doctor';
+import { deployInstructions, doctorPassed, formatDoctorReport, runDoctor } from '../../src/doctor';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -217,13 +217,24 @@ describe('checkProvider', () => {
     expect(result.detail).toContain(`BOOTSTRAP_PROVIDER_MIRROR=${dir} does not hold it`);
   });
 
-  test('a mirror found on the machine but not configured is a warning that names the variable to set', async () => {
+  test('a mirror found on the machine but not configured passes, since npm run deploy and the sandbox use it', async () => {
     const mirror = fakeMirror();
     const result = await checkProvider({ HOME: dir }, { live: false, findMirror: () => mirror });
-    expect(result).toMatchObject({
-      status: 'warn',
-      detail: expect.stringContaining(`export BOOTSTRAP_PROVIDER_MIRROR=${mirror}`) as unknown,
+    expect(result).toEqual({
+      check: 'provider hashicorp/aws 5.100.0',
+      status: 'ok',
+      detail: `offline mirror ${mirror}, found on this machine: npm run deploy, the sandbox and the tests use it (export BOOTSTRAP_PROVIDER_MIRROR=${mirror} to pin it)`,
     });
+  });
+
+  test('BOOTSTRAP_PROVIDER_MIRROR is the mirror reported even when terraform’s CLI config names another, as the deploy uses it', async () => {
+    const mirror = fakeMirror();
+    const cliConfig = path.join(dir, 'terraform.rc');
+    writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path = "${mirror}"\n  }\n}\n`);
+    const other = path.join(dir, 'other');
+    mkdirSync(path.join(other, 'registry.terraform.io', 'hashicorp', 'aws', '5.100.0'), { recursive: true });
+    const result = await checkProvider({ BOOTSTRAP_PROVIDER_MIRROR: other, TF_CLI_CONFIG_FILE: cliConfig }, { live: false });
+    expect(result.detail).toBe(`offline mirror ${other} (BOOTSTRAP_PROVIDER_MIRROR)`);
   });
 
   test('without a mirror and without --live, the registry is not contacted and the row is a warning', async () => {
@@ -271,6 +282,20 @@ describe('runDoctor', () => {
     expect(formatDoctorReport(results)).toMatch(/All checks passed\.\n$/);
   });
 
+  test('the deploy commands it prints skip the provider lock step when a mirror is in use, and name the pipeline stack', () => {
+    const env = setup({ platform: 'acme', accounts: { prod: 'acme-prod' } });
+    const lines = deployInstructions({ env, cwd: dir });
+    expect(lines.slice(0, 3)).toEqual([
+      'Deploy with:',
+      "  npm run deploy -- 'state-*' --parallelism 2",
+      '  npm run deploy -- pipeline-prod',
+    ]);
+    expect(lines).toContain("  TF_CLI_CONFIG_FILE=<file> npx cdktf deploy 'state-*' --parallelism 2 --skip-provider-lock");
+    expect(lines.at(-1)).toBe(
+      `  where <file> is a terraform CLI config holding: provider_installation { filesystem_mirror { path = ${JSON.stringify(env.BOOTSTRAP_PROVIDER_MIRROR)} } }`,
+    );
+  });
+
   test('an invalid accounts.json fails with its one-line problems and skips the profile check', async () => {
     const results = await runDoctor({
       env: setup({ platform: 'acme', accounts: { prod: 'acme-prod' }, platfrom: 'x' }),
@@ -297,6 +322,7 @@ describe('runDoctor', () => {
       });
     const good = run(setup({ platform: 'acme', accounts: { prod: 'acme-prod' } }));
     expect(good.stdout).toMatch(/^CHECK\s+RESULT\s+DETAIL\n/);
+    expect(good.stdout).toMatch(/All checks passed\.\n\nDeploy with:\n {2}npm run deploy -- 'state-\*' --parallelism 2\n/);
     expect(good.status).toBe(0);
     const bad = run(setup({ platform: 'acme', accounts: { prod: 'acme-prod', dev: 'acme-dev' } }));
     expect(bad.stdout).toMatch(/^profile acme-dev\s+FAIL\s+accounts\.dev: no profile "acme-dev" in /m);

@@ -1,13 +1,11 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { type BootstrapConfig, ConfigError, loadConfig, readSettings } from '../config';
 import { findOnPath } from '../sandbox/preconditions';
 import { PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
-import { AWS_PROVIDER_VERSION, findProviderMirror, holdsAwsProvider } from '../terraform/provider-mirror';
+import { AWS_PROVIDER_VERSION, holdsAwsProvider } from '../terraform/provider-mirror';
+import { providerSource } from '../terraform/provider-source';
 import { awsFileLocations, CREDENTIAL_SOURCES, readAwsProfiles } from './aws-profiles';
 
 /** Outcome of one check: `fail` makes `npm run doctor` exit non-zero; `warn` does not. */
@@ -164,64 +162,44 @@ export const probeRegistry: RegistryProbe = async () => {
 export interface ProviderCheckOptions {
   /** Ask the registry whether it can be reached when there is no mirror. */
   readonly live: boolean;
-  /** @default findProviderMirror */
+  /** @default findProviderMirror: Terraform's implied mirror folders, then a shallow search of the usual install roots */
   readonly findMirror?: (env: NodeJS.ProcessEnv) => string | undefined;
   /** @default probeRegistry, a GET of registry.terraform.io's discovery document */
   readonly probe?: RegistryProbe;
 }
 
 /**
- * The CLI config terraform reads (`TF_CLI_CONFIG_FILE`, else `~/.terraformrc`) and the
- * `filesystem_mirror` folders it declares. Only that block is looked at; a missing file is none.
- */
-export function cliConfigMirrors(
-  env: NodeJS.ProcessEnv,
-  home: string = env.HOME ?? os.homedir(),
-): { file: string; mirrors: string[] } {
-  const configured = env.TF_CLI_CONFIG_FILE?.trim();
-  const file = configured !== undefined && configured !== '' ? path.resolve(configured) : path.join(home, '.terraformrc');
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return { file, mirrors: [] };
-  }
-  const mirrors = [...text.matchAll(/filesystem_mirror\s*\{[^}]*?\bpath\s*=\s*"([^"]+)"/g)].map((match) => match[1] ?? '');
-  return { file, mirrors: mirrors.filter((mirror) => mirror !== '') };
-}
-
-/**
- * The pinned AWS provider can be installed: from the mirror of terraform's CLI config (what your own
- * `cdktf deploy` uses offline), from `BOOTSTRAP_PROVIDER_MIRROR` (what the sandbox and tests use), from
- * terraform's implied local mirror folders, or (checked with `--live`) from the public registry.
+ * The pinned AWS provider can be installed: from `BOOTSTRAP_PROVIDER_MIRROR`, from the mirror of
+ * terraform's CLI config, from terraform's implied local mirror folders, from a mirror found on the
+ * machine (which `npm run deploy`, the sandbox and the tests use), or (checked with `--live`) from
+ * the public registry. Without `--live` nothing leaves the machine.
  */
 export async function checkProvider(env: NodeJS.ProcessEnv, options: ProviderCheckOptions): Promise<CheckResult> {
   const check = `provider hashicorp/aws ${AWS_PROVIDER_VERSION}`;
-  const mirrorFix = `make a mirror with "terraform providers mirror" and name it in a provider_installation { filesystem_mirror { path = ... } } block of TF_CLI_CONFIG_FILE (see the README, "Offline machines")`;
-  const configured = env[PROVIDER_MIRROR_ENV]?.trim();
-  if (configured !== undefined && configured !== '' && !holdsAwsProvider(configured)) {
-    return {
-      check,
-      status: 'fail',
-      detail: `${PROVIDER_MIRROR_ENV}=${configured} does not hold it; point it at a folder made by "terraform providers mirror", or unset it`,
-    };
-  }
-  const cli = cliConfigMirrors(env);
-  const cliMirror = cli.mirrors.find((mirror) => holdsAwsProvider(mirror));
-  if (cliMirror !== undefined) return { check, status: 'ok', detail: `offline mirror ${cliMirror} (from ${cli.file})` };
-  if (configured !== undefined && configured !== '') {
-    return { check, status: 'ok', detail: `offline mirror ${path.resolve(configured)} (${PROVIDER_MIRROR_ENV})` };
-  }
-  const found = (options.findMirror ?? findProviderMirror)(env);
-  if (found !== undefined && isImpliedMirror(found)) {
-    return { check, status: 'ok', detail: `terraform's implied local mirror ${found}` };
-  }
-  if (found !== undefined) {
-    return {
-      check,
-      status: 'warn',
-      detail: `found an offline mirror at ${found}, but terraform will not use it; export ${PROVIDER_MIRROR_ENV}=${found} for the sandbox and tests, and ${mirrorFix}`,
-    };
+  const mirrorFix = `make a mirror with "terraform providers mirror <folder>" on a machine with access and export ${PROVIDER_MIRROR_ENV}=<folder> (see the README, "Offline machines")`;
+  const source = providerSource(env, options.findMirror);
+  switch (source.kind) {
+    case 'variable':
+      if (!holdsAwsProvider(source.mirror)) {
+        return {
+          check,
+          status: 'fail',
+          detail: `${PROVIDER_MIRROR_ENV}=${env[PROVIDER_MIRROR_ENV]?.trim() ?? ''} does not hold it; point it at a folder made by "terraform providers mirror", or unset it`,
+        };
+      }
+      return { check, status: 'ok', detail: `offline mirror ${source.mirror} (${PROVIDER_MIRROR_ENV})` };
+    case 'cli-config':
+      return { check, status: 'ok', detail: `offline mirror ${source.mirror} (from ${source.file})` };
+    case 'implied':
+      return { check, status: 'ok', detail: `terraform's implied local mirror ${source.mirror}` };
+    case 'found':
+      return {
+        check,
+        status: 'ok',
+        detail: `offline mirror ${source.mirror}, found on this machine: npm run deploy, the sandbox and the tests use it (export ${PROVIDER_MIRROR_ENV}=${source.mirror} to pin it)`,
+      };
+    case 'registry':
+      break;
   }
   if (!options.live) {
     return {
@@ -240,11 +218,6 @@ export async function checkProvider(env: NodeJS.ProcessEnv, options: ProviderChe
       detail: `no offline mirror and registry.terraform.io is not reachable (${errorMessage(error)}); fix the network or proxy, or ${mirrorFix}`,
     };
   }
-}
-
-/** Terraform's own local mirror folders (`~/.terraform.d/plugins`, `<XDG data dir>/terraform/plugins`), used without configuration. */
-function isImpliedMirror(dir: string): boolean {
-  return path.basename(dir) === 'plugins' && ['.terraform.d', 'terraform'].includes(path.basename(path.dirname(dir)));
 }
 
 /** Client options for an account's profile, honouring `AWS_ENDPOINT_URL(_STS)` like the stacks do. */

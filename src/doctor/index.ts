@@ -1,4 +1,6 @@
+import { deployAdvice } from '../deploy/command';
 import { formatTable } from '../sandbox/bucket-report';
+import { providerSource } from '../terraform/provider-source';
 import {
   checkAccountsFile,
   checkIdentities,
@@ -66,4 +68,14 @@ export function formatDoctorReport(results: readonly CheckResult[]): string {
       ? `${failed} check(s) failed${warned > 0 ? `, ${warned} warning(s)` : ''}: fix the FAIL rows above and run "npm run doctor" again.`
       : `All checks passed${warned > 0 ? ` with ${warned} warning(s)` : ''}.`;
   return `${table}\n\n${summary}\n`;
+}
+
+/**
+ * The commands that deploy this configuration on this machine (printed once every check passed):
+ * `npm run deploy` for the state stacks, then the pipeline stack, and the plain `cdktf deploy` it stands for.
+ */
+export function deployInstructions(options: Pick<DoctorOptions, 'env' | 'cwd' | 'provider'>): string[] {
+  const { config } = checkAccountsFile(options.env, options.cwd ?? process.cwd());
+  const stacks = ['state-*', ...(config?.pipeline !== undefined ? [`pipeline-${config.productionAccount}`] : [])];
+  return deployAdvice(providerSource(options.env, options.provider?.findMirror), stacks);
 }

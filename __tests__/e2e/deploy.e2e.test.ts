@@ -1,0 +1,56 @@
+// `npm run deploy` against moto, offline (BOOTSTRAP_PROVIDER_MIRROR): the provider lock step, which
+// would ask registry.terraform.io, is skipped and the stacks deploy; a stack whose profile is missing
+// from the AWS files fails with Terraform's error, followed by a line naming the account and profile
+// and the doctor command that checks them.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { PROJECT_ROOT } from '../../src/sandbox/cdktf';
+import { runProcess } from '../../src/sandbox/process';
+import { bucketExists, type Day2Sandbox, startDay2Sandbox } from './day2-support';
+
+let sandbox: Day2Sandbox | undefined;
+
+function sb(): Day2Sandbox {
+  if (sandbox === undefined) throw new Error('the sandbox did not start; see the beforeAll error');
+  return sandbox;
+}
+
+beforeAll(async () => {
+  sandbox = await startDay2Sandbox({ platform: 'dply', pipeline: false, accounts: { prod: 'dply-prod', dev: 'dply-dev' } });
+  // The dev profile is missing from both AWS files, as on a machine where it was never configured.
+  const { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: config } = sandbox.workspace.env;
+  for (const file of [credentials, config]) {
+    if (file === undefined) throw new Error('the sandbox has no AWS files');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/\[(profile )?dply-dev\][^[]*/, ''));
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+test('npm run deploy deploys offline and names the profile of the stack that found no credentials', async () => {
+  const ws = sb().workspace;
+  const result = await runProcess(
+    process.execPath,
+    // --output: synthesize into the workspace, not the project's cdktf.out.
+    ['--require', './scripts/ts-runner.js', 'scripts/deploy.ts', 'state-*', '--parallelism', '2', '--output', ws.outdir],
+    { cwd: PROJECT_ROOT, env: ws.env, keepLines: 10_000 },
+  );
+  const output = result.tail.join('\n');
+  const lines = result.tail.filter((line) => line.trim() !== '');
+
+  expect(lines[0]).toMatch(
+    /^\$ TF_CLI_CONFIG_FILE=\S+ npx cdktf deploy 'state-\*' --parallelism 2 --output \S+ --auto-approve --skip-provider-lock$/,
+  );
+  expect(output).not.toContain('Could not retrieve providers for locking');
+  expect(output).toContain('failed to get shared config profile, dply-dev');
+  expect(lines.at(-1)).toBe(
+    'state-dev: Terraform found no usable AWS credentials in profile dply-dev (accounts.dev); check it with "npm run doctor -- --live"',
+  );
+  expect(output).not.toMatch(/state-prod: Terraform found no usable AWS credentials/);
+  expect(output).not.toMatch(/NodeVersionSupportWarning/);
+  expect(result.code).toBe(1);
+  // The stack with credentials was deployed all the same, from the offline mirror.
+  expect(await bucketExists(sb().s3(), 'dply-prod-state')).toBe(true);
+  expect(await bucketExists(sb().s3(), 'dply-dev-state')).toBe(false);
+}, 600_000);

@@ -1,0 +1,107 @@
+import { ConfigError } from '../config/errors';
+import { mirrorCliConfig, PROVIDER_MIRROR_ENV, terraformEnv } from '../terraform/cli-config';
+import { AWS_PROVIDER_VERSION, holdsAwsProvider } from '../terraform/provider-mirror';
+import { needsCliConfig, type ProviderSource, providerSource } from '../terraform/provider-source';
+
+export const DEPLOY_USAGE = `Usage: npm run deploy -- <stack>... [cdktf deploy options]
+
+Runs the project's "cdktf deploy" for the stacks (names or quoted globs: 'state-*', pipeline-prod) and
+prints the command first. It deploys without approval prompts (--auto-approve): review the changes first
+with "npx cdktf diff <stack>". With an offline provider mirror (BOOTSTRAP_PROVIDER_MIRROR, a
+filesystem_mirror in TF_CLI_CONFIG_FILE, or one found on this machine) it adds --skip-provider-lock and
+points terraform at the mirror. Other options go to cdktf as they are, e.g. --parallelism 2.
+Ctrl-C stops Terraform cleanly (a second Ctrl-C kills it); then run the same command again.
+`;
+
+/** A `cdktf deploy` ready to run: its arguments, environment and how to show it to the user. */
+export interface DeployCommand {
+  /** Arguments of the cdktf CLI: `deploy`, the user's arguments, then the flags added. */
+  readonly args: readonly string[];
+  /** Environment of cdktf and terraform (a CLI config naming the mirror when terraform needs one). */
+  readonly env: NodeJS.ProcessEnv;
+  readonly source: ProviderSource;
+  /** The command as one shell line, e.g. `TF_CLI_CONFIG_FILE=/tmp/x/terraform.rc npx cdktf deploy 'state-*' ...`. */
+  readonly display: string;
+  /** Where the provider comes from and why flags were added, when a mirror is in use. */
+  readonly note?: string;
+}
+
+export interface DeployCommandOptions {
+  /** Folder for the terraform CLI config that names a mirror; the caller creates and removes it. */
+  readonly workDir: string;
+  /** @default findProviderMirror (see `providerSource`) */
+  readonly findMirror?: (env: NodeJS.ProcessEnv) => string | undefined;
+}
+
+/**
+ * `cdktf deploy` with the user's arguments, plus `--auto-approve` (cdktf runs in a process group of
+ * its own so that Ctrl-C reaches terraform only through us, and a background group cannot prompt on
+ * the terminal) and, with an offline mirror, `--skip-provider-lock`: cdktf's lock step runs
+ * `terraform providers lock`, which always asks registry.terraform.io and fails offline with
+ * "Could not retrieve providers for locking". Decided from files and variables only.
+ * @throws ConfigError when `BOOTSTRAP_PROVIDER_MIRROR` names a folder without the provider.
+ */
+export function deployCommand(userArgs: readonly string[], env: NodeJS.ProcessEnv, options: DeployCommandOptions): DeployCommand {
+  const source = providerSource(env, options.findMirror);
+  if (source.kind === 'variable' && !holdsAwsProvider(source.mirror)) {
+    throw new ConfigError([
+      `${PROVIDER_MIRROR_ENV}: "${source.mirror}" holds no hashicorp/aws ${AWS_PROVIDER_VERSION}; point it at a folder made by "terraform providers mirror", or unset it`,
+    ]);
+  }
+  const args = ['deploy', ...userArgs];
+  if (!userArgs.includes('--auto-approve')) args.push('--auto-approve');
+  if (source.kind !== 'registry' && !userArgs.includes('--skip-provider-lock')) args.push('--skip-provider-lock');
+  const deployEnv = terraformEnv(
+    source.kind === 'found' ? { ...env, [PROVIDER_MIRROR_ENV]: source.mirror } : env,
+    options.workDir,
+  );
+  const prefix = needsCliConfig(source) ? `TF_CLI_CONFIG_FILE=${shellQuote(deployEnv.TF_CLI_CONFIG_FILE ?? '')} ` : '';
+  const note = source.kind === 'registry' ? undefined : `${describeSource(source)}: no provider lock step, nothing is downloaded`;
+  return {
+    args,
+    env: deployEnv,
+    source,
+    display: `${prefix}npx cdktf ${args.map(shellQuote).join(' ')}`,
+    ...(note !== undefined ? { note } : {}),
+  };
+}
+
+/**
+ * What the doctor prints once every check passed: the wrapper command for `stacks` and the plain
+ * `cdktf deploy` it stands for (which prompts for approval), with the CLI config terraform needs when
+ * the mirror is not in terraform's own configuration.
+ */
+export function deployAdvice(source: ProviderSource, stacks: readonly string[]): string[] {
+  // Each stack deploying at once runs its own provider (~0.7 GB): bound a glob (README, "Deploy parallelism").
+  const words = (stack: string): string[] => (stack.includes('*') ? [stack, '--parallelism', '2'] : [stack]);
+  const skip = source.kind === 'registry' ? [] : ['--skip-provider-lock'];
+  const prefix = needsCliConfig(source) ? 'TF_CLI_CONFIG_FILE=<file> ' : '';
+  const lines = ['Deploy with:'];
+  for (const stack of stacks) lines.push(`  npm run deploy -- ${words(stack).map(shellQuote).join(' ')}`);
+  lines.push('or by hand (it asks before each stack):');
+  for (const stack of stacks) lines.push(`  ${prefix}npx cdktf deploy ${[...words(stack), ...skip].map(shellQuote).join(' ')}`);
+  if (needsCliConfig(source)) {
+    lines.push(`  where <file> is a terraform CLI config holding: ${mirrorCliConfig(source.mirror).replace(/\s+/g, ' ').trim()}`);
+  }
+  return lines;
+}
+
+function describeSource(source: Exclude<ProviderSource, { kind: 'registry' }>): string {
+  const provider = `hashicorp/aws ${AWS_PROVIDER_VERSION}`;
+  switch (source.kind) {
+    case 'variable':
+      return `${provider} from the offline mirror ${source.mirror} (${PROVIDER_MIRROR_ENV})`;
+    case 'cli-config':
+      return `${provider} from the offline mirror ${source.mirror} (${source.file})`;
+    case 'implied':
+      return `${provider} from terraform's implied local mirror ${source.mirror}`;
+    case 'found':
+      return `${provider} from the offline mirror ${source.mirror}, found on this machine`;
+  }
+}
+
+/** One word of a POSIX shell command line: as it is when plain, else in single quotes. */
+export function shellQuote(word: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
