@@ -48,6 +48,10 @@ describeDeploy('npm run sandbox on an accounts file with every documented option
     });
   });
 
+  test('shows no AWS SDK notice among its progress lines', () => {
+    expect(run.output).not.toMatch(/NodeVersionSupportWarning/);
+  });
+
   test('creates the bucket to adopt first, and the deploy adopts it', () => {
     expect(run.output).toContain('Creating the buckets to adopt');
     expect(run.output).toMatch(/done in [\d.]+ s: rehearse-dev-state/);
