@@ -10,5 +10,6 @@ module.exports = {
   // Jest's default (cores - 1) is a single worker on a 2-core machine; the parent mostly waits, so
   // one worker per core ran the unit suite ~25 % faster there (issue 6).
   maxWorkers: '100%',
+  globalSetup: '<rootDir>/__tests__/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
 };

@@ -5,6 +5,7 @@ module.exports = {
   roots: ['<rootDir>/__tests__/e2e'],
   testMatch: ['**/*.e2e.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
+  globalSetup: '<rootDir>/__tests__/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   testTimeout: 600_000,
   // Each suite starts its own moto and terraform processes; two at a time fit 2 cores.
