@@ -160,3 +160,21 @@ test('the confirmation must match exactly, apart from surrounding spaces', () =>
     checkConfirmation(dev, 'acme-dev', '--confirm');
   }).toThrow(/is not the state bucket/);
 });
+
+test('with a key this project created, a profile its policy would stop at ScheduleKeyDeletion is refused before any bucket is read', async () => {
+  writeDeployedState();
+  const kmsConfig = validateConfig(
+    {
+      platform: 'acme',
+      accounts: { dev: { profile: 'acme-dev', allowDestroy: true }, prod: 'acme-prod' },
+      stateBucket: { kms: true },
+    },
+    'accounts.json',
+  );
+  const problem = await refusal({
+    config: kmsConfig,
+    confirm: 'acme-dev-state',
+    identity: () => Promise.resolve('arn:aws:sts::111122223333:assumed-role/AdministratorAccess/laptop'),
+  });
+  expect(problem).toMatch(/^accounts\.json: accounts\.dev\.kmsKeyAdminArns: the key policy of alias\/acme-dev-state lets only/);
+});

@@ -8,6 +8,7 @@ import { readStackState, stateResourceCount } from '../status/state-file';
 import { stateStackId } from '../../stacks/state-stack';
 import { s3StateKey } from '../pipeline-state';
 import { CONFIRM_DESTROY_ENV, requireAllowDestroy } from './confirmation';
+import { callerArn, checkKeyDeletionAllowed } from './key-deletion';
 import {
   type BucketContents,
   contentCount,
@@ -76,6 +77,8 @@ export interface DestroyOptions {
   readonly ask?: (question: string) => Promise<string>;
   /** Where progress lines go. */
   readonly print: (line: string) => void;
+  /** The caller ARN of the account's profile (STS GetCallerIdentity). @default asked of STS */
+  readonly identity?: () => Promise<string>;
   /**
    * Ctrl-C: checked before every step that changes something (each batch of deletions, cdktf).
    * @default undefined: the command runs to the end.
@@ -119,6 +122,8 @@ export async function runDestroy(options: DestroyOptions): Promise<number> {
       `stdin is not a terminal, so the bucket name cannot be typed; pass --confirm <bucket-name> to destroy ${bucket}; nothing was changed`,
     ]);
   }
+
+  await checkKeyDeletionAllowed(config.file, account, options.identity ?? (() => callerArn(account, options.env)));
 
   // The state bucket, and the access-log bucket of the same stack when the account has one.
   const buckets = [bucket, ...(account.accessLogBucketName !== undefined ? [account.accessLogBucketName] : [])];
