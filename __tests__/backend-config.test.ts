@@ -105,6 +105,49 @@ describe('hclString with terraform', () => {
   }, 60_000);
 });
 
+describe('the backend config of an account reached through a role', () => {
+  const hub = validateConfig(
+    {
+      platform: 'acme',
+      pipeline: false,
+      accountDefaults: { profile: 'acme-hub', roleName: 'OrganizationAccountAccessRole' },
+      accounts: {
+        dev: { accountId: '222222222222' },
+        qa: { roleArn: 'arn:aws:iam::333333333333:role/Deployer', externalId: 'acme-x1' },
+        prod: { profile: 'acme-hub' },
+      },
+    },
+    'accounts.json',
+  );
+  const text = (name: string): string => {
+    const account = hub.accounts.find((a) => a.name === name);
+    if (account === undefined) throw new Error(`fixture lost its ${name} account`);
+    return backendConfigText(account);
+  };
+
+  test('it adds the role as an assume_role attribute (with =) after the hub profile', () => {
+    expect(text('dev')).toContain(
+      [
+        'profile      = "acme-hub"',
+        '# The profile reaches the account through this role (a role chain caps each session at 1 hour).',
+        'assume_role = {',
+        '  role_arn     = "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"',
+        '  session_name = "bootstrap-aws"',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('it sends the external ID when the account has one', () => {
+    expect(text('qa')).toContain('  session_name = "bootstrap-aws"\n  external_id  = "acme-x1"\n}\n');
+  });
+
+  test('an account reached with its profile alone has no assume_role', () => {
+    expect(text('prod')).not.toContain('assume_role');
+  });
+});
+
 describe('writeBackendConfigs', () => {
   const dev = config.accounts[0];
   if (dev === undefined) throw new Error('fixture lost its dev account');

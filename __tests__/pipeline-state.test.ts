@@ -82,6 +82,23 @@ describe('the S3 backend settings', () => {
     });
   });
 
+  test('a production account reached through a role gives the backend the hub profile and the role session', () => {
+    const hub = validateConfig(
+      {
+        platform: 'acme',
+        region: 'eu-west-1',
+        accountDefaults: { profile: 'acme-hub', roleName: 'OrganizationAccountAccessRole' },
+        accounts: { prod: { accountId: '222222222222' } },
+      },
+      'a.json',
+    ).accounts[0];
+    if (hub === undefined) throw new Error('no account');
+    expect(pipelineS3Backend('pipeline-prod', hub)).toMatchObject({
+      profile: 'acme-hub',
+      assumeRole: { roleArn: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole', sessionName: 'bootstrap-aws' },
+    });
+  });
+
   test('with SSE-KMS on the bucket AES256 is never forced: a given key is named, a created key is left to the bucket default', () => {
     expect(s3BackendEncryption({})).toEqual({ encrypt: true });
     expect(s3BackendEncryption({ stateKeyAlias: 'alias/acme-prod-state' })).toEqual({ encrypt: false });

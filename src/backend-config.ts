@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AccountConfig, BootstrapConfig } from './config';
+import { ROLE_SESSION_NAME } from './config/access';
 
 /** Folder inside the synth output (`cdktf.out/backends/`) that holds one backend config per account. */
 export const BACKENDS_DIR = 'backends';
@@ -55,8 +56,25 @@ export function backendConfigText(account: AccountConfig): string {
         ]
       : []),
     `profile      = ${hclString(account.profile)}`,
+    ...assumeRoleLines(account),
     '',
   ].join('\n');
+}
+
+/**
+ * The role the profile assumes to reach the account. The S3 backend takes `assume_role` as an
+ * attribute (`= { … }`); the block form fails with "Blocks of type assume_role are not expected here".
+ */
+function assumeRoleLines(account: AccountConfig): string[] {
+  if (account.roleArn === undefined) return [];
+  return [
+    '# The profile reaches the account through this role (a role chain caps each session at 1 hour).',
+    'assume_role = {',
+    `  role_arn     = ${hclString(account.roleArn)}`,
+    `  session_name = ${hclString(ROLE_SESSION_NAME)}`,
+    ...(account.externalId !== undefined ? [`  external_id  = ${hclString(account.externalId)}`] : []),
+    '}',
+  ];
 }
 
 /**

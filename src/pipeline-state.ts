@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type AccountConfig, type BootstrapConfig, ConfigError } from './config';
+import { ROLE_SESSION_NAME } from './config/access';
 import { readStackState, stateResourceCount } from './status/state-file';
 import { s3BackendEncryption } from './backend-config';
 
@@ -36,9 +37,15 @@ export interface PipelineS3Backend {
   readonly key: string;
   readonly region: string;
   readonly profile: string;
+  /** The role the profile assumes to reach the production account, when it is reached through one. */
+  readonly assumeRole?: { readonly roleArn: string; readonly sessionName: string; readonly externalId?: string };
   readonly encrypt: boolean;
   readonly kmsKeyId?: string;
   readonly useLockfile: true;
+}
+
+function roleSession(roleArn: string, externalId: string | undefined) {
+  return { roleArn, sessionName: ROLE_SESSION_NAME, ...(externalId !== undefined ? { externalId } : {}) };
 }
 
 /** The S3 backend of `stackId` in the production account's state bucket. */
@@ -48,6 +55,7 @@ export function pipelineS3Backend(stackId: string, account: AccountConfig): Pipe
     key: s3StateKey(stackId),
     region: account.region,
     profile: account.profile,
+    ...(account.roleArn !== undefined ? { assumeRole: roleSession(account.roleArn, account.externalId) } : {}),
     // SSE-S3, or with SSE-KMS on the bucket never AES256 over its KMS default (see backend-config).
     ...s3BackendEncryption(account),
     useLockfile: true,

@@ -216,7 +216,9 @@ const cases: readonly MalformedCase[] = [
   {
     name: 'an account object without a profile',
     content: withAccounts({ dev: { accountId: '111111111111' }, prod: 'acme-prod' }),
-    expected: [': accounts.dev.profile: is missing; add it, e.g. "profile": "acme-dev"'],
+    expected: [
+      ': accounts.dev.profile: is missing; add it, e.g. "profile": "acme-dev", or add "accountDefaults": {"profile": "acme-hub", "roleName": "OrganizationAccountAccessRole"} to reach the account through a role',
+    ],
   },
   {
     name: 'an account ID that is not 12 digits',
@@ -236,7 +238,7 @@ const cases: readonly MalformedCase[] = [
     name: 'an unknown key in an account object',
     content: withAccounts({ dev: { profile: 'acme-dev', acountId: '111111111111' }, prod: 'acme-prod' }),
     expected: [
-      ': accounts.dev.acountId: unknown key; did you mean "accountId"? remove or rename it (allowed here: profile, accountId, region, adopt, allowDestroy, kmsKeyArn, kmsKeyAdminArns)',
+      ': accounts.dev.acountId: unknown key; did you mean "accountId"? remove or rename it (allowed here: profile, accountId, region, adopt, allowDestroy, kmsKeyArn, kmsKeyAdminArns, roleArn, externalId)',
     ],
   },
   {

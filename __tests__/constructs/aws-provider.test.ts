@@ -100,3 +100,52 @@ describe('the AWS provider endpoint contract', () => {
     }
   });
 });
+
+describe('an account reached through a role', () => {
+  function synthStateStackProvider(accounts: Record<string, unknown>, name: string): Json {
+    const config = validateConfig(
+      {
+        platform: 'acme',
+        pipeline: false,
+        accountDefaults: { profile: 'acme-hub', roleName: 'OrganizationAccountAccessRole' },
+        accounts,
+      },
+      'accounts.json',
+    );
+    const account = config.accounts.find((a) => a.name === name);
+    if (account === undefined) throw new Error(`no account ${name}`);
+    const stack = new StateStack(Testing.app(), stateStackId(name), { platform: 'acme', account, stateDir: '/tmp/state' });
+    const synthesized = JSON.parse(Testing.synth(stack)) as { provider: { aws: Json[] } };
+    return synthesized.provider.aws[0] as Json;
+  }
+
+  test('the hub profile assumes the default role, with the project session name, pinned to the role account', () => {
+    const provider = synthStateStackProvider({ dev: { accountId: '222222222222' } }, 'dev');
+    expect(provider).toMatchObject({
+      profile: 'acme-hub',
+      allowed_account_ids: ['222222222222'],
+      assume_role: [{ role_arn: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole', session_name: 'bootstrap-aws' }],
+    });
+    expect((provider.assume_role as Json[])[0]).not.toHaveProperty('external_id');
+  });
+
+  test('an own roleArn with an externalId sends the external ID and pins the role account', () => {
+    const provider = synthStateStackProvider(
+      { dev: { roleArn: 'arn:aws:iam::333333333333:role/Deployer', externalId: 'acme-x1' } },
+      'dev',
+    );
+    expect(provider).toMatchObject({
+      profile: 'acme-hub',
+      allowed_account_ids: ['333333333333'],
+      assume_role: [
+        { role_arn: 'arn:aws:iam::333333333333:role/Deployer', session_name: 'bootstrap-aws', external_id: 'acme-x1' },
+      ],
+    });
+  });
+
+  test('an account with a profile of its own and no roleArn has no assume_role block', () => {
+    const provider = synthStateStackProvider({ prod: { profile: 'acme-hub' } }, 'prod');
+    expect(provider.profile).toBe('acme-hub');
+    expect(provider).not.toHaveProperty('assume_role');
+  });
+});

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { type z, ZodArray, ZodDefault, ZodNullable, ZodObject, ZodOptional, ZodPipe, ZodRecord } from 'zod';
 import { ConfigError, formatJsonPath } from './errors';
+import { roleAccountId, roleArnIn } from './access';
 import type { AccountConfig, BootstrapConfig } from './model';
 import {
   accessLogBucketName,
@@ -66,22 +67,38 @@ export function validateConfig(raw: unknown, file: string, accountOrder?: readon
   const data = result.data;
   const entries = Object.entries(data.accounts);
   if (accountOrder !== undefined) entries.sort(([a], [b]) => accountOrder.indexOf(a) - accountOrder.indexOf(b));
-  const accounts: AccountConfig[] = entries.map(([name, account]) => ({
-    name,
-    profile: account.profile,
-    ...(account.accountId !== undefined ? { accountId: account.accountId } : {}),
-    region: account.region ?? data.region,
-    stateBucketName: stateBucketName(data.platform, name),
-    ...(data.stateBucket.lockTable ? { lockTableName: lockTableName(data.platform, name) } : {}),
-    adopt: account.adopt,
-    allowDestroy: account.allowDestroy,
-    ...(account.kmsKeyArn !== undefined ? { kmsKeyArn: account.kmsKeyArn } : {}),
-    ...(data.stateBucket.kms && account.kmsKeyArn === undefined ? { stateKeyAlias: stateKeyAliasName(data.platform, name) } : {}),
-    ...(account.kmsKeyAdminArns !== undefined && account.kmsKeyAdminArns.length > 0
-      ? { kmsKeyAdminArns: account.kmsKeyAdminArns }
-      : {}),
-    ...(data.stateBucket.accessLogs ? { accessLogBucketName: accessLogBucketName(data.platform, name) } : {}),
-  }));
+  const accounts: AccountConfig[] = entries.map(([name, account]) => {
+    const region = account.region ?? data.region;
+    const defaults = data.accountDefaults;
+    // The cross-field checks guarantee a profile, and an accountId where the default role needs one.
+    const profile = account.profile ?? defaults?.profile ?? '';
+    const roleArn =
+      account.roleArn ??
+      (account.profile === undefined && defaults !== undefined && account.accountId !== undefined
+        ? roleArnIn(account.accountId, defaults.roleName, region)
+        : undefined);
+    const accountId = account.accountId ?? (roleArn !== undefined ? roleAccountId(roleArn) : undefined);
+    return {
+      name,
+      profile,
+      ...(roleArn !== undefined ? { roleArn } : {}),
+      ...(account.externalId !== undefined ? { externalId: account.externalId } : {}),
+      ...(accountId !== undefined ? { accountId } : {}),
+      region,
+      stateBucketName: stateBucketName(data.platform, name),
+      ...(data.stateBucket.lockTable ? { lockTableName: lockTableName(data.platform, name) } : {}),
+      adopt: account.adopt,
+      allowDestroy: account.allowDestroy,
+      ...(account.kmsKeyArn !== undefined ? { kmsKeyArn: account.kmsKeyArn } : {}),
+      ...(data.stateBucket.kms && account.kmsKeyArn === undefined
+        ? { stateKeyAlias: stateKeyAliasName(data.platform, name) }
+        : {}),
+      ...(account.kmsKeyAdminArns !== undefined && account.kmsKeyAdminArns.length > 0
+        ? { kmsKeyAdminArns: account.kmsKeyAdminArns }
+        : {}),
+      ...(data.stateBucket.accessLogs ? { accessLogBucketName: accessLogBucketName(data.platform, name) } : {}),
+    };
+  });
   return {
     file,
     platform: data.platform,
@@ -285,6 +302,7 @@ function crossFieldProblems(raw: unknown, file: string): string[] {
       );
       continue;
     }
+    problems.push(...accessProblems(raw, name, file));
     problems.push(...kmsKeyArnProblems(raw, name, file));
     problems.push(...kmsKeyAdminProblems(raw, name, file));
     if (platform === undefined) continue;
@@ -317,6 +335,45 @@ function crossFieldProblems(raw: unknown, file: string): string[] {
     const where = raw.productionAccount === undefined ? 'accounts' : 'productionAccount';
     problems.push(
       `${file}: ${where}: the production account "${production}" is not among the accounts (${names.join(', ')}); add a "${production}" account or set "productionAccount" to one of them`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * How the account is reached must be complete: a profile of its own or `accountDefaults`; with the
+ * default role, an `accountId` to put in its ARN; a `roleArn` of the account's own `accountId`; an
+ * `externalId` only with a role.
+ */
+function accessProblems(raw: Record<string, unknown>, name: string, file: string): string[] {
+  const account = isPlainObject(raw.accounts) ? raw.accounts[name] : undefined;
+  if (!isPlainObject(account)) return [];
+  const hasDefaults = raw.accountDefaults !== undefined;
+  const defaultsExample = '"accountDefaults": {"profile": "acme-hub", "roleName": "OrganizationAccountAccessRole"}';
+  const problems: string[] = [];
+  if (account.profile === undefined && !hasDefaults) {
+    problems.push(
+      account.roleArn !== undefined
+        ? `${file}: ${formatJsonPath(['accounts', name, 'profile'])}: no profile to assume the roleArn with; add "profile": "acme-hub" to the account, or ${defaultsExample} to the file`
+        : `${file}: ${formatJsonPath(['accounts', name, 'profile'])}: is missing; add it, e.g. "profile": "acme-dev", or add ${defaultsExample} to reach the account through a role`,
+    );
+  } else if (account.profile === undefined && account.roleArn === undefined && account.accountId === undefined) {
+    problems.push(
+      `${file}: ${formatJsonPath(['accounts', name, 'accountId'])}: is needed to reach the account through accountDefaults.roleName; add "accountId": "222222222222", or a "profile" of its own`,
+    );
+  }
+  const roleAccount = typeof account.roleArn === 'string' ? roleAccountId(account.roleArn) : undefined;
+  if (roleAccount !== undefined && typeof account.accountId === 'string' && /^\d{12}$/.test(account.accountId)) {
+    if (roleAccount !== account.accountId) {
+      problems.push(
+        `${file}: ${formatJsonPath(['accounts', name, 'roleArn'])}: the role is in account ${roleAccount}, but accountId is ${account.accountId}; use a role of account ${account.accountId}, or fix (or remove) the accountId`,
+      );
+    }
+  }
+  const reachedThroughRole = account.roleArn !== undefined || (account.profile === undefined && hasDefaults);
+  if (account.externalId !== undefined && !reachedThroughRole) {
+    problems.push(
+      `${file}: ${formatJsonPath(['accounts', name, 'externalId'])}: is only sent when assuming a role, and the account is reached with its profile alone; add "roleArn", or remove externalId`,
     );
   }
   return problems;

@@ -4,7 +4,18 @@ export interface AccountConfig {
   readonly name: string;
   /** AWS profile in the user's config/credentials files that deploys this account. */
   readonly profile: string;
-  /** The 12-digit account ID, when given; providers then refuse any other account. */
+  /**
+   * IAM role the profile assumes to reach the account (the account's `roleArn`, or the role named by
+   * `accountDefaults.roleName` in the account).
+   * @default undefined: the profile's own credentials act in the account.
+   */
+  readonly roleArn?: string;
+  /**
+   * External ID passed when assuming `roleArn`.
+   * @default undefined: none is sent.
+   */
+  readonly externalId?: string;
+  /** The 12-digit account ID (given, or the account of `roleArn`); providers then refuse any other account. */
   readonly accountId?: string;
   /** Region of the account's provider and state bucket. */
   readonly region: string;

@@ -47,9 +47,45 @@ const profileSchema = z.string({ error: typeError('a string', '"profile": "acme-
   }
 });
 
-const accountObjectSchema = z.strictObject(
+/** An IAM role ARN, in any partition: the role an account's profile assumes. */
+export const IAM_ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+/** STS's rules for an external ID: 2 to 1224 characters of letters, digits and `+=,.@:/-_`. */
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+/** An IAM role name (not an ARN), as IAM accepts it. */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+const roleArnSchema = z
+  .string({ error: typeError('a string', '"roleArn": "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"') })
+  .regex(IAM_ROLE_ARN, {
+    error: (issue) =>
+      `${describeValue(issue.input)} is not an IAM role ARN; write e.g. "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"`,
+  });
+
+const externalIdSchema = z.string({ error: typeError('a string', '"externalId": "acme-bootstrap"') }).regex(EXTERNAL_ID, {
+  error: (issue) =>
+    `${describeValue(issue.input)} is not a valid external ID; use 2 to 1224 letters, digits or any of +=,.@:/-_, e.g. "acme-bootstrap"`,
+});
+
+/** `"accountDefaults"`: how accounts that name no profile of their own are reached. */
+const accountDefaultsSchema = z.strictObject(
   {
     profile: profileSchema,
+    roleName: z.string({ error: typeError('a string', '"roleName": "OrganizationAccountAccessRole"') }).regex(ROLE_NAME, {
+      error: (issue) =>
+        `${describeValue(issue.input)} is not an IAM role name; write the name alone (not an ARN), e.g. "OrganizationAccountAccessRole"`,
+    }),
+  },
+  {
+    error: typeError('an object', '"accountDefaults": {"profile": "acme-hub", "roleName": "OrganizationAccountAccessRole"}'),
+  },
+);
+
+const accountObjectSchema = z.strictObject(
+  {
+    // Optional: an account without one is reached through `accountDefaults` (checked in load.ts).
+    profile: profileSchema.optional(),
     accountId: z
       .string({ error: typeError('a string of 12 digits', '"accountId": "123456789012"') })
       .regex(/^\d{12}$/, {
@@ -93,6 +129,8 @@ const accountObjectSchema = z.strictObject(
         });
       })
       .optional(),
+    roleArn: roleArnSchema.optional(),
+    externalId: externalIdSchema.optional(),
   },
   {
     error: (issue) =>
@@ -144,6 +182,7 @@ export const accountsFileSchema = z.strictObject(
     }),
     pipeline: pipelineSchema,
     suppressions: suppressionsSchema,
+    accountDefaults: accountDefaultsSchema.optional(),
   },
   {
     error: (issue) =>

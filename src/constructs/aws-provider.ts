@@ -1,6 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { Construct } from 'constructs';
 import type { AccountConfig } from '../config';
+import { ROLE_SESSION_NAME } from '../config/access';
 
 /** AWS services whose endpoints are redirected when a local AWS double is targeted. */
 export const REDIRECTED_SERVICES = ['s3', 'sts', 'iam', 'ec2', 'logs', 'kms', 'dynamodb', 'ssm'] as const;
@@ -15,6 +16,16 @@ export interface BootstrapAwsProviderProps {
    * @default undefined: no account check; set `accountId` in accounts.json to enable it.
    */
   readonly accountId?: string;
+  /**
+   * IAM role the profile assumes (`assume_role` block, session name `bootstrap-aws`).
+   * @default undefined: the profile's own credentials act in the account.
+   */
+  readonly roleArn?: string;
+  /**
+   * External ID sent when assuming `roleArn`.
+   * @default undefined: none.
+   */
+  readonly externalId?: string;
   /** Tags added to every taggable resource (`default_tags`). */
   readonly tags: Readonly<Record<string, string>>;
   /**
@@ -31,6 +42,17 @@ export function addAwsProvider(scope: Construct, props: BootstrapAwsProviderProp
   return new AwsProvider(scope, 'aws', {
     profile: props.profile,
     region: props.region,
+    ...(props.roleArn !== undefined
+      ? {
+          assumeRole: [
+            {
+              roleArn: props.roleArn,
+              sessionName: ROLE_SESSION_NAME,
+              ...(props.externalId !== undefined ? { externalId: props.externalId } : {}),
+            },
+          ],
+        }
+      : {}),
     defaultTags: [{ tags: { ...props.tags } }],
     ...(props.accountId !== undefined ? { allowedAccountIds: [props.accountId] } : {}),
     ...(endpoint !== undefined
@@ -58,13 +80,15 @@ export interface AccountProviderProps {
   readonly endpointUrl?: string;
 }
 
-/** The provider every stack of an account uses: its profile and region, pinned to its account ID when given, tagged. */
+/** The provider every stack of an account uses: its profile (and role) and region, pinned to its account ID when given, tagged. */
 export function addAccountProvider(scope: Construct, props: AccountProviderProps): AwsProvider {
   const { account } = props;
   return addAwsProvider(scope, {
     profile: account.profile,
     region: account.region,
     ...(account.accountId !== undefined ? { accountId: account.accountId } : {}),
+    ...(account.roleArn !== undefined ? { roleArn: account.roleArn } : {}),
+    ...(account.externalId !== undefined ? { externalId: account.externalId } : {}),
     ...(props.endpointUrl !== undefined ? { endpointUrl: props.endpointUrl } : {}),
     tags: { platform: props.platform, account: account.name, 'managed-by': MANAGED_BY },
   });
