@@ -2,11 +2,13 @@
 // before the bucket is created), from the stack's folder in cdktf.out:
 //   node --require <root>/scripts/ts-runner.js <root>/scripts/check-existing-state-bucket.ts \
 //     --bucket acme-dev-state --stack state-dev --account dev --state-file <state file> [--adopt]
-// with AWS_PROFILE and AWS_REGION of the account (AWS_ENDPOINT_URL too against a local AWS double).
+// with AWS_PROFILE and AWS_REGION of the account (AWS_ENDPOINT_URL too against a local AWS double), and
+// BOOTSTRAP_ROLE_ARN (BOOTSTRAP_ROLE_EXTERNAL_ID) when the profile reaches the account through a role.
 // Exit code 0 when the deploy may create (or, with --adopt, import) the bucket; 1 with one line on
 // stderr when the bucket already exists and the stack does not manage it (src/existing-bucket/check.ts).
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
+import { assumedRoleCredentials, ROLE_ARN_ENV, ROLE_EXTERNAL_ID_ENV } from '../src/aws/account-credentials';
 import { checkExistingBucket } from '../src/existing-bucket/check';
 
 async function main(): Promise<number> {
@@ -32,10 +34,23 @@ async function main(): Promise<number> {
   const endpoint = [process.env.AWS_ENDPOINT_URL_S3, process.env.AWS_ENDPOINT_URL].find(
     (value) => value !== undefined && value !== '',
   );
+  const roleArn = process.env[ROLE_ARN_ENV] || undefined;
+  const externalId = process.env[ROLE_EXTERNAL_ID_ENV] || undefined;
   const s3 = new S3Client({
     region,
-    // The default credential chain with the account's profile: SSO, role_arn, credential_process work as for Terraform.
-    ...(process.env.AWS_PROFILE ? { profile: process.env.AWS_PROFILE } : {}),
+    // The default credential chain with the account's profile: SSO, role_arn, credential_process work as for
+    // Terraform; then, as the provider's assume_role does, the account's role assumed with it.
+    ...(roleArn !== undefined
+      ? {
+          credentials: assumedRoleCredentials(
+            { profile: process.env.AWS_PROFILE || 'default', roleArn, ...(externalId !== undefined ? { externalId } : {}) },
+            region,
+            process.env,
+          ),
+        }
+      : process.env.AWS_PROFILE
+        ? { profile: process.env.AWS_PROFILE }
+        : {}),
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     // A local AWS double serves every bucket under one host, as the provider's s3_use_path_style does.

@@ -87,6 +87,8 @@ export class StateStack extends ResolvedOnceStack {
       bucketName: account.stateBucketName,
       accountName: account.name,
       profile: account.profile,
+      ...(account.roleArn !== undefined ? { roleArn: account.roleArn } : {}),
+      ...(account.externalId !== undefined ? { externalId: account.externalId } : {}),
       region: account.region,
       stateFile: statePath,
       adopt: account.adopt,

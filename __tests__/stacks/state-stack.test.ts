@@ -283,6 +283,21 @@ describe('StateStack: an existing bucket is refused unless the account adopts it
     });
   });
 
+  test('an account reached through a role gives the check the hub profile, the role and its external ID', () => {
+    const reached = {
+      ...account('dev'),
+      profile: 'acme-hub',
+      roleArn: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole',
+      externalId: 'acme-x1',
+    };
+    expect(localExec(synthIntoProject(reached)).environment).toEqual({
+      AWS_PROFILE: 'acme-hub',
+      AWS_REGION: 'eu-west-1',
+      BOOTSTRAP_ROLE_ARN: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole',
+      BOOTSTRAP_ROLE_EXTERNAL_ID: 'acme-x1',
+    });
+  });
+
   test('a path with spaces reaches the check as one shell word', () => {
     expect(shellWord('../../../my state/state-dev.tfstate')).toBe('"../../../my state/state-dev.tfstate"');
     expect(shellWord('a"$b`c\\d')).toBe('"a\\"\\$b\\`c\\\\d"');

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { App, TerraformResource, type TerraformStack } from 'cdktf';
+import { ROLE_ARN_ENV, ROLE_EXTERNAL_ID_ENV } from '../aws/account-credentials';
 
 /** The project root: the check runs the project's own script with its node_modules. */
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -15,6 +16,16 @@ export interface ExistingBucketCheckProps {
   readonly accountName: string;
   /** The account's AWS profile (`AWS_PROFILE` of the check). */
   readonly profile: string;
+  /**
+   * Role the profile assumes to reach the account (`BOOTSTRAP_ROLE_ARN` of the check), as the provider does.
+   * @default undefined: the profile's own credentials.
+   */
+  readonly roleArn?: string;
+  /**
+   * External ID for `roleArn` (`BOOTSTRAP_ROLE_EXTERNAL_ID` of the check).
+   * @default undefined: none.
+   */
+  readonly externalId?: string;
   /** The account's region (`AWS_REGION` of the check). */
   readonly region: string;
   /** The stack's local state file, relative to the stack's folder (see `localStatePath`). */
@@ -71,7 +82,12 @@ export function addExistingBucketCheck(stack: TerraformStack, id: string, props:
         // Values, not command words: a profile name needs no quoting here. AWS_ENDPOINT_URL (a local
         // AWS double) and the AWS config files come from the deploy's environment, which the command
         // inherits: the endpoint contract keeps endpoints out of everything but the provider blocks.
-        environment: { AWS_PROFILE: props.profile, AWS_REGION: props.region },
+        environment: {
+          AWS_PROFILE: props.profile,
+          AWS_REGION: props.region,
+          ...(props.roleArn !== undefined ? { [ROLE_ARN_ENV]: props.roleArn } : {}),
+          ...(props.externalId !== undefined ? { [ROLE_EXTERNAL_ID_ENV]: props.externalId } : {}),
+        },
       },
     ],
   });

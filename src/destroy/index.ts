@@ -18,6 +18,7 @@ import {
   describeContents,
   emptyBucket,
 } from './objects';
+import { describeAccess } from '../aws/account-credentials';
 
 export { DESTROY_USAGE, parseDestroyArgs, type DestroyArgs } from './args';
 export { CONFIRM_DESTROY_ENV, confirmedDestroyAccount, requireAllowDestroy } from './confirmation';
@@ -127,7 +128,7 @@ export async function runDestroy(options: DestroyOptions): Promise<number> {
 
   // The state bucket, and the access-log bucket of the same stack when the account has one.
   const buckets = [bucket, ...(account.accessLogBucketName !== undefined ? [account.accessLogBucketName] : [])];
-  const s3 = accountS3Client(account.profile, state.region ?? account.region, options.env);
+  const s3 = accountS3Client(account, state.region ?? account.region, options.env);
   const confirmedEnv = { ...options.env, [CONFIRM_DESTROY_ENV]: bucket };
   let code: number | null;
   try {
@@ -195,7 +196,7 @@ async function readContents(s3: S3Client, account: AccountConfig, bucket: string
     if (error instanceof Error && error.name === 'NoSuchBucket') return undefined;
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new ConfigError([
-      `could not list the contents of ${bucket} with profile ${account.profile} (${message.split('\n')[0] ?? message}); check with "npm run doctor -- --live"; nothing was changed`,
+      `could not list the contents of ${bucket} with ${describeAccess(account)} (${message.split('\n')[0] ?? message}); check with "npm run doctor -- --live"; nothing was changed`,
     ]);
   }
 }

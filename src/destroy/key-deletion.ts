@@ -1,6 +1,7 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { type AccountConfig, ConfigError } from '../config';
 import { formatJsonPath } from '../config/errors';
+import { accountCredentialOptions, describeAccess } from '../aws/account-credentials';
 
 /**
  * The IAM principal ARN that a key policy's `aws:PrincipalArn` sees for `callerArn` (STS
@@ -44,15 +45,16 @@ export async function checkKeyDeletionAllowed(
   const caller = await identity();
   if (mayDeleteCreatedKey(caller, account.kmsKeyAdminArns ?? [])) return;
   throw new ConfigError([
-    `${file}: ${formatJsonPath(['accounts', account.name, 'kmsKeyAdminArns'])}: the key policy of ${account.stateKeyAlias} lets only the root user and these ARNs delete the key, and profile ${account.profile} is ${principalOf(caller)}; add that ARN to "kmsKeyAdminArns", run "npx cdktf deploy state-${account.name}", then destroy; nothing was changed`,
+    `${file}: ${formatJsonPath(['accounts', account.name, 'kmsKeyAdminArns'])}: the key policy of ${account.stateKeyAlias} lets only the root user and these ARNs delete the key, and ${describeAccess(account)} is ${principalOf(caller)}; add that ARN to "kmsKeyAdminArns", run "npx cdktf deploy state-${account.name}", then destroy; nothing was changed`,
   ]);
 }
 
 /** The ARN STS says the account's profile signs in as (`AWS_ENDPOINT_URL` honoured). */
 export async function callerArn(account: AccountConfig, env: NodeJS.ProcessEnv): Promise<string> {
   const endpoint = [env.AWS_ENDPOINT_URL_STS, env.AWS_ENDPOINT_URL].find((value) => value !== undefined && value.trim() !== '');
+  // As the role the account is reached through, when it is: that is who would delete the key.
   const sts = new STSClient({
-    profile: account.profile,
+    ...accountCredentialOptions(account, account.region, env),
     region: account.region,
     maxAttempts: 2,
     ...(endpoint !== undefined ? { endpoint } : {}),
@@ -63,7 +65,7 @@ export async function callerArn(account: AccountConfig, env: NodeJS.ProcessEnv):
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new ConfigError([
-      `could not read the identity of profile ${account.profile} (${message.split('\n')[0] ?? message}); check with "npm run doctor -- --live"; nothing was changed`,
+      `could not read the identity of ${describeAccess(account)} (${message.split('\n')[0] ?? message}); check with "npm run doctor -- --live"; nothing was changed`,
     ]);
   } finally {
     sts.destroy();

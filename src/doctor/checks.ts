@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { type BootstrapConfig, ConfigError, loadConfig, readSettings } from '../config';
+import { type AccountConfig, type BootstrapConfig, ConfigError, loadConfig, readSettings } from '../config';
 import { findOnPath } from '../sandbox/preconditions';
 import { PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
 import { AWS_PROVIDER_VERSION, holdsAwsProvider } from '../terraform/provider-mirror';
 import { providerSource } from '../terraform/provider-source';
 import { awsFileLocations, CREDENTIAL_SOURCES, readAwsProfiles } from './aws-profiles';
+import { assumedRoleCredentials, describeAccess, profileStsClient, serviceEndpoint } from '../aws/account-credentials';
 
 /** Outcome of one check: `fail` makes `npm run doctor` exit non-zero; `warn` does not. */
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -220,45 +221,71 @@ export async function checkProvider(env: NodeJS.ProcessEnv, options: ProviderChe
   }
 }
 
-/** Client options for an account's profile, honouring `AWS_ENDPOINT_URL(_STS)` like the stacks do. */
-function stsClient(profile: string, region: string, env: NodeJS.ProcessEnv): STSClient {
-  const endpoint = [env.AWS_ENDPOINT_URL_STS, env.AWS_ENDPOINT_URL].find((value) => value !== undefined && value.trim() !== '');
-  return new STSClient({ profile, region, maxAttempts: 2, ...(endpoint !== undefined ? { endpoint } : {}) });
-}
-
 /**
- * With `--live`: signs in with each account's profile (STS GetCallerIdentity) and, when the account
- * has an `accountId`, checks the credentials belong to it, as `allowed_account_ids` will at deploy.
+ * With `--live`: signs in with each account's profile (STS GetCallerIdentity) and, for an account
+ * reached through a role, assumes it and signs in again, showing each hop (hub identity, assumed
+ * role, account reached). When the account has an `accountId`, checks the account reached is it,
+ * as `allowed_account_ids` will at deploy.
  */
 export async function checkIdentities(config: BootstrapConfig | undefined, env: NodeJS.ProcessEnv): Promise<CheckResult[]> {
   if (config === undefined) return [{ check: 'caller identity', status: 'skip', detail: 'accounts.json is not valid' }];
-  return Promise.all(
-    config.accounts.map(async (account): Promise<CheckResult> => {
-      const check = `identity of accounts.${account.name}`;
-      const client = stsClient(account.profile, account.region, env);
+  return Promise.all(config.accounts.map((account) => checkIdentity(config, account, env)));
+}
+
+async function checkIdentity(config: BootstrapConfig, account: AccountConfig, env: NodeJS.ProcessEnv): Promise<CheckResult> {
+  const check = `identity of accounts.${account.name}`;
+  const timeout = { abortSignal: AbortSignal.timeout(20_000) };
+  const hub = profileStsClient(account.profile, account.region, env);
+  let hops = '';
+  try {
+    let identity;
+    try {
+      identity = await hub.send(new GetCallerIdentityCommand({}), timeout);
+    } catch (error) {
+      return {
+        check,
+        status: 'fail',
+        detail: `profile ${account.profile} could not sign in (${errorMessage(error)}); check it with "aws sts get-caller-identity --profile ${account.profile}"`,
+      };
+    }
+    if (account.roleArn !== undefined) {
+      hops = `hub ${String(identity.Arn)} (profile ${account.profile}) -> role ${account.roleArn} -> `;
+      const endpoint = serviceEndpoint(env, 'STS');
+      const member = new STSClient({
+        credentials: assumedRoleCredentials({ ...account, roleArn: account.roleArn }, account.region, env),
+        region: account.region,
+        maxAttempts: 2,
+        ...(endpoint !== undefined ? { endpoint } : {}),
+      });
       try {
-        const identity = await client.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(20_000) });
-        const actual = identity.Account ?? 'unknown';
-        if (account.accountId !== undefined && actual !== account.accountId) {
-          return {
-            check,
-            status: 'fail',
-            detail: `profile ${account.profile} signs in to account ${actual}, but accounts.${account.name}.accountId is ${account.accountId}; fix the profile's credentials, or the accountId in ${config.file}`,
-          };
-        }
-        const pinned = account.accountId !== undefined ? ' (matches accountId)' : ' (no accountId set to pin it)';
-        return { check, status: 'ok', detail: `${String(identity.Arn)}, account ${actual}${pinned}` };
+        identity = await member.send(new GetCallerIdentityCommand({}), timeout);
       } catch (error) {
         return {
           check,
           status: 'fail',
-          detail: `profile ${account.profile} could not sign in (${errorMessage(error)}); check it with "aws sts get-caller-identity --profile ${account.profile}"`,
+          detail: `${hops}could not assume the role (${errorMessage(error)}); check that the role exists and trusts ${String(identity.Arn)}, and that its policy lets it sts:AssumeRole`,
         };
       } finally {
-        client.destroy();
+        member.destroy();
       }
-    }),
-  );
+    }
+    const actual = identity.Account ?? 'unknown';
+    if (account.accountId !== undefined && actual !== account.accountId) {
+      const fix =
+        account.roleArn !== undefined
+          ? `fix the roleArn or accountId in ${config.file}`
+          : `fix the profile's credentials, or the accountId in ${config.file}`;
+      return {
+        check,
+        status: 'fail',
+        detail: `${hops}${describeAccess(account)} signs in to account ${actual}, but accounts.${account.name}.accountId is ${account.accountId}; ${fix}`,
+      };
+    }
+    const pinned = account.accountId !== undefined ? ' (matches accountId)' : ' (no accountId set to pin it)';
+    return { check, status: 'ok', detail: `${hops}${String(identity.Arn)}, account ${actual}${pinned}` };
+  } finally {
+    hub.destroy();
+  }
 }
 
 function errorMessage(error: unknown): string {

@@ -17,6 +17,7 @@ import {
 } from './live';
 import { collectPipelineStatus, type PipelineStatus } from './pipeline';
 import { readStackState, type StackState } from './state-file';
+import { describeAccess } from '../aws/account-credentials';
 
 export { driftFrom, lifecycleVerdict, type LiveSettings } from './live';
 export { readStackState, type StackState } from './state-file';
@@ -80,9 +81,9 @@ export interface StatusOptions {
 export async function collectStatus(options: StatusOptions): Promise<StatusReport> {
   const { config, env } = options;
   const clients: StatusClients = options.clients ?? {
-    s3: (account, region) => accountS3Client(account.profile, region, env),
-    ec2: (account, region) => accountEc2Client(account.profile, region, env),
-    iam: (account, region) => accountIamClient(account.profile, region, env),
+    s3: (account, region) => accountS3Client(account, region, env),
+    ec2: (account, region) => accountEc2Client(account, region, env),
+    iam: (account, region) => accountIamClient(account, region, env),
   };
   const production = config.accounts.find((account) => account.name === config.productionAccount);
   const [accounts, pipeline] = await Promise.all([
@@ -219,7 +220,7 @@ function findings(report: StatusReport): string[] {
     }
     if (row.error !== undefined) {
       notes.push(
-        `error: ${what}: could not read the bucket with profile ${row.account.profile} (${row.error}); check with "npm run doctor -- --live"`,
+        `error: ${what}: could not read the bucket with ${describeAccess(row.account)} (${row.error}); check with "npm run doctor -- --live"`,
       );
     }
   }

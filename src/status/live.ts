@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { readBucketReport } from '../sandbox/bucket-report';
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS } from '../constructs/secure-state-bucket';
+import { type AccountAccess, accountCredentialOptions, serviceEndpoint } from '../aws/account-credentials';
 
 /** A state bucket's settings as S3 reports them, each as a short verdict for the table. */
 export interface LiveSettings {
@@ -57,28 +58,39 @@ export interface ExpectedSettings {
 }
 
 /**
- * An S3 client signed with an account's profile. When `AWS_ENDPOINT_URL` (or `_S3`) is set, it
- * targets that endpoint with path-style addressing, as the stacks do.
+ * An S3 client signed as the account's profile, or as the role it assumes. When `AWS_ENDPOINT_URL`
+ * (or `_S3`) is set, it targets that endpoint with path-style addressing, as the stacks do.
  */
-export function accountS3Client(profile: string, region: string, env: NodeJS.ProcessEnv): S3Client {
+export function accountS3Client(access: AccountAccess, region: string, env: NodeJS.ProcessEnv): S3Client {
   const endpoint = serviceEndpoint(env, 'S3');
-  return new S3Client({ profile, region, maxAttempts: 2, ...(endpoint !== undefined ? { endpoint, forcePathStyle: true } : {}) });
+  return new S3Client({
+    ...accountCredentialOptions(access, region, env),
+    region,
+    maxAttempts: 2,
+    ...(endpoint !== undefined ? { endpoint, forcePathStyle: true } : {}),
+  });
 }
 
-/** An EC2 client signed with an account's profile, at `AWS_ENDPOINT_URL_EC2` or `AWS_ENDPOINT_URL` when set. */
-export function accountEc2Client(profile: string, region: string, env: NodeJS.ProcessEnv): EC2Client {
+/** An EC2 client of the account (profile or role), at `AWS_ENDPOINT_URL_EC2` or `AWS_ENDPOINT_URL` when set. */
+export function accountEc2Client(access: AccountAccess, region: string, env: NodeJS.ProcessEnv): EC2Client {
   const endpoint = serviceEndpoint(env, 'EC2');
-  return new EC2Client({ profile, region, maxAttempts: 2, ...(endpoint !== undefined ? { endpoint } : {}) });
+  return new EC2Client({
+    ...accountCredentialOptions(access, region, env),
+    region,
+    maxAttempts: 2,
+    ...(endpoint !== undefined ? { endpoint } : {}),
+  });
 }
 
-/** An IAM client signed with an account's profile, at `AWS_ENDPOINT_URL_IAM` or `AWS_ENDPOINT_URL` when set. */
-export function accountIamClient(profile: string, region: string, env: NodeJS.ProcessEnv): IAMClient {
+/** An IAM client of the account (profile or role), at `AWS_ENDPOINT_URL_IAM` or `AWS_ENDPOINT_URL` when set. */
+export function accountIamClient(access: AccountAccess, region: string, env: NodeJS.ProcessEnv): IAMClient {
   const endpoint = serviceEndpoint(env, 'IAM');
-  return new IAMClient({ profile, region, maxAttempts: 2, ...(endpoint !== undefined ? { endpoint } : {}) });
-}
-
-function serviceEndpoint(env: NodeJS.ProcessEnv, service: string): string | undefined {
-  return [env[`AWS_ENDPOINT_URL_${service}`], env.AWS_ENDPOINT_URL].find((value) => value !== undefined && value.trim() !== '');
+  return new IAMClient({
+    ...accountCredentialOptions(access, region, env),
+    region,
+    maxAttempts: 2,
+    ...(endpoint !== undefined ? { endpoint } : {}),
+  });
 }
 
 /**

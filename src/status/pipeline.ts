@@ -11,6 +11,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AccountConfig, BootstrapConfig } from '../config';
 import { s3StateKey } from '../pipeline-state';
 import { recordedResources, type RecordedResource, stateResourceCount } from './state-file';
+import { describeAccess } from '../aws/account-credentials';
 
 /**
  * The pipeline stack's resources that `status` checks: a runner needs each of them. `name` matches the
@@ -128,7 +129,7 @@ export async function collectPipelineStatus(input: PipelineStatusInput): Promise
         text = await object.Body?.transformToString();
       } catch (error) {
         if (!(error instanceof Error && error.name === 'NoSuchKey')) {
-          return { ...base, error: `could not read its state with profile ${account.profile} (${oneLine(error)})` };
+          return { ...base, error: `could not read its state with ${describeAccess(account)} (${oneLine(error)})` };
         }
       }
       // No object yet: a state not moved yet is still in the local file.
@@ -164,7 +165,7 @@ export async function collectPipelineStatus(input: PipelineStatusInput): Promise
     } catch (error) {
       return {
         ...status,
-        error: `could not check its resources with profile ${account.profile} (${oneLine(error)}); the profile needs ec2:DescribeVpcs, ec2:DescribeSecurityGroups, ec2:DescribeLaunchTemplates, iam:GetRole and iam:GetInstanceProfile`,
+        error: `could not check its resources with ${describeAccess(account)} (${oneLine(error)}); the profile needs ec2:DescribeVpcs, ec2:DescribeSecurityGroups, ec2:DescribeLaunchTemplates, iam:GetRole and iam:GetInstanceProfile`,
       };
     }
   } finally {
