@@ -1,0 +1,103 @@
+// Accounts reached from one hub profile through roles, deployed against moto as distinct accounts.
+// moto's behaviour, not AWS's: plain keys act in 123456789012, and credentials from sts:AssumeRole act
+// in the account of the role ARN without moto checking that the role exists, its trust or the
+// external ID. So this proves the path (provider assume_role, the existing-bucket check, doctor and
+// status), not the trust; on AWS each role must trust the hub.
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from '../../src/sandbox/aws-files';
+import { type Day2Sandbox, startDay2Sandbox } from './day2-support';
+
+const ROLES = {
+  dev: 'arn:aws:iam::111111111111:role/OrganizationAccountAccessRole',
+  qa: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole',
+  prod: 'arn:aws:iam::333333333333:role/Deployer',
+} as const;
+
+let sandbox: Day2Sandbox | undefined;
+
+function sb(): Day2Sandbox {
+  if (sandbox === undefined) throw new Error('the sandbox did not start; see the beforeAll error');
+  return sandbox;
+}
+
+beforeAll(async () => {
+  sandbox = await startDay2Sandbox({
+    platform: 'hub',
+    pipeline: false,
+    accountDefaults: { profile: 'hub-admin', roleName: 'OrganizationAccountAccessRole' },
+    accounts: {
+      dev: { accountId: '111111111111' },
+      qa: { accountId: '222222222222' },
+      prod: { roleArn: ROLES.prod, externalId: 'hub-x1' },
+    },
+  });
+  await sandbox.synth();
+  await sandbox.deploy(['state-dev', 'state-qa', 'state-prod']);
+}, 600_000);
+
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+/** The bucket names S3 lists for `credentials` (the sandbox's dummy key acts in moto's 123456789012). */
+async function bucketsSeenBy(credentials: {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}): Promise<string[]> {
+  const s3 = new S3Client({ endpoint: sb().moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
+  try {
+    const { Buckets } = await s3.send(new ListBucketsCommand({}));
+    return (Buckets ?? []).map((bucket) => bucket.Name ?? '').sort();
+  } finally {
+    s3.destroy();
+  }
+}
+
+const hubKey = { accessKeyId: DUMMY_ACCESS_KEY_ID, secretAccessKey: DUMMY_SECRET_ACCESS_KEY };
+
+test('each account deployed through the hub sees only its own state bucket', async () => {
+  const sts = new STSClient({ endpoint: sb().moto.endpoint, region: 'us-east-1', credentials: hubKey });
+  try {
+    for (const [name, roleArn] of Object.entries(ROLES)) {
+      const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'e2e-check' }));
+      const seen = await bucketsSeenBy({
+        accessKeyId: Credentials?.AccessKeyId ?? '',
+        secretAccessKey: Credentials?.SecretAccessKey ?? '',
+        sessionToken: Credentials?.SessionToken ?? '',
+      });
+      expect({ name, seen }).toEqual({ name, seen: [`hub-${name}-state`] });
+    }
+  } finally {
+    sts.destroy();
+  }
+  // The hub's own account (moto's default) holds none of them.
+  expect(await bucketsSeenBy(hubKey)).toEqual([]);
+}, 120_000);
+
+test('doctor --live shows each hop: hub identity, assumed role, account reached', async () => {
+  const result = await sb().script('doctor', ['--live']);
+  for (const [name, roleArn] of Object.entries(ROLES)) {
+    const account = /::(\d{12}):/.exec(roleArn)?.[1] ?? '';
+    const row = result.output.split('\n').find((line) => line.startsWith(`identity of accounts.${name} `));
+    expect(row).toMatch(
+      new RegExp(
+        `\\sok\\s+hub arn:aws:\\S+:123456789012:\\S+ \\(profile hub-admin\\) -> role ${roleArn.replace(/[/.]/g, '\\$&')} -> ` +
+          `arn:aws:sts::${account}:assumed-role/\\S+/bootstrap-aws, account ${account} \\(matches accountId\\)$`,
+      ),
+    );
+  }
+}, 120_000);
+
+test('status --live reads every account bucket through its role', async () => {
+  const result = await sb().script('status', ['--live']);
+  for (const name of Object.keys(ROLES)) {
+    expect(result.output).toMatch(
+      new RegExp(`^${name}\\s+state-${name}\\s+yes\\s+hub-${name}-state\\s+us-east-1\\s+hub-admin\\s+Enabled\\s`, 'm'),
+    );
+  }
+  expect(result.output).not.toContain('could not read');
+  expect(result.output).toContain('3 of 3 state stack(s) deployed; no pipeline stack ("pipeline": false); no drift.');
+  expect(result.code).toBe(0);
+}, 120_000);
