@@ -47,7 +47,7 @@ export interface DeployCommandOptions {
  * the terminal) and, with an offline mirror, `--skip-provider-lock`: cdktf's lock step runs
  * `terraform providers lock`, which always asks registry.terraform.io and fails offline with
  * "Could not retrieve providers for locking". Decided from files and variables only.
- * Without `--parallelism` it adds the one of {@link chooseParallelism} (cdktf's own default is 1 stack).
+ * Without `--parallelism` it adds the one of {@link chooseParallelism}: each stack deploying runs its own provider.
  * @throws ConfigError when `BOOTSTRAP_PROVIDER_MIRROR` names a folder without the provider, or
  * `BOOTSTRAP_DEPLOY_PARALLELISM` is not a number from 1 to 32.
  */
