@@ -8,7 +8,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { formatTable, readBucketReport, sandboxS3Client } from '../src/sandbox/bucket-report';
 import { cdktfDeploy, cdktfSynth, PROJECT_ROOT, synthesizedStacks } from '../src/sandbox/cdktf';
 import { type MotoServer, startMoto } from '../src/sandbox/moto';
-import { deployParallelism } from '../src/sandbox/parallelism';
+import { chooseParallelism, type ParallelismChoice } from '../src/sandbox/parallelism';
 import { missingTools } from '../src/sandbox/preconditions';
 import { printProblems } from '../src/cli/user-error';
 import { killRunningChildren } from '../src/sandbox/process';
@@ -24,7 +24,7 @@ to a temporary local moto server and prints the resulting state buckets. Touches
 no ~/.aws file, no terraform-state/ and no cdktf.out.
 
 Environment: BOOTSTRAP_PROVIDER_MIRROR (offline provider mirror), BOOTSTRAP_DEPLOY_PARALLELISM
-(stacks deployed at once, default 2), BOOTSTRAP_SANDBOX_VERBOSE=1 (show all terraform output).`;
+(stacks deployed at once, default from free memory and cores), BOOTSTRAP_SANDBOX_VERBOSE=1 (show all terraform output).`;
 
 const started = Date.now();
 let moto: MotoServer | undefined;
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     () => {
       const problems = missingTools(process.env);
       let loaded: BootstrapConfig | undefined;
-      let parallelism = 0;
+      let parallelism: ParallelismChoice = { value: 1, reason: '' };
       try {
         loaded = loadConfig(accountsFile);
       } catch (error) {
@@ -63,13 +63,13 @@ async function main(): Promise<void> {
         problems.push(...error.problems);
       }
       try {
-        parallelism = deployParallelism(process.env);
+        parallelism = chooseParallelism(process.env);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         problems.push(...error.problems);
       }
       if (problems.length > 0 || loaded === undefined) throw new ConfigError(problems);
-      return { ...loaded, parallelism };
+      return { ...loaded, parallelism: parallelism.value, parallelismReason: parallelism.reason };
     },
     (result) => `${result.accounts.length} account(s): ${result.accounts.map((account) => account.name).join(', ')}`,
   );
@@ -100,6 +100,7 @@ async function main(): Promise<void> {
 
   const onLine = deployOutput(verbose);
   note('each takes about a minute: the AWS provider waits ~55 s for a new bucket lifecycle rule to settle');
+  note(`${config.parallelism} stack(s) at a time, ${config.parallelismReason}`);
   await step(`Deploying ${stateStacks.length} state stack(s), ${config.parallelism} at a time`, () =>
     cdktfDeploy({
       outdir: ws.outdir,

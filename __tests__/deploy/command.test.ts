@@ -45,10 +45,14 @@ test('a filesystem mirror in terraform’s own CLI config skips the lock step an
   const mirror = fakeMirror();
   const own = path.join(dir, 'own.tfrc');
   writeFileSync(own, `provider_installation {\n  filesystem_mirror {\n    path = "${mirror}"\n  }\n}\n`);
-  const command = deployCommand(['state-dev'], { TF_CLI_CONFIG_FILE: own }, { workDir: dir, findMirror: noMirror });
-  expect(command.args).toEqual(['deploy', 'state-dev', '--auto-approve', '--skip-provider-lock']);
+  const command = deployCommand(
+    ['state-dev'],
+    { TF_CLI_CONFIG_FILE: own, BOOTSTRAP_DEPLOY_PARALLELISM: '3' },
+    { workDir: dir, findMirror: noMirror },
+  );
+  expect(command.args).toEqual(['deploy', 'state-dev', '--auto-approve', '--parallelism', '3', '--skip-provider-lock']);
   expect(command.env.TF_CLI_CONFIG_FILE).toBe(own);
-  expect(command.display).toBe('npx cdktf deploy state-dev --auto-approve --skip-provider-lock');
+  expect(command.display).toBe('npx cdktf deploy state-dev --auto-approve --parallelism 3 --skip-provider-lock');
 });
 
 test('a mirror found on the machine is used as if BOOTSTRAP_PROVIDER_MIRROR named it', () => {
@@ -66,22 +70,25 @@ test('terraform’s implied local mirror skips the lock step without a CLI confi
   expect(command.env.TF_CLI_CONFIG_FILE).toBeUndefined();
 });
 
-test('without a mirror the arguments pass through, with only --auto-approve added', () => {
+test('without a mirror the arguments pass through, with only --auto-approve and the parallelism added', () => {
   const command = deployCommand(
     ['state-*', '--outputs-file', 'out put.json'],
     { HOME: dir },
-    { workDir: dir, findMirror: noMirror },
+    { workDir: dir, findMirror: noMirror, machine: { freeMemoryBytes: 3 * 1024 ** 3, cores: 2 } },
   );
-  expect(command.args).toEqual(['deploy', 'state-*', '--outputs-file', 'out put.json', '--auto-approve']);
+  expect(command.args).toEqual(['deploy', 'state-*', '--outputs-file', 'out put.json', '--auto-approve', '--parallelism', '4']);
   expect(command.env.TF_CLI_CONFIG_FILE).toBeUndefined();
-  expect(command.display).toBe(`npx cdktf deploy 'state-*' --outputs-file 'out put.json' --auto-approve`);
+  expect(command.display).toBe(`npx cdktf deploy 'state-*' --outputs-file 'out put.json' --auto-approve --parallelism 4`);
   expect(command.note).toBeUndefined();
+  expect(command.parallelismNote).toMatch(/^4 stack\(s\) at a time \(from this machine: 3\.0 GB free at 0\.75 GB a stack, /);
 });
 
 test('flags the user already gave are not added twice', () => {
   const mirror = fakeMirror();
-  const args = ['state-dev', '--skip-provider-lock', '--auto-approve'];
-  expect(deployCommand(args, { BOOTSTRAP_PROVIDER_MIRROR: mirror }, { workDir: dir }).args).toEqual(['deploy', ...args]);
+  const args = ['state-dev', '--skip-provider-lock', '--auto-approve', '--parallelism=5'];
+  const command = deployCommand(args, { BOOTSTRAP_PROVIDER_MIRROR: mirror }, { workDir: dir });
+  expect(command.args).toEqual(['deploy', ...args]);
+  expect(command.parallelismNote).toBe('5 stack(s) at a time (from --parallelism)');
 });
 
 test('a BOOTSTRAP_PROVIDER_MIRROR without the provider is refused with one line naming the variable and the fix', () => {

@@ -20,6 +20,12 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** cdktf's full output so far, from the wrapper's log file. */
+function logText(): string {
+  const file = path.join(dir, 'deploy.log');
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
 function terraformPid(): number | undefined {
   const file = path.join(dir, 'terraform.pid');
   return existsSync(file) ? Number(readFileSync(file, 'utf8')) : undefined;
@@ -59,6 +65,8 @@ function run(mode: string, args: readonly string[] = ['state-dev'], env: NodeJS.
     cli: [process.execPath, '--require', TS_RUNNER, FAKE_CDKTF],
     cwd: dir,
     findMirror: () => undefined,
+    machine: { freeMemoryBytes: 3 * 1024 ** 3, cores: 2 },
+    logFile: path.join(dir, 'deploy.log'),
     onInterrupt: (registered) => {
       handler = registered;
       return () => {
@@ -87,8 +95,13 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
 test('prints the command, passes cdktf’s output through unchanged, and returns its exit code', async () => {
   const fake = run('echo', ['state-*', '--parallelism', '2']);
   expect(await fake.done).toBe(0);
-  const [commandLine, cdktfLine] = fake.output().split('\n');
+  const [commandLine, parallelismLine] = fake.output().split('\n');
+  const cdktfLine = fake
+    .output()
+    .split('\n')
+    .find((line) => line.startsWith('{'));
   expect(commandLine).toBe(`$ npx cdktf deploy 'state-*' --parallelism 2 --auto-approve`);
+  expect(parallelismLine).toBe('  2 stack(s) at a time (from --parallelism)');
   expect(JSON.parse(cdktfLine ?? '')).toEqual({ args: ['deploy', 'state-*', '--parallelism', '2', '--auto-approve'] });
 }, 30_000);
 
@@ -97,8 +110,16 @@ test('offline, cdktf runs with --skip-provider-lock and the CLI config that name
   mkdirSync(path.join(mirror, 'registry.terraform.io', 'hashicorp', 'aws', '5.100.0'), { recursive: true });
   const fake = run('echo', ['state-dev'], { BOOTSTRAP_PROVIDER_MIRROR: mirror });
   expect(await fake.done).toBe(0);
-  const printed = JSON.parse(fake.output().split('\n')[2] ?? '') as { args: string[]; TF_CLI_CONFIG_FILE: string };
-  expect(printed.args).toEqual(['deploy', 'state-dev', '--auto-approve', '--skip-provider-lock']);
+  const printed = JSON.parse(
+    fake
+      .output()
+      .split('\n')
+      .find((line) => line.startsWith('{')) ?? '',
+  ) as {
+    args: string[];
+    TF_CLI_CONFIG_FILE: string;
+  };
+  expect(printed.args).toEqual(['deploy', 'state-dev', '--auto-approve', '--parallelism', '4', '--skip-provider-lock']);
   expect(fake.output()).toContain(`$ TF_CLI_CONFIG_FILE=${printed.TF_CLI_CONFIG_FILE} npx cdktf deploy state-dev`);
   // The CLI config lives only as long as the deploy.
   expect(existsSync(printed.TF_CLI_CONFIG_FILE)).toBe(false);
@@ -112,7 +133,14 @@ test('after a credential error it names each stack’s profile and points at npm
   );
   const fake = run('credentials', ['state-*'], { BOOTSTRAP_ACCOUNTS_FILE: accountsFile });
   expect(await fake.done).toBe(1);
-  expect(fake.output()).toMatch(/Invoking Terraform CLI failed with exit code 1\n\n(.*)\n(.*)\n$/);
+  expect(fake.output()).toContain('Invoking Terraform CLI failed with exit code 1\n');
+  expect(fake.output()).toContain('\nFailed (2): state-dev, state-qa\n');
+  expect(fake.output()).toContain(
+    "\nFix the failures, then run the same command to deploy the rest (deployed stacks show no changes): npm run deploy -- 'state-*'\n",
+  );
+  // Only the progress view reaches the terminal; cdktf's full output is in the log.
+  expect(fake.output()).not.toContain('1 Stack deploying');
+  expect(readFileSync(path.join(dir, 'deploy.log'), 'utf8')).toContain('1 Stack deploying');
   expect(fake.output().split('\n').slice(-3, -1)).toEqual([
     'state-dev: Terraform found no usable AWS credentials in profile acme-dev (accounts.dev); check it with "npm run doctor -- --live"',
     'state-qa: Terraform found no usable AWS credentials in profile acme-qa (accounts.qa); check it with "npm run doctor -- --live"',
@@ -121,7 +149,7 @@ test('after a credential error it names each stack’s profile and points at npm
 
 test('Ctrl-C lets terraform stop cleanly instead of aborting cdktf, then says what to run', async () => {
   const fake = run('apply', ['state-*']);
-  await waitFor(() => fake.output().includes('Still creating'), 'the fake apply');
+  await waitFor(() => logText().includes('Still creating'), 'the fake apply');
   fake.interrupt();
   expect(await fake.done).toBe(130);
   expect(existsSync(path.join(dir, 'stopped-gracefully'))).toBe(true);
@@ -129,13 +157,13 @@ test('Ctrl-C lets terraform stop cleanly instead of aborting cdktf, then says wh
   // cdktf was not signalled: it would have aborted and hung up on terraform.
   expect(fake.output()).not.toContain('AbortError');
   expect(fake.output()).toMatch(
-    /Invoking Terraform CLI failed with exit code 1\n\nInterrupted: Terraform stopped cleanly; its state records everything it created\.\nRun the same command again to finish: npm run deploy -- 'state-\*' /,
+    /Invoking Terraform CLI failed with exit code 1\n\nNot finished \(1\): state-dev\nInterrupted: Terraform stopped cleanly; its state records everything it created\.\nRun the same command again to finish: npm run deploy -- 'state-\*' /,
   );
 }, 30_000);
 
 test('a signal passed on a second time within a second is the same Ctrl-C, not the one that kills', async () => {
   const fake = run('apply');
-  await waitFor(() => fake.output().includes('Still creating'), 'the fake apply');
+  await waitFor(() => logText().includes('Still creating'), 'the fake apply');
   fake.interrupt();
   fake.interrupt();
   expect(await fake.done).toBe(130);
@@ -146,7 +174,7 @@ test('a signal passed on a second time within a second is the same Ctrl-C, not t
 
 test('a second Ctrl-C kills a terraform that does not stop, and says what that may have left', async () => {
   const fake = run('stubborn');
-  await waitFor(() => fake.output().includes('Still creating'), 'the fake apply');
+  await waitFor(() => logText().includes('Still creating'), 'the fake apply');
   fake.interrupt();
   await waitFor(() => fake.output().includes('Gracefully shutting down'), 'terraform to get the interrupt');
   await new Promise((resolve) => setTimeout(resolve, 1100));
@@ -162,7 +190,7 @@ test('a second Ctrl-C kills a terraform that does not stop, and says what that m
 
 test('Ctrl-C while cdktf runs no terraform stops cdktf itself', async () => {
   const fake = run('idle');
-  await waitFor(() => fake.output().includes('waiting'), 'the fake cdktf');
+  await waitFor(() => logText().includes('waiting'), 'the fake cdktf');
   fake.interrupt();
   expect(await fake.done).toBe(130);
   expect(fake.output()).toContain('Interrupted: ');

@@ -1,7 +1,9 @@
 // `npm run deploy` against moto, offline (BOOTSTRAP_PROVIDER_MIRROR): the provider lock step, which
 // would ask registry.terraform.io, is skipped and the stacks deploy; a stack whose profile is missing
 // from the AWS files fails with Terraform's error, followed by a line naming the account and profile
-// and the doctor command that checks them.
+// and the doctor command that checks them. The terminal gets the progress view (one line per finished
+// stack, the count of stacks done / running / waiting / failed) and, at the end, which stacks are done
+// and which not with the command that finishes them.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { PROJECT_ROOT } from '../../src/sandbox/cdktf';
 import { runProcess } from '../../src/sandbox/process';
@@ -15,7 +17,11 @@ function sb(): Day2Sandbox {
 }
 
 beforeAll(async () => {
-  sandbox = await startDay2Sandbox({ platform: 'dply', pipeline: false, accounts: { prod: 'dply-prod', dev: 'dply-dev' } });
+  sandbox = await startDay2Sandbox({
+    platform: 'dply',
+    pipeline: false,
+    accounts: { prod: 'dply-prod', dev: 'dply-dev', qa: 'dply-qa' },
+  });
   // The dev profile is missing from both AWS files, as on a machine where it was never configured.
   const { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: config } = sandbox.workspace.env;
   for (const file of [credentials, config]) {
@@ -28,19 +34,19 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-test('npm run deploy deploys offline and names the profile of the stack that found no credentials', async () => {
+test('npm run deploy deploys offline, shows each stack finish, and names what failed, its profile and the rerun', async () => {
   const ws = sb().workspace;
   const result = await runProcess(
     process.execPath,
     // --output: synthesize into the workspace, not the project's cdktf.out.
-    ['--require', './scripts/ts-runner.js', 'scripts/deploy.ts', 'state-*', '--parallelism', '2', '--output', ws.outdir],
+    ['--require', './scripts/ts-runner.js', 'scripts/deploy.ts', 'state-*', '--parallelism', '3', '--output', ws.outdir],
     { cwd: PROJECT_ROOT, env: ws.env, keepLines: 10_000 },
   );
   const output = result.tail.join('\n');
   const lines = result.tail.filter((line) => line.trim() !== '');
 
   expect(lines[0]).toMatch(
-    /^\$ TF_CLI_CONFIG_FILE=\S+ npx cdktf deploy 'state-\*' --parallelism 2 --output \S+ --auto-approve --skip-provider-lock$/,
+    /^\$ TF_CLI_CONFIG_FILE=\S+ npx cdktf deploy 'state-\*' --parallelism 3 --output \S+ --auto-approve --skip-provider-lock$/,
   );
   expect(output).not.toContain('Could not retrieve providers for locking');
   expect(output).toContain('failed to get shared config profile, dply-dev');
@@ -48,9 +54,22 @@ test('npm run deploy deploys offline and names the profile of the stack that fou
     'state-dev: Terraform found no usable AWS credentials in profile dply-dev (accounts.dev); check it with "npm run doctor -- --live"',
   );
   expect(output).not.toMatch(/state-prod: Terraform found no usable AWS credentials/);
+  // The progress view, not cdktf's plan of every resource (that is in the log file).
+  expect(lines).toContain('  3 stack(s) at a time (from --parallelism)');
+  expect(output).not.toContain('will be created');
+  expect(output).toMatch(/^state-prod: deployed \(8 added, 0 changed, 0 destroyed\) in \S+$/m);
+  expect(output).toMatch(/^state-qa: deployed \(8 added, 0 changed, 0 destroyed\) in \S+$/m);
+  expect(output).toMatch(/^state-dev: FAILED: failed to get shared config profile, dply-dev in \S+$/m);
+  expect(output).toMatch(/^Progress: 2 done, 0 running, 0 waiting, 1 failed of 3; \S+ elapsed, about 0s left$/m);
+  expect(output).toMatch(/^Deployed \(2\): state-(prod, state-qa|qa, state-prod)$/m);
+  expect(lines).toContain('Failed (1): state-dev');
+  expect(lines).toContain(
+    `Fix the failures, then run the same command to deploy the rest (deployed stacks show no changes): npm run deploy -- 'state-*' --parallelism 3 --output ${ws.outdir}`,
+  );
   expect(output).not.toMatch(/NodeVersionSupportWarning/);
   expect(result.code).toBe(1);
   // The stack with credentials was deployed all the same, from the offline mirror.
   expect(await bucketExists(sb().s3(), 'dply-prod-state')).toBe(true);
+  expect(await bucketExists(sb().s3(), 'dply-qa-state')).toBe(true);
   expect(await bucketExists(sb().s3(), 'dply-dev-state')).toBe(false);
 }, 600_000);

@@ -2,14 +2,18 @@ import { ConfigError } from '../config/errors';
 import { mirrorCliConfig, PROVIDER_MIRROR_ENV, terraformEnv } from '../terraform/cli-config';
 import { AWS_PROVIDER_VERSION, holdsAwsProvider } from '../terraform/provider-mirror';
 import { needsCliConfig, type ProviderSource, providerSource } from '../terraform/provider-source';
+import { chooseParallelism, type MachineResources } from '../sandbox/parallelism';
 
-export const DEPLOY_USAGE = `Usage: npm run deploy -- <stack>... [cdktf deploy options]
+export const DEPLOY_USAGE = `Usage: npm run deploy -- <stack>... [--verbose] [cdktf deploy options]
 
 Runs the project's "cdktf deploy" for the stacks (names or quoted globs: 'state-*', pipeline-prod) and
 prints the command first. It deploys without approval prompts (--auto-approve): review the changes first
 with "npx cdktf diff <stack>". With an offline provider mirror (BOOTSTRAP_PROVIDER_MIRROR, a
 filesystem_mirror in TF_CLI_CONFIG_FILE, or one found on this machine) it adds --skip-provider-lock and
-points terraform at the mirror. Other options go to cdktf as they are, e.g. --parallelism 2.
+points terraform at the mirror. Stacks deploy N at a time: --parallelism N, else BOOTSTRAP_DEPLOY_PARALLELISM,
+else derived from free memory (0.75 GB a stack) and cores (6 stacks each), at most 16.
+It shows one line per finished stack and the count done / running / waiting / failed; cdktf's full
+output goes to a log file (--verbose shows it as well). Other options go to cdktf as they are.
 Ctrl-C stops Terraform cleanly (a second Ctrl-C kills it); then run the same command again.
 `;
 
@@ -24,6 +28,8 @@ export interface DeployCommand {
   readonly display: string;
   /** Where the provider comes from and why flags were added, when a mirror is in use. */
   readonly note?: string;
+  /** How many stacks deploy at once and why, e.g. `12 stacks at a time (from this machine: ...)`. */
+  readonly parallelismNote: string;
 }
 
 export interface DeployCommandOptions {
@@ -31,6 +37,8 @@ export interface DeployCommandOptions {
   readonly workDir: string;
   /** @default findProviderMirror (see `providerSource`) */
   readonly findMirror?: (env: NodeJS.ProcessEnv) => string | undefined;
+  /** What the default parallelism is derived from. @default currentMachine() */
+  readonly machine?: MachineResources;
 }
 
 /**
@@ -39,7 +47,9 @@ export interface DeployCommandOptions {
  * the terminal) and, with an offline mirror, `--skip-provider-lock`: cdktf's lock step runs
  * `terraform providers lock`, which always asks registry.terraform.io and fails offline with
  * "Could not retrieve providers for locking". Decided from files and variables only.
- * @throws ConfigError when `BOOTSTRAP_PROVIDER_MIRROR` names a folder without the provider.
+ * Without `--parallelism` it adds the one of {@link chooseParallelism}: each stack deploying runs its own provider.
+ * @throws ConfigError when `BOOTSTRAP_PROVIDER_MIRROR` names a folder without the provider, or
+ * `BOOTSTRAP_DEPLOY_PARALLELISM` is not a number from 1 to 32.
  */
 export function deployCommand(userArgs: readonly string[], env: NodeJS.ProcessEnv, options: DeployCommandOptions): DeployCommand {
   const source = providerSource(env, options.findMirror);
@@ -50,6 +60,17 @@ export function deployCommand(userArgs: readonly string[], env: NodeJS.ProcessEn
   }
   const args = ['deploy', ...userArgs];
   if (!userArgs.includes('--auto-approve')) args.push('--auto-approve');
+  const given = userArgs.findIndex((arg) => arg === '--parallelism' || arg.startsWith('--parallelism='));
+  let parallelismNote: string;
+  if (given === -1) {
+    const choice = chooseParallelism(env, options.machine);
+    args.push('--parallelism', String(choice.value));
+    parallelismNote = `${choice.value} stack(s) at a time (${choice.reason})`;
+  } else {
+    const arg = userArgs[given] ?? '';
+    const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : userArgs[given + 1];
+    parallelismNote = `${value ?? '?'} stack(s) at a time (from --parallelism)`;
+  }
   if (source.kind !== 'registry' && !userArgs.includes('--skip-provider-lock')) args.push('--skip-provider-lock');
   const deployEnv = terraformEnv(
     source.kind === 'found' ? { ...env, [PROVIDER_MIRROR_ENV]: source.mirror } : env,
@@ -62,6 +83,7 @@ export function deployCommand(userArgs: readonly string[], env: NodeJS.ProcessEn
     env: deployEnv,
     source,
     display: `${prefix}npx cdktf ${args.map(shellQuote).join(' ')}`,
+    parallelismNote,
     ...(note !== undefined ? { note } : {}),
   };
 }

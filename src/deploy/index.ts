@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type BootstrapConfig, ConfigError, loadConfig, readSettings } from '../config';
@@ -7,6 +7,8 @@ import { cdktfCliPath, PROJECT_ROOT } from '../sandbox/cdktf';
 import { deployCommand, shellQuote } from './command';
 import { type ChildLister, DeployInterrupter } from './interrupt';
 import { credentialHints, DeployOutputScanner, interruptedMessage } from './output';
+import { CdktfOutputParser, DeployProgress, deployedStacks, type StackEvent } from './progress';
+import type { MachineResources } from '../sandbox/parallelism';
 
 export { deployAdvice, DEPLOY_USAGE, deployCommand, shellQuote } from './command';
 
@@ -34,23 +36,44 @@ export interface DeployOptions {
   readonly findMirror?: (env: NodeJS.ProcessEnv) => string | undefined;
   /** @default childPids, from /proc or ps */
   readonly listChildren?: ChildLister;
+  /** What the default parallelism is derived from. @default currentMachine() */
+  readonly machine?: MachineResources;
+  /** Where cdktf's full output is written. @default a new file in the temp folder */
+  readonly logFile?: string;
+  /** How often the progress count is printed while no stack finishes. @default 30 s */
+  readonly progressIntervalMs?: number;
 }
 
+/** The wrapper's own option: show cdktf's full output, not only the progress view. */
+export const VERBOSE_FLAG = '--verbose';
+
 /**
- * `npm run deploy`: prints and runs `cdktf deploy` (see {@link deployCommand}) with its output
- * passed through as it comes, then adds what the output alone does not say: after Ctrl-C, what the
- * state holds and what to run; after a credential error, which profile and `npm run doctor -- --live`.
+ * `npm run deploy`: prints and runs `cdktf deploy` (see {@link deployCommand}). cdktf's output goes to
+ * a log file (and to the terminal with `--verbose`, or once interrupted, so Terraform's stopping shows);
+ * the terminal gets a progress view instead: one line per finished stack, the count of stacks done /
+ * running / waiting / failed, Terraform's error boxes and cdktf's own lines. Then it adds what the
+ * output alone does not say: which stacks are done and which not, and the command to finish; after
+ * Ctrl-C, what the state holds; after a credential error, which profile and `npm run doctor -- --live`.
  * Resolves with the exit code: cdktf's, or {@link INTERRUPTED_EXIT_CODE} after an interrupt.
  * @throws ConfigError for bad input, before anything runs.
  */
 export async function runDeploy(options: DeployOptions): Promise<number> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'bootstrap-deploy-'));
   try {
-    const command = deployCommand(options.args, options.env, {
+    const verbose = options.args.includes(VERBOSE_FLAG);
+    const cdktfArgs = options.args.filter((arg) => arg !== VERBOSE_FLAG);
+    const command = deployCommand(cdktfArgs, options.env, {
       workDir,
       ...(options.findMirror !== undefined ? { findMirror: options.findMirror } : {}),
+      ...(options.machine !== undefined ? { machine: options.machine } : {}),
     });
+    const logFile =
+      options.logFile ?? path.join(os.tmpdir(), `bootstrap-deploy-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+    const log = createWriteStream(logFile);
     options.stdout.write(`$ ${command.display}\n${command.note !== undefined ? `  (${command.note})\n` : ''}`);
+    options.stdout.write(
+      `  ${command.parallelismNote}\n  cdktf's full output: ${logFile}${verbose ? '' : ` (${VERBOSE_FLAG} shows it here)`}\n`,
+    );
     const [executable, ...cliArgs] = options.cli ?? [process.execPath, cdktfCliPath()];
     const cwd = options.cwd ?? PROJECT_ROOT;
     // A process group of its own: the terminal's Ctrl-C reaches only this process, which passes it on
@@ -61,20 +84,43 @@ export async function runDeploy(options: DeployOptions): Promise<number> {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    const interrupter = child.pid !== undefined ? new DeployInterrupter(child.pid, options.listChildren) : undefined;
     const scanner = new DeployOutputScanner();
+    const progress = new DeployProgress();
+    const passThrough = () => verbose || (interrupter !== undefined && interrupter.state !== 'running');
+    const onEvent = (event: StackEvent) => {
+      if (event.kind === 'started' && !progress.knowsStacks) {
+        // cdktf synthesized before the first stack started: its manifest names every stack to come.
+        const stacks = deployedStacks(command.args, cwd);
+        if (stacks !== undefined) progress.setStacks(stacks);
+      }
+      const lines = progress.apply(event);
+      if (!passThrough()) {
+        if (event.kind === 'diagnostic') lines.unshift(...event.lines.map((line) => `${event.stack}  ${line}`));
+        if (event.kind === 'other') lines.push(event.line);
+      }
+      if (lines.length > 0) options.stdout.write(`${lines.join('\n')}\n`);
+    };
+    const parser = new CdktfOutputParser(onEvent);
     const pass = (target: NodeJS.WritableStream) => (chunk: Buffer) => {
-      target.write(chunk);
-      scanner.push(chunk.toString('utf8'));
+      log.write(chunk);
+      if (passThrough()) target.write(chunk);
+      const text = chunk.toString('utf8');
+      scanner.push(text);
+      parser.push(text);
     };
     child.stdout.on('data', pass(options.stdout));
     child.stderr.on('data', pass(options.stderr));
+    const ticker = setInterval(() => {
+      options.stdout.write(`${progress.statusLine()}\n`);
+    }, options.progressIntervalMs ?? 30_000);
+    ticker.unref();
     const exited = new Promise<number | null>((resolve, reject) => {
       child.once('error', reject);
       child.once('close', (code) => {
         resolve(code);
       });
     });
-    const interrupter = child.pid !== undefined ? new DeployInterrupter(child.pid, options.listChildren) : undefined;
     const removeHandler = options.onInterrupt?.((signal) => interrupter?.interrupt(signal));
     let code: number | null;
     try {
@@ -82,14 +128,19 @@ export async function runDeploy(options: DeployOptions): Promise<number> {
     } finally {
       removeHandler?.();
       interrupter?.dispose();
+      clearInterval(ticker);
+      await new Promise((resolve) => log.end(resolve));
     }
     scanner.end();
+    parser.end();
 
+    const rerun = `npm run deploy -- ${options.args.map(shellQuote).join(' ')}`.trimEnd();
     if (interrupter !== undefined && interrupter.state !== 'running') {
-      const rerun = `npm run deploy -- ${options.args.map(shellQuote).join(' ')}`.trimEnd();
-      options.stderr.write(`\n${interruptedMessage(rerun, interrupter.state === 'killed')}\n`);
+      options.stderr.write(`\n${progress.summary(1, rerun).slice(0, -1).join('\n')}\n`);
+      options.stderr.write(`${interruptedMessage(rerun, interrupter.state === 'killed')}\n`);
       return INTERRUPTED_EXIT_CODE;
     }
+    options.stderr.write(`\n${progress.summary(code ?? 1, rerun).join('\n')}\n`);
     const failedStacks = scanner.credentialErrors;
     if (code !== 0 && failedStacks.length > 0) {
       options.stderr.write(`\n${credentialHints(failedStacks, readConfig(options.env, cwd)).join('\n')}\n`);

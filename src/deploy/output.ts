@@ -17,7 +17,7 @@ const CREDENTIAL_ERRORS = [
 ];
 
 /** cdktf starts each burst of a stack's output with the stack's name and two spaces. */
-const STACK_PREFIX = /^((?:state|pipeline)-[\w.-]+) {2}/;
+export const STACK_PREFIX = /^((?:state|pipeline)-[\w.-]+) {2}/;
 
 /**
  * Reads `cdktf deploy` output as it passes, for what to say after it: which stacks hit a credential

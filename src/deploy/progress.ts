@@ -1,0 +1,225 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { matchesStackPattern } from '../cli/cdktf-command';
+import { stripAnsi } from '../sandbox/process';
+import { STACK_PREFIX } from './output';
+
+/** What a line of `cdktf deploy` output says about a stack. */
+export type StackEvent =
+  | { readonly kind: 'started'; readonly stack: string }
+  | { readonly kind: 'deployed'; readonly stack: string; readonly changes: string }
+  | { readonly kind: 'failed'; readonly stack: string; readonly error: string }
+  /** One of Terraform's error boxes (╷ │ Error: … ╵), as printed. */
+  | { readonly kind: 'diagnostic'; readonly stack: string; readonly lines: readonly string[] }
+  /** A line of no stack: cdktf's own messages. */
+  | { readonly kind: 'other'; readonly line: string };
+
+/** cdktf's own running count, printed now and then; the progress view replaces it. */
+const CDKTF_STATUS = /^\d+ Stacks? \w+ {2,}\d+ Stacks? /;
+const APPLY_COMPLETE = /^Apply complete! Resources: (.*)\.$/;
+
+/**
+ * Reads `cdktf deploy` output (cdktf 0.21, not on a terminal): a stack's output starts with its name
+ * and two spaces, and the lines that follow it are indented by as much. Chunks may split lines anywhere.
+ */
+export class CdktfOutputParser {
+  private pending = '';
+  private stack: string | undefined;
+  private readonly seen = new Set<string>();
+  private readonly finished = new Set<string>();
+  private readonly boxes = new Map<string, string[]>();
+
+  constructor(private readonly onEvent: (event: StackEvent) => void) {}
+
+  push(chunk: string): void {
+    const lines = (this.pending + chunk).split(/\r?\n/);
+    this.pending = lines.pop() ?? '';
+    for (const line of lines) this.line(stripAnsi(line));
+  }
+
+  /** Reads the last line when it had no newline. */
+  end(): void {
+    if (this.pending !== '') this.line(stripAnsi(this.pending));
+    this.pending = '';
+  }
+
+  private line(line: string): void {
+    const prefix = STACK_PREFIX.exec(line);
+    if (prefix?.[1] !== undefined) {
+      this.stack = prefix[1];
+      this.stackLine(prefix[1], line.slice(prefix[0].length));
+    } else if (this.stack !== undefined && line.startsWith(' '.repeat(this.stack.length + 2))) {
+      this.stackLine(this.stack, line.slice(this.stack.length + 2));
+    } else if (line.trim() !== '') {
+      this.stack = undefined;
+      if (!CDKTF_STATUS.test(line)) this.onEvent({ kind: 'other', line });
+    }
+  }
+
+  private stackLine(stack: string, text: string): void {
+    if (!this.seen.has(stack)) {
+      this.seen.add(stack);
+      this.onEvent({ kind: 'started', stack });
+    }
+    const error = /^\s*│ Error: (.*)$/.exec(text);
+    if (error?.[1] !== undefined) this.finish({ kind: 'failed', stack, error: error[1].trim() });
+    const box = this.boxes.get(stack);
+    if (text.startsWith('╷')) {
+      this.boxes.set(stack, [text]);
+    } else if (box !== undefined) {
+      box.push(text);
+      if (!text.startsWith('╵')) return;
+      this.boxes.delete(stack);
+      if (box.some((boxLine) => boxLine.startsWith('│ Error: '))) this.onEvent({ kind: 'diagnostic', stack, lines: box });
+    } else {
+      const complete = APPLY_COMPLETE.exec(text.trim());
+      if (complete?.[1] === undefined) return;
+      const changes = complete[1] === '0 added, 0 changed, 0 destroyed' ? 'no changes' : complete[1];
+      this.finish({ kind: 'deployed', stack, changes });
+    }
+  }
+
+  private finish(event: Extract<StackEvent, { kind: 'deployed' | 'failed' }>): void {
+    if (this.finished.has(event.stack)) return;
+    this.finished.add(event.stack);
+    this.onEvent(event);
+  }
+}
+
+interface StackState {
+  state: 'running' | 'deployed' | 'failed';
+  readonly startedAt: number;
+}
+
+/**
+ * The progress of a deploy of many stacks, as lines a person can follow: one per finished stack, a
+ * count of done / running / waiting / failed with the time elapsed and left, and a summary at the end.
+ */
+export class DeployProgress {
+  private readonly startedAt: number;
+  private readonly states = new Map<string, StackState>();
+  private planned: readonly string[] | undefined;
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.startedAt = now();
+  }
+
+  /** The stacks this deploy covers (from the synth output), for the waiting count and "not started". */
+  setStacks(stacks: readonly string[]): void {
+    this.planned = stacks;
+  }
+
+  get knowsStacks(): boolean {
+    return this.planned !== undefined;
+  }
+
+  /** Records an event; returns the lines to print. */
+  apply(event: StackEvent): string[] {
+    if (event.kind === 'started') {
+      this.states.set(event.stack, { state: 'running', startedAt: this.now() });
+      return [];
+    }
+    if (event.kind !== 'deployed' && event.kind !== 'failed') return [];
+    const state = this.states.get(event.stack) ?? { state: 'running', startedAt: this.now() };
+    state.state = event.kind;
+    this.states.set(event.stack, state);
+    const took = duration(this.now() - state.startedAt);
+    const what = event.kind === 'deployed' ? `deployed (${event.changes})` : `FAILED: ${event.error}`;
+    return [`${event.stack}: ${what} in ${took}`, this.statusLine()];
+  }
+
+  /** e.g. `Progress: 3 done, 2 running, 5 waiting, 1 failed of 11; 2m10s elapsed, about 5m left`. */
+  statusLine(): string {
+    const count = (state: StackState['state']) => [...this.states.values()].filter((stack) => stack.state === state).length;
+    const done = count('deployed');
+    const failed = count('failed');
+    const running = count('running');
+    const elapsedMs = this.now() - this.startedAt;
+    const total = this.planned === undefined ? undefined : new Set([...this.planned, ...this.states.keys()]).size;
+    const counts =
+      total === undefined
+        ? `${done} done, ${running} running, ${failed} failed`
+        : `${done} done, ${running} running, ${total - this.states.size} waiting, ${failed} failed of ${total}`;
+    const finished = done + failed;
+    let left = '';
+    if (total !== undefined) {
+      left =
+        finished === 0 ? ', time left not known yet' : `, about ${duration((elapsedMs / finished) * (total - finished))} left`;
+    }
+    return `Progress: ${counts}; ${duration(elapsedMs)} elapsed${left}`;
+  }
+
+  /**
+   * What to say once cdktf exited: which stacks are deployed, failed, not finished and not started,
+   * and the command that finishes the rest. A zero exit code means every stack cdktf ran succeeded.
+   */
+  summary(exitCode: number, rerun: string): string[] {
+    if (exitCode === 0) {
+      for (const state of this.states.values()) state.state = 'deployed';
+      return [`Deployed ${this.states.size} stack(s) in ${duration(this.now() - this.startedAt)}.`];
+    }
+    const named = (state: StackState['state']) =>
+      [...this.states.entries()].filter(([, stack]) => stack.state === state).map(([name]) => name);
+    const notStarted = (this.planned ?? []).filter((stack) => !this.states.has(stack));
+    const lines: string[] = [];
+    const list = (label: string, stacks: readonly string[]) => {
+      if (stacks.length > 0) lines.push(`${label} (${stacks.length}): ${stacks.join(', ')}`);
+    };
+    list('Deployed', named('deployed'));
+    list('Failed', named('failed'));
+    list('Not finished', named('running'));
+    list('Not started', notStarted);
+    lines.push(`Fix the failures, then run the same command to deploy the rest (deployed stacks show no changes): ${rerun}`);
+    return lines;
+  }
+}
+
+/** e.g. `45s`, `2m05s`, `1h03m`. */
+export function duration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/**
+ * The stacks a `cdktf deploy <patterns> [options]` covers, from the synth output's manifest.json
+ * (`--output`, else cdktf.json's `output`, else cdktf.out); `undefined` when there is none to read.
+ */
+export function deployedStacks(args: readonly string[], cwd: string): string[] | undefined {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    strict: false,
+    allowPositionals: true,
+    options: {
+      app: { type: 'string', short: 'a' },
+      output: { type: 'string', short: 'o' },
+      parallelism: { type: 'string' },
+      'terraform-parallelism': { type: 'string' },
+      'outputs-file': { type: 'string' },
+      var: { type: 'string', multiple: true },
+      'var-file': { type: 'string', multiple: true },
+      'log-level': { type: 'string' },
+    },
+  });
+  const patterns = positionals[0] === 'deploy' ? positionals.slice(1) : positionals;
+  let outdir = typeof values.output === 'string' ? values.output : undefined;
+  if (outdir === undefined) {
+    try {
+      const config = JSON.parse(readFileSync(path.join(cwd, 'cdktf.json'), 'utf8')) as { output?: unknown };
+      outdir = typeof config.output === 'string' ? config.output : 'cdktf.out';
+    } catch {
+      outdir = 'cdktf.out';
+    }
+  }
+  const manifest = path.resolve(cwd, outdir, 'manifest.json');
+  if (!existsSync(manifest)) return undefined;
+  try {
+    const stacks = Object.keys((JSON.parse(readFileSync(manifest, 'utf8')) as { stacks?: Record<string, unknown> }).stacks ?? {});
+    return stacks.filter((stack) => patterns.some((pattern) => matchesStackPattern(stack, pattern)));
+  } catch {
+    return undefined;
+  }
+}
