@@ -122,7 +122,7 @@ describe('deployAdvice', () => {
 
   test('with a mirror in terraform’s CLI config the plain command only skips the lock step', () => {
     expect(
-      deployAdvice({ kind: 'cli-config', mirror: '/srv/mirror', file: '/home/me/.terraformrc' }, ['state-*']).slice(-1),
+      deployAdvice({ kind: 'cli-config', mirror: '/srv/mirror', file: '/etc/terraform/.terraformrc' }, ['state-*']).slice(-1),
     ).toEqual(["  npx cdktf deploy 'state-*' --parallelism 2 --skip-provider-lock"]);
   });
 

@@ -58,25 +58,29 @@ export function cdktfArguments(
   return undefined;
 }
 
+/** The options of cdktf 0.21's `deploy` and `destroy` that take a value, so that values are not read as stack names. */
+const CDKTF_VALUE_OPTIONS = {
+  app: { type: 'string', short: 'a' },
+  output: { type: 'string', short: 'o' },
+  parallelism: { type: 'string' },
+  'terraform-parallelism': { type: 'string' },
+  'outputs-file': { type: 'string' },
+  var: { type: 'string', multiple: true },
+  'var-file': { type: 'string', multiple: true },
+  'log-level': { type: 'string' },
+} as const;
+
+/** A cdktf command line's positionals (command, stack patterns) and option values, unknown flags tolerated. */
+export function parseCdktfArgs(args: readonly string[]) {
+  return parseArgs({ args: [...args], strict: false, allowPositionals: true, options: CDKTF_VALUE_OPTIONS });
+}
+
 /**
  * The stack arguments (names or globs, possibly none) of `cdktf destroy [stacks..]`, or `undefined`
  * for any other command. The options that take a value are those of cdktf 0.21's `destroy`.
  */
 export function destroyStackPatterns(args: readonly string[]): readonly string[] | undefined {
-  const { positionals } = parseArgs({
-    args: [...args],
-    strict: false,
-    allowPositionals: true,
-    options: {
-      app: { type: 'string', short: 'a' },
-      output: { type: 'string', short: 'o' },
-      parallelism: { type: 'string' },
-      'terraform-parallelism': { type: 'string' },
-      var: { type: 'string', multiple: true },
-      'var-file': { type: 'string', multiple: true },
-      'log-level': { type: 'string' },
-    },
-  });
+  const { positionals } = parseCdktfArgs(args);
   return positionals[0] === 'destroy' ? positionals.slice(1) : undefined;
 }
 

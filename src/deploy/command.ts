@@ -24,7 +24,7 @@ export interface DeployCommand {
   /** Environment of cdktf and terraform (a CLI config naming the mirror when terraform needs one). */
   readonly env: NodeJS.ProcessEnv;
   readonly source: ProviderSource;
-  /** The command as one shell line, e.g. `TF_CLI_CONFIG_FILE=/tmp/x/terraform.rc npx cdktf deploy 'state-*' ...`. */
+  /** The command as one shell line, e.g. `TF_CLI_CONFIG_FILE=<temp folder>/terraform.rc npx cdktf deploy 'state-*' ...`. */
   readonly display: string;
   /** Where the provider comes from and why flags were added, when a mirror is in use. */
   readonly note?: string;

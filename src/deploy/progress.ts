@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCdktfArgs } from '../cli/cdktf-command';
 import { matchesStackPattern } from '../cli/cdktf-command';
 import { stripAnsi } from '../sandbox/process';
 import { STACK_PREFIX } from './output';
@@ -189,21 +189,7 @@ export function duration(ms: number): string {
  * (`--output`, else cdktf.json's `output`, else cdktf.out); `undefined` when there is none to read.
  */
 export function deployedStacks(args: readonly string[], cwd: string): string[] | undefined {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    strict: false,
-    allowPositionals: true,
-    options: {
-      app: { type: 'string', short: 'a' },
-      output: { type: 'string', short: 'o' },
-      parallelism: { type: 'string' },
-      'terraform-parallelism': { type: 'string' },
-      'outputs-file': { type: 'string' },
-      var: { type: 'string', multiple: true },
-      'var-file': { type: 'string', multiple: true },
-      'log-level': { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseCdktfArgs(args);
   const patterns = positionals[0] === 'deploy' ? positionals.slice(1) : positionals;
   let outdir = typeof values.output === 'string' ? values.output : undefined;
   if (outdir === undefined) {
