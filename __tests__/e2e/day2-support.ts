@@ -77,6 +77,12 @@ export async function startDay2Sandbox(accounts: object | ((moto: MotoServer) =>
   }
 }
 
+/** The sandbox a suite's beforeAll started; a clear error in each test when beforeAll failed to start it. */
+export function started(sandbox: Day2Sandbox | undefined): Day2Sandbox {
+  if (sandbox === undefined) throw new Error('the sandbox did not start; see the beforeAll error');
+  return sandbox;
+}
+
 /** True when the bucket exists on the S3 endpoint behind `s3`. */
 export async function bucketExists(s3: S3Client, bucket: string): Promise<boolean> {
   try {

@@ -7,14 +7,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { PROJECT_ROOT } from '../../src/sandbox/cdktf';
 import { runProcess } from '../../src/sandbox/process';
-import { bucketExists, type Day2Sandbox, startDay2Sandbox } from './day2-support';
+import { bucketExists, type Day2Sandbox, startDay2Sandbox, started } from './day2-support';
 
 let sandbox: Day2Sandbox | undefined;
 
-function sb(): Day2Sandbox {
-  if (sandbox === undefined) throw new Error('the sandbox did not start; see the beforeAll error');
-  return sandbox;
-}
+const sb = (): Day2Sandbox => started(sandbox);
 
 beforeAll(async () => {
   sandbox = await startDay2Sandbox({

@@ -6,7 +6,7 @@
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from '../../src/sandbox/aws-files';
-import { type Day2Sandbox, startDay2Sandbox } from './day2-support';
+import { type Day2Sandbox, startDay2Sandbox, started } from './day2-support';
 
 const ROLES = {
   dev: 'arn:aws:iam::111111111111:role/OrganizationAccountAccessRole',
@@ -16,10 +16,7 @@ const ROLES = {
 
 let sandbox: Day2Sandbox | undefined;
 
-function sb(): Day2Sandbox {
-  if (sandbox === undefined) throw new Error('the sandbox did not start; see the beforeAll error');
-  return sandbox;
-}
+const sb = (): Day2Sandbox => started(sandbox);
 
 beforeAll(async () => {
   sandbox = await startDay2Sandbox({
