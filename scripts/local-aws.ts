@@ -15,9 +15,9 @@ import { createWorkspace, type Workspace } from '../src/sandbox/workspace';
 const USAGE = `usage: npm run local-aws [-- <accounts-file>] [--port N]
 
 Starts a local AWS double (moto on 127.0.0.1, prepared as "npm run sandbox" prepares it) that stays up
-until Ctrl-C, and writes an env file that points terraform, cdktf and the AWS CLI/SDKs at it with a
-dummy-key profile for every account of <accounts-file> (default: $BOOTSTRAP_ACCOUNTS_FILE, else
-accounts.example.json). Touches no real AWS account, no ~/.aws, no terraform-state/ and no cdktf.out.`;
+until Ctrl-C, and writes an env file that points terraform, cdktf and the AWS CLI/SDKs at it, with a
+profile for every account of <accounts-file> (default: $BOOTSTRAP_ACCOUNTS_FILE, else
+accounts.example.json) whose keys act in a moto account of its own. Touches no real AWS account, no ~/.aws, no terraform-state/ and no cdktf.out.`;
 
 let moto: MotoServer | undefined;
 let workspace: Workspace | undefined;
@@ -37,20 +37,21 @@ async function main(): Promise<void> {
   if (mirror !== undefined && (process.env[PROVIDER_MIRROR_ENV] ?? '').trim() === '') process.env[PROVIDER_MIRROR_ENV] = mirror;
 
   moto = await startMoto(port !== undefined ? { port } : {});
-  workspace = createWorkspace({ config, accountsFile, endpoint: moto.endpoint });
-  const envFile = path.join(workspace.root, 'env.sh');
-  writeFileSync(envFile, shellExports(workspace.env, process.env), { mode: 0o600 });
-  const out = workspace.outdir;
+  const ws = await createWorkspace({ config, accountsFile, endpoint: moto.endpoint });
+  workspace = ws;
+  const envFile = path.join(ws.root, 'env.sh');
+  writeFileSync(envFile, shellExports(ws.env, process.env), { mode: 0o600 });
+  const out = ws.outdir;
   console.log(
     [
       `Local AWS double running at ${moto.endpoint} (moto; AWS-managed IAM policies loaded; bucket policies`,
-      'evaluated as for HTTPS requests). Profiles with a dummy key for every account of',
-      `${accountsFile}: ${config.accounts.map((account) => account.profile).join(', ')}.`,
+      `evaluated as for HTTPS requests). Profiles of ${accountsFile}, each with keys of its own moto account:`,
+      ...[...ws.accounts.profileAccounts].map(([profile, id]) => `  ${profile}: account ${id}`),
       '',
       'In another terminal, from this project:',
       `  source ${envFile}`,
       `  npx cdktf synth --output ${out}`,
-      `  npx cdktf deploy 'state-*' --output ${out} --skip-synth --skip-provider-lock --parallelism 2`,
+      `  npm run deploy -- 'state-*' --output ${out} --skip-synth`,
       `  aws s3 ls            # the AWS CLI and SDKs use the same env`,
       '',
       `env file: ${envFile}`,

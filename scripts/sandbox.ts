@@ -15,6 +15,7 @@ import { killRunningChildren } from '../src/sandbox/process';
 import { PROVIDER_MIRROR_ENV } from '../src/terraform/cli-config';
 import { findProviderMirror } from '../src/terraform/provider-mirror';
 import { createWorkspace, type Workspace } from '../src/sandbox/workspace';
+import { parseProfileAccounts, PROFILE_ACCOUNTS_ENV } from '../src/sandbox/accounts';
 import { createBucketsToAdopt, readPipelineStateObject } from '../src/sandbox/rehearsal';
 
 const USAGE = `usage: npm run sandbox [-- <accounts-file>]
@@ -23,8 +24,12 @@ Deploys the stacks of <accounts-file> (default: $BOOTSTRAP_ACCOUNTS_FILE, else a
 to a temporary local moto server and prints the resulting state buckets. Touches no real AWS account,
 no ~/.aws file, no terraform-state/ and no cdktf.out.
 
+Every account gets a moto account of its own: its accountId (or its role's), else a stable made-up ID.
+
 Environment: BOOTSTRAP_PROVIDER_MIRROR (offline provider mirror), BOOTSTRAP_DEPLOY_PARALLELISM
-(stacks deployed at once, default from free memory and cores), BOOTSTRAP_SANDBOX_VERBOSE=1 (show all terraform output).`;
+(stacks deployed at once, default from free memory and cores), BOOTSTRAP_SANDBOX_VERBOSE=1 (show all
+terraform output), ${PROFILE_ACCOUNTS_ENV}=profile=<account id>,... (the account a profile really
+reaches, to rehearse a wrong accountId: the deploy is then refused as on AWS).`;
 
 const started = Date.now();
 let moto: MotoServer | undefined;
@@ -56,11 +61,17 @@ async function main(): Promise<void> {
       const problems = missingTools(process.env);
       let loaded: BootstrapConfig | undefined;
       let parallelism: ParallelismChoice = { value: 1, reason: '' };
+      let profileAccounts: Record<string, string> = {};
       try {
         loaded = loadConfig(accountsFile);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         problems.push(...error.problems);
+      }
+      try {
+        profileAccounts = parseProfileAccounts(process.env[PROFILE_ACCOUNTS_ENV]);
+      } catch (error) {
+        problems.push(error instanceof Error ? error.message : String(error));
       }
       try {
         parallelism = chooseParallelism(process.env);
@@ -69,7 +80,7 @@ async function main(): Promise<void> {
         problems.push(...error.problems);
       }
       if (problems.length > 0 || loaded === undefined) throw new ConfigError(problems);
-      return { ...loaded, parallelism: parallelism.value, parallelismReason: parallelism.reason };
+      return { ...loaded, parallelism: parallelism.value, parallelismReason: parallelism.reason, profileAccounts };
     },
     (result) => `${result.accounts.length} account(s): ${result.accounts.map((account) => account.name).join(', ')}`,
   );
@@ -80,10 +91,22 @@ async function main(): Promise<void> {
     (server) => server.endpoint,
   );
   const server = moto;
-  workspace = createWorkspace({ config, accountsFile, endpoint: server.endpoint });
-  const ws = workspace;
+  const ws = await step(
+    'Giving every account its own moto account',
+    async () => {
+      workspace = await createWorkspace({
+        config,
+        accountsFile,
+        endpoint: server.endpoint,
+        profileAccounts: config.profileAccounts,
+      });
+      return workspace;
+    },
+    (created) => `${new Set(created.accounts.accountIds.values()).size} account(s)`,
+  );
   note(`temp folder ${ws.root} (removed at the end)`);
-  const s3For = (account: AccountConfig): S3Client => sandboxS3Client(server.endpoint, account.region);
+  const s3For = (account: AccountConfig): S3Client =>
+    sandboxS3Client(server.endpoint, account.region, ws.credentialsOf(account.name));
   if (config.accounts.some((account) => account.adopt)) {
     await step(
       'Creating the buckets to adopt ("adopt": true), empty, as the existing buckets they stand for',
@@ -133,7 +156,7 @@ async function main(): Promise<void> {
   const rows = await step('Reading the state buckets back through the S3 API', () =>
     Promise.all(
       config.accounts.map(async (account) => {
-        const report = await readBucketReport(sandboxS3Client(server.endpoint, account.region), account.stateBucketName);
+        const report = await readBucketReport(s3For(account), account.stateBucketName);
         return { account, report };
       }),
     ),
@@ -141,10 +164,11 @@ async function main(): Promise<void> {
   console.log('');
   console.log(
     formatTable(
-      ['ACCOUNT', 'PROFILE', 'BUCKET', 'VERSIONING', 'ENCRYPTION', 'PUBLIC ACCESS BLOCK', 'TLS POLICY'],
+      ['ACCOUNT', 'ACCOUNT ID', 'PROFILE', 'BUCKET', 'VERSIONING', 'ENCRYPTION', 'PUBLIC ACCESS BLOCK', 'TLS POLICY'],
       rows.map(({ account, report }) => [
         account.name,
-        account.profile,
+        `${ws.accounts.accountIds.get(account.name) ?? '?'}${ws.accounts.madeUp.has(account.name) ? ' (made up)' : ''}`,
+        account.roleArn !== undefined ? `${account.profile} -> role` : account.profile,
         report.bucket,
         report.versioning,
         report.encryption === 'AES256' ? 'SSE-S3 (AES256)' : report.encryption,

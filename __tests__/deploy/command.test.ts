@@ -109,9 +109,9 @@ test('shellQuote leaves plain words alone and single-quotes the rest', () => {
 
 describe('deployAdvice', () => {
   test('with a mirror terraform does not know, the plain command names the CLI config it needs', () => {
-    expect(deployAdvice({ kind: 'variable', mirror: '/srv/mirror' }, ['state-*', 'pipeline-prod'])).toEqual([
+    expect(deployAdvice({ kind: 'variable', mirror: '/srv/mirror' }, ['state-*', 'pipeline-prod'], 2)).toEqual([
       'Deploy with:',
-      "  npm run deploy -- 'state-*' --parallelism 2",
+      "  npm run deploy -- 'state-*'",
       '  npm run deploy -- pipeline-prod',
       'or by hand (it asks before each stack):',
       "  TF_CLI_CONFIG_FILE=<file> npx cdktf deploy 'state-*' --parallelism 2 --skip-provider-lock",
@@ -122,11 +122,13 @@ describe('deployAdvice', () => {
 
   test('with a mirror in terraform’s CLI config the plain command only skips the lock step', () => {
     expect(
-      deployAdvice({ kind: 'cli-config', mirror: '/srv/mirror', file: '/etc/terraform/.terraformrc' }, ['state-*']).slice(-1),
-    ).toEqual(["  npx cdktf deploy 'state-*' --parallelism 2 --skip-provider-lock"]);
+      deployAdvice({ kind: 'cli-config', mirror: '/srv/mirror', file: '/etc/terraform/.terraformrc' }, ['state-*'], 7).slice(-1),
+    ).toEqual(["  npx cdktf deploy 'state-*' --parallelism 7 --skip-provider-lock"]);
   });
 
   test('online, the plain command is cdktf deploy as it is', () => {
-    expect(deployAdvice({ kind: 'registry' }, ['state-*']).slice(-1)).toEqual(["  npx cdktf deploy 'state-*' --parallelism 2"]);
+    expect(deployAdvice({ kind: 'registry' }, ['state-*'], 2).slice(-1)).toEqual([
+      "  npx cdktf deploy 'state-*' --parallelism 2",
+    ]);
   });
 });

@@ -1,16 +1,18 @@
 // Wrong-account guard: an account with `accountId` deploys only with credentials of that account.
-// moto answers every request as account 123456789012.
+// Every profile acts in a moto account of its own; guard-dev's really reaches prod's account here
+// (the mistake rehearsed: accounts.json says another ID for it).
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CommandError } from '../../src/sandbox/process';
 import { bucketExists, type Day2Sandbox, startDay2Sandbox } from './day2-support';
 
-const MOTO_ACCOUNT_ID = '123456789012';
+const PROD_ACCOUNT_ID = '111111111111';
 const OTHER_ACCOUNT_ID = '210987654321';
 
 let sandbox: Day2Sandbox | undefined;
-let s3: S3Client;
+let devS3: S3Client;
+let prodS3: S3Client;
 
 function sb(): Day2Sandbox {
   if (sandbox === undefined) throw new Error('the sandbox did not start; see the beforeAll error');
@@ -18,14 +20,19 @@ function sb(): Day2Sandbox {
 }
 
 beforeAll(async () => {
-  sandbox = await startDay2Sandbox({
-    platform: 'guard',
-    accounts: {
-      prod: { profile: 'guard-prod', accountId: MOTO_ACCOUNT_ID },
-      dev: { profile: 'guard-dev', accountId: OTHER_ACCOUNT_ID },
+  sandbox = await startDay2Sandbox(
+    {
+      platform: 'guard',
+      accounts: {
+        prod: { profile: 'guard-prod', accountId: PROD_ACCOUNT_ID },
+        dev: { profile: 'guard-dev', accountId: OTHER_ACCOUNT_ID },
+      },
     },
-  });
-  s3 = sandbox.s3();
+    { profileAccounts: { 'guard-dev': PROD_ACCOUNT_ID } },
+  );
+  // guard-dev's credentials act in prod's account: where a bucket made with them would be.
+  devS3 = sandbox.s3('dev');
+  prodS3 = sandbox.s3('prod');
   await sandbox.synth();
 }, 300_000);
 
@@ -43,8 +50,8 @@ test('a deploy whose credentials belong to another account than accountId fails 
   expect(failure).toBeInstanceOf(CommandError);
   const output = (failure as CommandError).result.tail.join('\n');
   expect(output).toContain('AWS account ID not allowed');
-  expect(output).toContain(MOTO_ACCOUNT_ID);
-  expect(await bucketExists(s3, 'guard-dev-state')).toBe(false);
+  expect(output).toContain(PROD_ACCOUNT_ID);
+  expect(await bucketExists(devS3, 'guard-dev-state')).toBe(false);
   // Nor did Terraform record anything: the local state is absent or empty.
   const stateFile = path.join(sb().workspace.stateDir, 'state-dev.tfstate');
   const resources = existsSync(stateFile)
@@ -55,5 +62,5 @@ test('a deploy whose credentials belong to another account than accountId fails 
 
 test('a deploy whose credentials belong to the configured accountId succeeds', async () => {
   await sb().deploy(['state-prod']);
-  expect(await bucketExists(s3, 'guard-prod-state')).toBe(true);
+  expect(await bucketExists(prodS3, 'guard-prod-state')).toBe(true);
 }, 600_000);

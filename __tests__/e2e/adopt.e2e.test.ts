@@ -35,7 +35,10 @@ function accounts(adoptOld: boolean): object {
 }
 
 let sandbox: Day2Sandbox | undefined;
-let s3: S3Client;
+let oldS3: S3Client;
+let freshS3: S3Client;
+/** Each bucket is read with credentials of its own account (each moto account sees only its own). */
+const s3For = (bucket: string): S3Client => (bucket === FRESH ? freshS3 : oldS3);
 /** `key@versionId` of every object version in the bucket before the first deploy. */
 let versionsBefore: string[];
 
@@ -45,7 +48,7 @@ function sb(): Day2Sandbox {
 }
 
 async function listVersions(bucket: string): Promise<string[]> {
-  const out = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+  const out = await s3For(bucket).send(new ListObjectVersionsCommand({ Bucket: bucket }));
   return (out.Versions ?? []).map((version) => `${String(version.Key)}@${String(version.VersionId)}`).sort();
 }
 
@@ -58,7 +61,9 @@ function stateResources(stack: string): { type: string; instances: { status?: st
 
 beforeAll(async () => {
   sandbox = await startDay2Sandbox(accounts(false));
-  s3 = sandbox.s3();
+  oldS3 = sandbox.s3('old');
+  freshS3 = sandbox.s3('fresh');
+  const s3 = oldS3;
   // A bucket made by hand before the bootstrap: versioned, one object written twice, another once.
   await s3.send(new CreateBucketCommand({ Bucket: EXISTING }));
   await s3.send(new PutBucketVersioningCommand({ Bucket: EXISTING, VersioningConfiguration: { Status: 'Enabled' } }));
@@ -94,7 +99,7 @@ test('without adopt, a deploy onto the existing bucket fails with a message that
   expect(output).toContain('set "adopt": true on accounts.old in');
   expect(await listVersions(EXISTING)).toEqual(versionsBefore);
   // The bucket's own settings are untouched: no policy, no public-access block were put on it.
-  await expect(s3.send(new GetBucketPolicyCommand({ Bucket: EXISTING }))).rejects.toThrow();
+  await expect(oldS3.send(new GetBucketPolicyCommand({ Bucket: EXISTING }))).rejects.toThrow();
   // Terraform recorded nothing but the check itself, tainted, which the next deploy runs again.
   const resources = stateResources('state-old');
   expect(resources.map((resource) => resource.type)).toEqual(resources.length === 0 ? [] : ['terraform_data']);
@@ -114,6 +119,7 @@ describe('after "adopt": true, one deploy of both accounts', () => {
   });
 
   test.each([EXISTING, FRESH])('%s has the secure settings', async (bucket) => {
+    const s3 = s3For(bucket);
     const [versioning, encryption, publicAccess, ownership, policy] = await Promise.all([
       s3.send(new GetBucketVersioningCommand({ Bucket: bucket })),
       s3.send(new GetBucketEncryptionCommand({ Bucket: bucket })),
@@ -146,7 +152,7 @@ describe('after "adopt": true, one deploy of both accounts', () => {
 
   test('the adopted bucket expires no noncurrent version; the fresh one does after 90 days', async () => {
     const [adopted, fresh] = await Promise.all(
-      [EXISTING, FRESH].map((bucket) => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))),
+      [EXISTING, FRESH].map((bucket) => s3For(bucket).send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))),
     );
     expect(adopted?.Rules).toEqual([
       expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
@@ -156,7 +162,7 @@ describe('after "adopt": true, one deploy of both accounts', () => {
   });
 
   test('the account without an existing bucket and without adopt deployed normally', async () => {
-    expect(await bucketExists(s3, FRESH)).toBe(true);
+    expect(await bucketExists(freshS3, FRESH)).toBe(true);
     expect(stateResources('state-fresh').map((resource) => resource.type)).toEqual(
       expect.arrayContaining(['aws_s3_bucket', 'terraform_data']),
     );

@@ -46,7 +46,7 @@ function sb(): Day2Sandbox {
 
 beforeAll(async () => {
   sandbox = await startDay2Sandbox({ platform: 'consumer', accounts: { prod: 'consumer-prod' } });
-  s3 = sandbox.s3();
+  s3 = sandbox.s3('prod');
   await sandbox.synth();
   await sandbox.deploy(['state-prod']);
 }, 600_000);

@@ -17,7 +17,8 @@ export interface Day2Sandbox {
   readonly accountsFile: string;
   /** Lines printed by synth, deploys and scripts, for failure messages. */
   readonly log: string[];
-  s3(region?: string): S3Client;
+  /** An S3 client acting in the moto account the named bootstrap account lands in (each sees only its own buckets). */
+  s3(account: string, region?: string): S3Client;
   synth(): Promise<void>;
   deploy(stacks: readonly string[]): Promise<void>;
   /** Runs `node --require ./scripts/ts-runner.js scripts/<script>.ts ...args` in the sandbox environment. */
@@ -25,12 +26,20 @@ export interface Day2Sandbox {
   stop(): Promise<void>;
 }
 
+export interface Day2Options {
+  /** Profile → the moto account it really reaches (see `planSandboxAccounts`). @default {} */
+  readonly profileAccounts?: Readonly<Record<string, string>>;
+}
+
 /**
- * Starts moto and prepares a workspace for `accounts`; on any failure everything started is stopped.
- * `accounts` may be a function of the running moto, for a file that names resources made there
- * first (e.g. an existing KMS key's ARN).
+ * Starts moto and prepares a workspace for `accounts`, every account in a moto account of its own; on
+ * any failure everything started is stopped. `accounts` may be a function of the running moto, for a
+ * file that names resources made there first (e.g. an existing KMS key's ARN).
  */
-export async function startDay2Sandbox(accounts: object | ((moto: MotoServer) => Promise<object>)): Promise<Day2Sandbox> {
+export async function startDay2Sandbox(
+  accounts: object | ((moto: MotoServer) => Promise<object>),
+  options: Day2Options = {},
+): Promise<Day2Sandbox> {
   const moto = await startMoto();
   const accountsDir = mkdtempSync(path.join(os.tmpdir(), 'day2-accounts-'));
   let workspace: Workspace | undefined;
@@ -44,7 +53,12 @@ export async function startDay2Sandbox(accounts: object | ((moto: MotoServer) =>
     const content: object =
       typeof accounts === 'function' ? await (accounts as (moto: MotoServer) => Promise<object>)(moto) : accounts;
     writeFileSync(accountsFile, JSON.stringify(content, null, 2));
-    const ws = createWorkspace({ config: loadConfig(accountsFile), accountsFile, endpoint: moto.endpoint });
+    const ws = await createWorkspace({
+      config: loadConfig(accountsFile),
+      accountsFile,
+      endpoint: moto.endpoint,
+      ...(options.profileAccounts !== undefined ? { profileAccounts: options.profileAccounts } : {}),
+    });
     workspace = ws;
     const log: string[] = [];
     const onLine = (line: string): void => {
@@ -55,7 +69,7 @@ export async function startDay2Sandbox(accounts: object | ((moto: MotoServer) =>
       workspace: ws,
       accountsFile,
       log,
-      s3: (region = 'us-east-1') => sandboxS3Client(moto.endpoint, region),
+      s3: (account, region = 'us-east-1') => sandboxS3Client(moto.endpoint, region, ws.credentialsOf(account)),
       synth: () => cdktfSynth({ outdir: ws.outdir, env: ws.env, onLine }),
       deploy: (stacks) => cdktfDeploy({ outdir: ws.outdir, env: ws.env, stacks, parallelism: 2, onLine }),
       script: async (script, args = [], env = {}) => {

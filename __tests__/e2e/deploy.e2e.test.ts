@@ -66,7 +66,7 @@ test('npm run deploy deploys offline, shows each stack finish, and names what fa
   expect(output).not.toMatch(/NodeVersionSupportWarning/);
   expect(result.code).toBe(1);
   // The stack with credentials was deployed all the same, from the offline mirror.
-  expect(await bucketExists(sb().s3(), 'dply-prod-state')).toBe(true);
-  expect(await bucketExists(sb().s3(), 'dply-qa-state')).toBe(true);
-  expect(await bucketExists(sb().s3(), 'dply-dev-state')).toBe(false);
+  expect(await bucketExists(sb().s3('prod'), 'dply-prod-state')).toBe(true);
+  expect(await bucketExists(sb().s3('qa'), 'dply-qa-state')).toBe(true);
+  expect(await bucketExists(sb().s3('dev'), 'dply-dev-state')).toBe(false);
 }, 600_000);

@@ -13,7 +13,10 @@ const KEEP = 'wipe-keep-state';
 const GONE = 'wipe-gone-state';
 
 let sandbox: Day2Sandbox | undefined;
-let s3: S3Client;
+let keepS3: S3Client;
+let goneS3: S3Client;
+/** Each bucket is read with credentials of its own account (each moto account sees only its own). */
+const s3For = (bucket: string): S3Client => (bucket === GONE ? goneS3 : keepS3);
 
 function sb(): Day2Sandbox {
   if (sandbox === undefined) throw new Error('the sandbox did not start; see the beforeAll error');
@@ -27,7 +30,8 @@ beforeAll(async () => {
     pipeline: false,
     accounts: { keep: 'wipe-keep', gone: { profile: 'wipe-gone', allowDestroy: true } },
   });
-  s3 = sandbox.s3();
+  keepS3 = sandbox.s3('keep');
+  goneS3 = sandbox.s3('gone');
   await sandbox.synth();
   await sandbox.deploy(['state-keep', 'state-gone']);
 }, 600_000);
@@ -52,7 +56,7 @@ async function destroy(args: readonly string[]): Promise<{ code: number | null; 
 }
 
 async function versionCount(bucket: string): Promise<number> {
-  const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+  const page = await s3For(bucket).send(new ListObjectVersionsCommand({ Bucket: bucket }));
   return (page.Versions?.length ?? 0) + (page.DeleteMarkers?.length ?? 0);
 }
 
@@ -83,8 +87,8 @@ test('plain cdktf destroy with output to pipes prints the prevent_destroy reason
     `${refused('state-gone', GONE)}to destroy it, run "npm run destroy -- gone" (it asks for the bucket name)`,
   );
   expect([keep.code, gone.code]).toEqual([1, 1]);
-  expect(await bucketExists(s3, KEEP)).toBe(true);
-  expect(await bucketExists(s3, GONE)).toBe(true);
+  expect(await bucketExists(keepS3, KEEP)).toBe(true);
+  expect(await bucketExists(goneS3, GONE)).toBe(true);
   expect([readFileSync(stateFile('state-keep'), 'utf8'), readFileSync(stateFile('state-gone'), 'utf8')]).toEqual(before);
 }, 300_000);
 
@@ -94,7 +98,7 @@ test('npm run destroy refuses an account without "allowDestroy": true, even with
     `error: ${sb().accountsFile}: accounts.keep.allowDestroy: is not true, so the state bucket ${KEEP} may not be destroyed; set "allowDestroy": true on accounts.keep to allow destroying ${KEEP}`,
   );
   expect(result.code).toBe(1);
-  expect(await bucketExists(s3, KEEP)).toBe(true);
+  expect(await bucketExists(keepS3, KEEP)).toBe(true);
 }, 120_000);
 
 test('npm run destroy refuses a confirmation that is not the bucket name', async () => {
@@ -103,14 +107,14 @@ test('npm run destroy refuses a confirmation that is not the bucket name', async
     `error: --confirm "wrong-name" is not the state bucket of account gone (${GONE}); nothing was changed`,
   );
   expect(result.code).toBe(1);
-  expect(await bucketExists(s3, GONE)).toBe(true);
+  expect(await bucketExists(goneS3, GONE)).toBe(true);
 }, 120_000);
 
 test('npm run destroy refuses a bucket that holds objects unless --delete-objects is given', async () => {
   // The TLS-only policy stays: this project's moto evaluates it as AWS does for HTTPS (src/sandbox/moto.ts).
-  await s3.send(new PutObjectCommand({ Bucket: GONE, Key: 'app/terraform.tfstate', Body: '{"version":4}' }));
-  await s3.send(new PutObjectCommand({ Bucket: GONE, Key: 'app/terraform.tfstate', Body: '{"version":4,"serial":2}' }));
-  await s3.send(new DeleteObjectCommand({ Bucket: GONE, Key: 'app/terraform.tfstate' }));
+  await goneS3.send(new PutObjectCommand({ Bucket: GONE, Key: 'app/terraform.tfstate', Body: '{"version":4}' }));
+  await goneS3.send(new PutObjectCommand({ Bucket: GONE, Key: 'app/terraform.tfstate', Body: '{"version":4,"serial":2}' }));
+  await goneS3.send(new DeleteObjectCommand({ Bucket: GONE, Key: 'app/terraform.tfstate' }));
   expect(await versionCount(GONE)).toBe(3);
 
   const result = await destroy(['gone', '--confirm', GONE]);
@@ -130,8 +134,8 @@ test('with allowDestroy, the confirmation and --delete-objects, it empties and d
   expect(result.output).toContain(`Destroyed state-gone: the state bucket ${GONE} is gone.`);
   expect(result.output).toContain(`The local state file ${stateFile('state-gone')} stays; Terraform emptied it`);
 
-  expect(await bucketExists(s3, GONE)).toBe(false);
-  expect(await bucketExists(s3, KEEP)).toBe(true);
+  expect(await bucketExists(goneS3, GONE)).toBe(false);
+  expect(await bucketExists(keepS3, KEEP)).toBe(true);
   // The state file is still there and records nothing; the other stack's still records its bucket.
   expect(readStackState(sb().workspace.stateDir, 'state-gone', { stateBucketName: GONE })).toMatchObject({ deployed: false });
   expect(readStackState(sb().workspace.stateDir, 'state-keep', { stateBucketName: KEEP })).toMatchObject({ deployed: true });

@@ -1,10 +1,11 @@
-// `npm run doctor -- --live` against moto: every profile signs in through STS (moto answers as
-// account 123456789012) and is compared with the accountId of accounts.json.
+// `npm run doctor -- --live` against moto: every profile signs in through STS (each in a moto account
+// of its own; doctor-dev's really reaches prod's, the mistake rehearsed) and is compared with the
+// accountId of accounts.json.
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type Day2Sandbox, startDay2Sandbox } from './day2-support';
 
-const MOTO_ACCOUNT_ID = '123456789012';
+const PROD_ACCOUNT_ID = '111111111111';
 
 let sandbox: Day2Sandbox | undefined;
 
@@ -14,14 +15,17 @@ function sb(): Day2Sandbox {
 }
 
 beforeAll(async () => {
-  sandbox = await startDay2Sandbox({
-    platform: 'doctor',
-    accounts: {
-      prod: { profile: 'doctor-prod', accountId: MOTO_ACCOUNT_ID },
-      dev: { profile: 'doctor-dev', accountId: '210987654321' },
-      qa: 'doctor-qa',
+  sandbox = await startDay2Sandbox(
+    {
+      platform: 'doctor',
+      accounts: {
+        prod: { profile: 'doctor-prod', accountId: PROD_ACCOUNT_ID },
+        dev: { profile: 'doctor-dev', accountId: '210987654321' },
+        qa: 'doctor-qa',
+      },
     },
-  });
+    { profileAccounts: { 'doctor-dev': PROD_ACCOUNT_ID } },
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -36,11 +40,14 @@ function row(output: string, check: string): string | undefined {
 test('doctor --live reports each profile’s caller identity and fails the account whose accountId does not match', async () => {
   const result = await sb().script('doctor', ['--live']);
   expect(row(result.output, 'identity of accounts.prod')).toMatch(
-    /\sok\s+arn:aws:sts::123456789012:\S+, account 123456789012 \(matches accountId\)$/,
+    /\sok\s+arn:aws:sts::111111111111:\S+, account 111111111111 \(matches accountId\)$/,
   );
-  expect(row(result.output, 'identity of accounts.qa')).toMatch(/\sok\s+.*account 123456789012 \(no accountId set to pin it\)$/);
+  const qaAccount = sb().workspace.accounts.accountIds.get('qa') ?? 'missing';
+  expect(row(result.output, 'identity of accounts.qa')).toMatch(
+    new RegExp(`\\sok\\s+.*account ${qaAccount} \\(no accountId set to pin it\\)$`),
+  );
   expect(row(result.output, 'identity of accounts.dev')).toMatch(
-    /\sFAIL\s+profile doctor-dev signs in to account 123456789012, but accounts\.dev\.accountId is 210987654321; fix the profile's credentials, or the accountId in /,
+    /\sFAIL\s+profile doctor-dev signs in to account 111111111111, but accounts\.dev\.accountId is 210987654321; fix the profile's credentials, or the accountId in /,
   );
   expect(row(result.output, 'profile doctor-dev')).toMatch(/\sok\s/);
   expect(result.output).toMatch(/1 check\(s\) failed/);
@@ -51,7 +58,7 @@ test('doctor --live passes when every profile belongs to its configured account'
   const matching = path.join(sb().workspace.root, 'matching-accounts.json');
   writeFileSync(
     matching,
-    JSON.stringify({ platform: 'doctor', accounts: { prod: { profile: 'doctor-prod', accountId: MOTO_ACCOUNT_ID } } }),
+    JSON.stringify({ platform: 'doctor', accounts: { prod: { profile: 'doctor-prod', accountId: PROD_ACCOUNT_ID } } }),
   );
   const result = await sb().script('doctor', ['--live'], { BOOTSTRAP_ACCOUNTS_FILE: matching });
   expect(result.output).toMatch(/All checks passed/);

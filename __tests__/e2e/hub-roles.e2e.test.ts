@@ -1,11 +1,12 @@
 // Accounts reached from one hub profile through roles, deployed against moto as distinct accounts.
-// moto's behaviour, not AWS's: plain keys act in 123456789012, and credentials from sts:AssumeRole act
-// in the account of the role ARN without moto checking that the role exists, its trust or the
+// The hub profile's keys act in a moto account of its own (the sandbox's, made up); moto's behaviour,
+// not AWS's: credentials from sts:AssumeRole act in the account of the role ARN without moto checking that the role exists, its trust or the
 // external ID. So this proves the path (provider assume_role, the existing-bucket check, doctor and
 // status), not the trust; on AWS each role must trust the hub.
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from '../../src/sandbox/aws-files';
+import { sandboxAccountCredentials } from '../../src/sandbox/credentials';
 import { type Day2Sandbox, startDay2Sandbox, started } from './day2-support';
 
 const ROLES = {
@@ -37,7 +38,7 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-/** The bucket names S3 lists for `credentials` (the sandbox's dummy key acts in moto's 123456789012). */
+/** The bucket names S3 lists for `credentials` (those of the account they act in). */
 async function bucketsSeenBy(credentials: {
   accessKeyId: string;
   secretAccessKey: string;
@@ -53,6 +54,8 @@ async function bucketsSeenBy(credentials: {
 }
 
 const hubKey = { accessKeyId: DUMMY_ACCESS_KEY_ID, secretAccessKey: DUMMY_SECRET_ACCESS_KEY };
+/** The account the hub profile's keys act in. */
+const hubAccount = (): string => sb().workspace.accounts.profileAccounts.get('hub-admin') ?? 'missing';
 
 test('each account deployed through the hub sees only its own state bucket', async () => {
   const sts = new STSClient({ endpoint: sb().moto.endpoint, region: 'us-east-1', credentials: hubKey });
@@ -69,7 +72,9 @@ test('each account deployed through the hub sees only its own state bucket', asy
   } finally {
     sts.destroy();
   }
-  // The hub's own account (moto's default) holds none of them.
+  // Neither the hub's own account nor moto's default one holds any of them.
+  expect(hubAccount()).toMatch(/^\d{12}$/);
+  expect(await bucketsSeenBy(await sandboxAccountCredentials(sb().moto.endpoint, hubAccount()))).toEqual([]);
   expect(await bucketsSeenBy(hubKey)).toEqual([]);
 }, 120_000);
 
@@ -80,7 +85,7 @@ test('doctor --live shows each hop: hub identity, assumed role, account reached'
     const row = result.output.split('\n').find((line) => line.startsWith(`identity of accounts.${name} `));
     expect(row).toMatch(
       new RegExp(
-        `\\sok\\s+hub arn:aws:\\S+:123456789012:\\S+ \\(profile hub-admin\\) -> role ${roleArn.replace(/[/.]/g, '\\$&')} -> ` +
+        `\\sok\\s+hub arn:aws:\\S+:${hubAccount()}:\\S+ \\(profile hub-admin\\) -> role ${roleArn.replace(/[/.]/g, '\\$&')} -> ` +
           `arn:aws:sts::${account}:assumed-role/\\S+/bootstrap-aws, account ${account} \\(matches accountId\\)$`,
       ),
     );

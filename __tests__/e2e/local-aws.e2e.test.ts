@@ -43,7 +43,13 @@ describeDeploy('npm run local-aws, a long-lived local AWS double prepared as the
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'local-aws-e2e-'));
     const accountsFile = path.join(dir, 'accounts.json');
-    writeFileSync(accountsFile, JSON.stringify({ platform: 'byhand', accounts: { prod: 'byhand-prod' } }));
+    writeFileSync(
+      accountsFile,
+      JSON.stringify({
+        platform: 'byhand',
+        accounts: { prod: 'byhand-prod', dev: { profile: 'byhand-dev', accountId: '210987654321' } },
+      }),
+    );
     child = spawn(process.execPath, ['--require', './scripts/ts-runner.js', 'scripts/local-aws.ts', accountsFile], {
       cwd: PROJECT_ROOT,
       env: process.env,
@@ -88,18 +94,26 @@ describeDeploy('npm run local-aws, a long-lived local AWS double prepared as the
 
   test('prints the env file and the commands to use it', () => {
     expect(output).toContain(`source ${envFile}`);
-    expect(output).toMatch(/npx cdktf deploy 'state-\*' --output \S+ --skip-synth --skip-provider-lock/);
+    expect(output).toMatch(/npm run deploy -- 'state-\*' --output \S+ --skip-synth/);
     expect(env.AWS_ENDPOINT_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
-  test("the AWS CLI, with the env file sourced, reaches the double with the account's profile", () => {
-    const identity = JSON.parse(
-      execFileSync('aws', ['sts', 'get-caller-identity', '--profile', 'byhand-prod', '--output', 'json'], {
-        env,
-        encoding: 'utf8',
-      }),
-    ) as { Account?: string };
-    expect(identity.Account).toBe('123456789012');
+  test("the AWS CLI, with the env file sourced, reaches each profile's own account of the double", () => {
+    const accountOf = (profile: string): string | undefined =>
+      (
+        JSON.parse(
+          execFileSync('aws', ['sts', 'get-caller-identity', '--profile', profile, '--output', 'json'], {
+            env,
+            encoding: 'utf8',
+          }),
+        ) as { Account?: string }
+      ).Account;
+    // The account accounts.json names; a made-up, stable one (printed) for the profile without accountId.
+    expect(accountOf('byhand-dev')).toBe('210987654321');
+    const printed = /^ {2}byhand-prod: account (\d{12})$/m.exec(output)?.[1];
+    expect(printed).toMatch(/^\d{12}$/);
+    expect(printed).not.toBe('123456789012');
+    expect(accountOf('byhand-prod')).toBe(printed);
   });
 
   test('AWS-managed policies exist, so the runner role can attach AmazonSSMManagedInstanceCore', async () => {

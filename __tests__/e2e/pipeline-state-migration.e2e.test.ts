@@ -50,7 +50,7 @@ describeDeploy('pipeline state moved into the production bucket with cdktf deplo
 
   beforeAll(async () => {
     sandbox = await startDay2Sandbox(ACCOUNTS);
-    s3 = sandbox.s3();
+    s3 = sandbox.s3('prod');
     localFile = path.join(sandbox.workspace.stateDir, `${STACK}.tfstate`);
     await sandbox.synth();
     // Both with local state; they do not depend on each other, so they deploy side by side.

@@ -34,7 +34,7 @@ import {
 import { type BootstrapConfig, type PipelineConfig, validateConfig } from '../../src/config';
 import { logGroupKeyPolicy } from '../../src/constructs/key-policy';
 import { subnetLayout } from '../../src/network/subnet-layout';
-import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from '../../src/sandbox/aws-files';
+import type { TemporaryCredentials } from '../../src/aws/account-credentials';
 import { cdktfDeploy, cdktfSynth, stackDir, synthesizedStacks } from '../../src/sandbox/cdktf';
 import { type MotoServer, startMoto } from '../../src/sandbox/moto';
 import { createWorkspace, type Workspace } from '../../src/sandbox/workspace';
@@ -84,9 +84,6 @@ interface PolicyStatement {
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 
-/** The account moto answers every request with. */
-const MOTO_ACCOUNT_ID = '123456789012';
-
 function deployment(label: string, raw: unknown): Deployment {
   const config = validateConfig(raw, `${label}.json`);
   if (config.pipeline === undefined) throw new Error(`${label} has no pipeline`);
@@ -115,20 +112,27 @@ describeDeploy('pipeline stack deployed to moto with cdktf deploy', () => {
   let scratch: string | undefined;
   let moto: MotoServer | undefined;
   const clients: { destroy(): void }[] = [];
-  const credentials = { accessKeyId: DUMMY_ACCESS_KEY_ID, secretAccessKey: DUMMY_SECRET_ACCESS_KEY };
+  /** A client acting in the production account's own moto account, where the pipeline stack landed. */
   const client = <T extends { destroy(): void }>(
-    make: (config: { endpoint: string; region: string; credentials: typeof credentials }) => T,
-    region: string,
+    make: (config: { endpoint: string; region: string; credentials: TemporaryCredentials }) => T,
+    entry: Deployment,
   ): T => {
     if (moto === undefined) throw new Error('moto is not running');
-    const made = make({ endpoint: moto.endpoint, region, credentials });
+    const credentials = ws(entry).credentialsOf(entry.config.productionAccount);
+    const made = make({ endpoint: moto.endpoint, region: entry.region, credentials });
     clients.push(made);
     return made;
   };
-  const ec2 = (entry: Deployment) => client((config) => new EC2Client(config), entry.region);
-  const iam = (entry: Deployment) => client((config) => new IAMClient(config), entry.region);
-  const logs = (entry: Deployment) => client((config) => new CloudWatchLogsClient(config), entry.region);
-  const kms = (entry: Deployment) => client((config) => new KMSClient(config), entry.region);
+  const ec2 = (entry: Deployment) => client((config) => new EC2Client(config), entry);
+  const iam = (entry: Deployment) => client((config) => new IAMClient(config), entry);
+  const logs = (entry: Deployment) => client((config) => new CloudWatchLogsClient(config), entry);
+  const kms = (entry: Deployment) => client((config) => new KMSClient(config), entry);
+  /** The production account's moto account ID (made up by the sandbox: the configs give none). */
+  const accountIdOf = (entry: Deployment): string => {
+    const id = ws(entry).accounts.accountIds.get(entry.config.productionAccount);
+    if (id === undefined) throw new Error(`${entry.label}: no account ID`);
+    return id;
+  };
   const output = (entry: Deployment, name: string): string => {
     const value = entry.outputs?.[name];
     if (typeof value !== 'string' || value === '') throw new Error(`${entry.label}: output ${name} is ${JSON.stringify(value)}`);
@@ -153,8 +157,9 @@ describeDeploy('pipeline stack deployed to moto with cdktf deploy', () => {
       deployments.map(async (entry) => {
         const accountsFile = path.join(scratch ?? '', `${entry.label}.json`);
         writeFileSync(accountsFile, JSON.stringify(entry.raw, null, 2));
-        entry.workspace = createWorkspace({ config: entry.config, accountsFile, endpoint });
-        const { outdir, env, outputsFile } = entry.workspace;
+        const workspace = await createWorkspace({ config: entry.config, accountsFile, endpoint });
+        entry.workspace = workspace;
+        const { outdir, env, outputsFile } = workspace;
         await cdktfSynth({ outdir, env });
         await cdktfDeploy({ outdir, env, stacks: [entry.stack], parallelism: 1, outputsFile });
         const all = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, unknown>>;
@@ -324,7 +329,7 @@ describeDeploy('pipeline stack deployed to moto with cdktf deploy', () => {
         partition: 'aws',
         dnsSuffix: 'amazonaws.com',
         region: entry.region,
-        accountId: MOTO_ACCOUNT_ID,
+        accountId: accountIdOf(entry),
         logGroupName: groupName,
       }),
     );
@@ -339,8 +344,8 @@ describeDeploy('pipeline stack deployed to moto with cdktf deploy', () => {
       expect(
         trust.map((statement) => [statement.Effect, asList(statement.Principal?.Service), asList(statement.Action)]),
       ).toEqual([['Allow', ['vpc-flow-logs.amazonaws.com'], ['sts:AssumeRole']]]);
-      // Only on behalf of this account (moto's default account 123456789012).
-      expect(trust[0]?.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': MOTO_ACCOUNT_ID } });
+      // Only on behalf of this account.
+      expect(trust[0]?.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': accountIdOf(entry) } });
       const names = await iam(entry).send(new ListRolePoliciesCommand({ RoleName: roleName }));
       expect(names.PolicyNames).toEqual(['write-flow-log-group']);
       const policy = await iam(entry).send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: 'write-flow-log-group' }));

@@ -48,9 +48,6 @@ const RETENTION_DAYS = 30;
 const ACCOUNTS = ['keyed', 'byok'] as const;
 
 let sandbox: Day2Sandbox | undefined;
-let kms: KMSClient | undefined;
-let s3: S3Client | undefined;
-let dynamodb: DynamoDBClient | undefined;
 /** ARN of the key made in moto before the deploy, the "byok" account's kmsKeyArn. */
 let ownKeyArn = '';
 /** The existing key's policy before the deploy (moto's default), which the deploy must leave alone. */
@@ -60,17 +57,31 @@ function sb(): Day2Sandbox {
   if (sandbox === undefined) throw new Error('the sandbox did not start; see the beforeAll error');
   return sandbox;
 }
-function kmsClient(): KMSClient {
-  if (kms === undefined) throw new Error('no KMS client; see the beforeAll error');
-  return kms;
+
+type Account = (typeof ACCOUNTS)[number];
+/** Clients acting in each account's own moto account (each sees only its own keys, tables and buckets). */
+const clients = new Map<Account, { kms: KMSClient; s3: S3Client; dynamodb: DynamoDBClient }>();
+function clientsOf(account: Account): { kms: KMSClient; s3: S3Client; dynamodb: DynamoDBClient } {
+  let found = clients.get(account);
+  if (found === undefined) {
+    const settings = {
+      endpoint: sb().moto.endpoint,
+      region: 'us-east-1',
+      credentials: sb().workspace.credentialsOf(account),
+    };
+    found = { kms: new KMSClient(settings), s3: sb().s3(account), dynamodb: new DynamoDBClient(settings) };
+    clients.set(account, found);
+  }
+  return found;
 }
-function s3Client(): S3Client {
-  if (s3 === undefined) throw new Error('no S3 client; see the beforeAll error');
-  return s3;
-}
-function dynamodbClient(): DynamoDBClient {
-  if (dynamodb === undefined) throw new Error('no DynamoDB client; see the beforeAll error');
-  return dynamodb;
+const kmsOf = (account: Account): KMSClient => clientsOf(account).kms;
+const s3Of = (account: Account): S3Client => clientsOf(account).s3;
+const dynamodbOf = (account: Account): DynamoDBClient => clientsOf(account).dynamodb;
+/** The moto account an account landed in: byok's is given, keyed's made up by the sandbox. */
+function accountIdOf(account: Account): string {
+  const id = sb().workspace.accounts.accountIds.get(account);
+  if (id === undefined) throw new Error(`no account ID for ${account}`);
+  return id;
 }
 
 /** The outputs a stack's local state file records. */
@@ -83,10 +94,10 @@ function outputs(account: string): Record<string, string> {
 
 /** ARN of the key the "keyed" stack created, found through its alias. */
 async function createdKeyArn(): Promise<string> {
-  const aliases = await kmsClient().send(new ListAliasesCommand({}));
+  const aliases = await kmsOf('keyed').send(new ListAliasesCommand({}));
   const alias = aliases.Aliases?.find((candidate) => candidate.AliasName === 'alias/opts-keyed-state');
   if (alias?.TargetKeyId === undefined) throw new Error('no alias alias/opts-keyed-state');
-  const key = await kmsClient().send(new DescribeKeyCommand({ KeyId: alias.TargetKeyId }));
+  const key = await kmsOf('keyed').send(new DescribeKeyCommand({ KeyId: alias.TargetKeyId }));
   return key.KeyMetadata?.Arn ?? 'missing';
 }
 
@@ -95,17 +106,17 @@ const describeDeploy = canDeploy() ? describe : describe.skip;
 describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
   beforeAll(async () => {
     sandbox = await startDay2Sandbox(async (moto) => {
-      const settings = {
+      // Made with moto's plain keys, so in 123456789012: byok's accountId below.
+      const kms = new KMSClient({
         endpoint: moto.endpoint,
         region: 'us-east-1',
         credentials: { accessKeyId: DUMMY_ACCESS_KEY_ID, secretAccessKey: DUMMY_SECRET_ACCESS_KEY },
-      };
-      kms = new KMSClient(settings);
-      dynamodb = new DynamoDBClient(settings);
+      });
       const created = await kms.send(new CreateKeyCommand({ Description: 'an existing key, brought by the account' }));
       ownKeyArn = created.KeyMetadata?.Arn ?? '';
       // PolicyName: AWS defaults it to "default"; moto 5.2.1 answers NotFoundException without it.
       ownKeyPolicy = (await kms.send(new GetKeyPolicyCommand({ KeyId: ownKeyArn, PolicyName: 'default' }))).Policy ?? '';
+      kms.destroy();
       return {
         platform: 'opts',
         productionAccount: 'keyed',
@@ -117,15 +128,16 @@ describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
         },
       };
     });
-    s3 = sandbox.s3();
     await sandbox.synth();
     await sandbox.deploy(ACCOUNTS.map((account) => `state-${account}`));
   }, 600_000);
 
   afterAll(async () => {
-    kms?.destroy();
-    s3?.destroy();
-    dynamodb?.destroy();
+    for (const { kms, s3, dynamodb } of clients.values()) {
+      kms.destroy();
+      s3.destroy();
+      dynamodb.destroy();
+    }
     await sandbox?.stop();
   });
 
@@ -136,19 +148,19 @@ describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
   test('keyed: the created key rotates automatically and is found by its alias alias/opts-keyed-state', async () => {
     const arn = await createdKeyArn();
     expect(arn).not.toBe(ownKeyArn);
-    const key = await kmsClient().send(new DescribeKeyCommand({ KeyId: arn }));
+    const key = await kmsOf('keyed').send(new DescribeKeyCommand({ KeyId: arn }));
     expect(key.KeyMetadata).toMatchObject({
       Enabled: true,
       KeyState: 'Enabled',
       KeyUsage: 'ENCRYPT_DECRYPT',
       Description: 'Encrypts the Terraform state in opts-keyed-state (bootstrap-aws)',
     });
-    const rotation = await kmsClient().send(new GetKeyRotationStatusCommand({ KeyId: arn }));
+    const rotation = await kmsOf('keyed').send(new GetKeyRotationStatusCommand({ KeyId: arn }));
     expect(rotation.KeyRotationEnabled).toBe(true);
   });
 
   test('keyed: the created key has the explicit key policy, read back through the KMS API', async () => {
-    const policy = await kmsClient().send(new GetKeyPolicyCommand({ KeyId: await createdKeyArn(), PolicyName: 'default' }));
+    const policy = await kmsOf('keyed').send(new GetKeyPolicyCommand({ KeyId: await createdKeyArn(), PolicyName: 'default' }));
     // Account and partition as AWS (here moto) reports them at plan time; with the lock table on,
     // DynamoDB may use the key too.
     expect(JSON.parse(policy.Policy ?? '{}')).toEqual(
@@ -156,27 +168,27 @@ describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
         partition: 'aws',
         dnsSuffix: 'amazonaws.com',
         region: 'us-east-1',
-        accountId: MOTO_ACCOUNT,
+        accountId: accountIdOf('keyed'),
         lockTable: true,
       }),
     );
   });
 
   test('byok: the existing key’s policy is left as it was (the account owns it)', async () => {
-    const policy = await kmsClient().send(new GetKeyPolicyCommand({ KeyId: ownKeyArn, PolicyName: 'default' }));
+    const policy = await kmsOf('byok').send(new GetKeyPolicyCommand({ KeyId: ownKeyArn, PolicyName: 'default' }));
     expect(policy.Policy).toBe(ownKeyPolicy);
   });
 
   test.each([
     ['keyed', createdKeyArn],
     ['byok', () => Promise.resolve(ownKeyArn)],
-  ])('%s: the lock table is encrypted with the account’s state key', async (account, keyArn) => {
-    const table = await dynamodbClient().send(new DescribeTableCommand({ TableName: `opts-${account}-state-lock` }));
+  ] as const)('%s: the lock table is encrypted with the account’s state key', async (account, keyArn) => {
+    const table = await dynamodbOf(account).send(new DescribeTableCommand({ TableName: `opts-${account}-state-lock` }));
     expect(table.Table?.SSEDescription).toMatchObject({ Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: await keyArn() });
   });
 
   test('keyed: the state bucket encrypts with the created key (SSE-KMS) and an S3 Bucket Key', async () => {
-    const encryption = await s3Client().send(new GetBucketEncryptionCommand({ Bucket: 'opts-keyed-state' }));
+    const encryption = await s3Of('keyed').send(new GetBucketEncryptionCommand({ Bucket: 'opts-keyed-state' }));
     expect(encryption.ServerSideEncryptionConfiguration?.Rules).toEqual([
       {
         ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: await createdKeyArn() },
@@ -186,12 +198,12 @@ describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
   });
 
   test('byok: the state bucket encrypts with the existing key and an S3 Bucket Key, and no key is created for it', async () => {
-    const encryption = await s3Client().send(new GetBucketEncryptionCommand({ Bucket: 'opts-byok-state' }));
+    const encryption = await s3Of('byok').send(new GetBucketEncryptionCommand({ Bucket: 'opts-byok-state' }));
     expect(encryption.ServerSideEncryptionConfiguration?.Rules).toEqual([
       { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: ownKeyArn }, BucketKeyEnabled: true },
     ]);
-    const keys = await kmsClient().send(new ListKeysCommand({}));
-    const aliases = await kmsClient().send(new ListAliasesCommand({}));
+    const keys = await kmsOf('byok').send(new ListKeysCommand({}));
+    const aliases = await kmsOf('byok').send(new ListAliasesCommand({}));
     // The provider reads the lock tables by comparing their key with the AWS-managed key
     // alias/aws/dynamodb (DescribeKey), which moto then creates, as KMS creates an AWS-managed key on
     // first use. It is not a key of this project: only customer keys are counted.
@@ -199,7 +211,9 @@ describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
       (aliases.Aliases ?? []).filter((alias) => alias.AliasName?.startsWith('alias/aws/')).map((alias) => alias.TargetKeyId),
     );
     const customerKeys = (keys.Keys ?? []).filter((key) => !awsManaged.has(key.KeyId)).map((key) => key.KeyArn);
-    expect(customerKeys.sort()).toEqual([ownKeyArn, await createdKeyArn()].sort());
+    // byok's account holds its own key alone; the created key is in keyed's account.
+    expect(customerKeys).toEqual([ownKeyArn]);
+    expect(await createdKeyArn()).toContain(`:${accountIdOf('keyed')}:key/`);
     expect((aliases.Aliases ?? []).map((alias) => alias.AliasName)).not.toContain('alias/opts-byok-state');
   });
 
@@ -229,28 +243,28 @@ describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
     const stateBucket = `opts-${account}-state`;
 
     test('is versioned and encrypted with SSE-S3 (log delivery cannot use SSE-KMS)', async () => {
-      const versioning = await s3Client().send(new GetBucketVersioningCommand({ Bucket: logBucket }));
+      const versioning = await s3Of(account).send(new GetBucketVersioningCommand({ Bucket: logBucket }));
       expect(versioning.Status).toBe('Enabled');
-      const encryption = await s3Client().send(new GetBucketEncryptionCommand({ Bucket: logBucket }));
+      const encryption = await s3Of(account).send(new GetBucketEncryptionCommand({ Bucket: logBucket }));
       expect(encryption.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault).toEqual({
         SSEAlgorithm: 'AES256',
       });
     });
 
     test('is private: all four public-access-block flags and BucketOwnerEnforced ownership', async () => {
-      const block = await s3Client().send(new GetPublicAccessBlockCommand({ Bucket: logBucket }));
+      const block = await s3Of(account).send(new GetPublicAccessBlockCommand({ Bucket: logBucket }));
       expect(block.PublicAccessBlockConfiguration).toEqual({
         BlockPublicAcls: true,
         IgnorePublicAcls: true,
         BlockPublicPolicy: true,
         RestrictPublicBuckets: true,
       });
-      const ownership = await s3Client().send(new GetBucketOwnershipControlsCommand({ Bucket: logBucket }));
+      const ownership = await s3Of(account).send(new GetBucketOwnershipControlsCommand({ Bucket: logBucket }));
       expect(ownership.OwnershipControls?.Rules).toEqual([{ ObjectOwnership: 'BucketOwnerEnforced' }]);
     });
 
     test('denies requests without TLS and lets only the logging service put logs of the state bucket', async () => {
-      const policy = await s3Client().send(new GetBucketPolicyCommand({ Bucket: logBucket }));
+      const policy = await s3Of(account).send(new GetBucketPolicyCommand({ Bucket: logBucket }));
       const arn = `arn:aws:s3:::${logBucket}`;
       expect((JSON.parse(policy.Policy ?? '{}') as { Statement: unknown[] }).Statement).toEqual([
         {
@@ -261,7 +275,7 @@ describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
           Resource: `${arn}/*`,
           Condition: {
             ArnLike: { 'aws:SourceArn': `arn:aws:s3:::${stateBucket}` },
-            StringEquals: { 'aws:SourceAccount': MOTO_ACCOUNT },
+            StringEquals: { 'aws:SourceAccount': accountIdOf(account) },
           },
         },
         {
@@ -276,7 +290,7 @@ describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
     });
 
     test(`expires logs after ${RETENTION_DAYS} days, and noncurrent versions and incomplete uploads too`, async () => {
-      const lifecycle = await s3Client().send(new GetBucketLifecycleConfigurationCommand({ Bucket: logBucket }));
+      const lifecycle = await s3Of(account).send(new GetBucketLifecycleConfigurationCommand({ Bucket: logBucket }));
       expect(lifecycle.Rules).toHaveLength(1);
       expect(lifecycle.Rules?.[0]).toMatchObject({
         ID: 'expire-objects',
@@ -288,7 +302,7 @@ describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
     });
 
     test('receives the state bucket’s server access logs under the prefix <state bucket>/', async () => {
-      const logging = await s3Client().send(new GetBucketLoggingCommand({ Bucket: stateBucket }));
+      const logging = await s3Of(account).send(new GetBucketLoggingCommand({ Bucket: stateBucket }));
       expect(logging.LoggingEnabled).toMatchObject({ TargetBucket: logBucket, TargetPrefix: `${stateBucket}/` });
     });
   });
@@ -308,7 +322,7 @@ describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
   }, 120_000);
 
   test('status --live flags a state bucket switched back to SSE-S3 behind Terraform’s back', async () => {
-    await s3Client().send(
+    await s3Of('byok').send(
       new PutBucketEncryptionCommand({
         Bucket: 'opts-byok-state',
         ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },

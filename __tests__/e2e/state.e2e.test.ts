@@ -25,7 +25,6 @@ import {
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type AccountConfig, type BootstrapConfig, loadConfig, validateConfig } from '../../src/config';
-import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from '../../src/sandbox/aws-files';
 import { sandboxS3Client } from '../../src/sandbox/bucket-report';
 import { cdktfDeploy, cdktfSynth, PROJECT_ROOT, stackDir, synthesizedStacks } from '../../src/sandbox/cdktf';
 import { mapWithLimit } from '../../src/sandbox/limit';
@@ -88,12 +87,14 @@ describeDeploy('state stacks deployed to moto with cdktf deploy', () => {
   let moto: MotoServer | undefined;
   const clients = new Map<string, S3Client>();
 
-  const s3 = (region: string): S3Client => {
+  /** A client acting in the account's own moto account (each sees only its own buckets). */
+  const s3 = (deployment: Deployment, account: AccountConfig): S3Client => {
     if (moto === undefined) throw new Error('moto is not running');
-    let client = clients.get(region);
+    const key = `${deployment.label}/${account.name}`;
+    let client = clients.get(key);
     if (client === undefined) {
-      client = sandboxS3Client(moto.endpoint, region);
-      clients.set(region, client);
+      client = sandboxS3Client(moto.endpoint, account.region, ws(deployment).credentialsOf(account.name));
+      clients.set(key, client);
     }
     return client;
   };
@@ -110,7 +111,11 @@ describeDeploy('state stacks deployed to moto with cdktf deploy', () => {
     moto = await startMoto();
     const endpoint = moto.endpoint;
     for (const deployment of deployments) {
-      deployment.workspace = createWorkspace({ config: deployment.config, accountsFile: deployment.accountsFile, endpoint });
+      deployment.workspace = await createWorkspace({
+        config: deployment.config,
+        accountsFile: deployment.accountsFile,
+        endpoint,
+      });
     }
     // Both configurations at once, every stack in parallel (5 in all): the provider's ~55 s wait
     // after creating each lifecycle configuration overlaps instead of adding up.
@@ -138,27 +143,27 @@ describeDeploy('state stacks deployed to moto with cdktf deploy', () => {
     }
   });
 
-  test.each(table)('%s exists in its account region', async (bucket, { account }) => {
-    await s3(account.region).send(new HeadBucketCommand({ Bucket: bucket }));
-    const location = await s3(account.region).send(new GetBucketLocationCommand({ Bucket: bucket }));
+  test.each(table)('%s exists in its account region', async (bucket, { account, deployment }) => {
+    await s3(deployment, account).send(new HeadBucketCommand({ Bucket: bucket }));
+    const location = await s3(deployment, account).send(new GetBucketLocationCommand({ Bucket: bucket }));
     // S3 reports us-east-1 as an empty location constraint.
     expect(location.LocationConstraint ?? 'us-east-1').toBe(account.region === 'us-east-1' ? 'us-east-1' : account.region);
   });
 
-  test.each(table)('%s has versioning enabled', async (bucket, { account }) => {
-    const versioning = await s3(account.region).send(new GetBucketVersioningCommand({ Bucket: bucket }));
+  test.each(table)('%s has versioning enabled', async (bucket, { account, deployment }) => {
+    const versioning = await s3(deployment, account).send(new GetBucketVersioningCommand({ Bucket: bucket }));
     expect(versioning.Status).toBe('Enabled');
   });
 
-  test.each(table)('%s encrypts new objects with SSE-S3 by default', async (bucket, { account }) => {
-    const encryption = await s3(account.region).send(new GetBucketEncryptionCommand({ Bucket: bucket }));
+  test.each(table)('%s encrypts new objects with SSE-S3 by default', async (bucket, { account, deployment }) => {
+    const encryption = await s3(deployment, account).send(new GetBucketEncryptionCommand({ Bucket: bucket }));
     const rules = encryption.ServerSideEncryptionConfiguration?.Rules ?? [];
     expect(rules).toHaveLength(1);
     expect(rules[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe('AES256');
   });
 
-  test.each(table)('%s turns on all four public-access-block flags', async (bucket, { account }) => {
-    const block = await s3(account.region).send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
+  test.each(table)('%s turns on all four public-access-block flags', async (bucket, { account, deployment }) => {
+    const block = await s3(deployment, account).send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
     expect(block.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       IgnorePublicAcls: true,
@@ -167,31 +172,34 @@ describeDeploy('state stacks deployed to moto with cdktf deploy', () => {
     });
   });
 
-  test.each(table)('%s enforces bucket-owner object ownership (ACLs disabled)', async (bucket, { account }) => {
-    const ownership = await s3(account.region).send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }));
+  test.each(table)('%s enforces bucket-owner object ownership (ACLs disabled)', async (bucket, { account, deployment }) => {
+    const ownership = await s3(deployment, account).send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }));
     expect(ownership.OwnershipControls?.Rules).toEqual([{ ObjectOwnership: 'BucketOwnerEnforced' }]);
   });
 
-  test.each(table)('%s denies every request without TLS on the bucket and on its objects', async (bucket, { account }) => {
-    const policy = await s3(account.region).send(new GetBucketPolicyCommand({ Bucket: bucket }));
-    const document = JSON.parse(policy.Policy ?? '{}') as { Statement: Record<string, unknown>[] };
-    const arn = `arn:aws:s3:::${bucket}`;
-    expect(document.Statement).toEqual([
-      {
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: [arn, `${arn}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      },
-    ]);
-  });
+  test.each(table)(
+    '%s denies every request without TLS on the bucket and on its objects',
+    async (bucket, { account, deployment }) => {
+      const policy = await s3(deployment, account).send(new GetBucketPolicyCommand({ Bucket: bucket }));
+      const document = JSON.parse(policy.Policy ?? '{}') as { Statement: Record<string, unknown>[] };
+      const arn = `arn:aws:s3:::${bucket}`;
+      expect(document.Statement).toEqual([
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [arn, `${arn}/*`],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ]);
+    },
+  );
 
   test.each(table)(
     '%s expires noncurrent versions after the configured days and aborts multipart uploads after 7',
     async (bucket, { account, deployment }) => {
-      const lifecycle = await s3(account.region).send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
+      const lifecycle = await s3(deployment, account).send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
       const rules = lifecycle.Rules ?? [];
       expect(rules).toHaveLength(1);
       expect(rules[0]).toMatchObject({
@@ -206,7 +214,7 @@ describeDeploy('state stacks deployed to moto with cdktf deploy', () => {
   );
 
   test.each(table)('%s carries the platform, account and managed-by default tags', async (bucket, { account, deployment }) => {
-    const tagging = await s3(account.region).send(new GetBucketTaggingCommand({ Bucket: bucket }));
+    const tagging = await s3(deployment, account).send(new GetBucketTaggingCommand({ Bucket: bucket }));
     const tags: Record<string, string | undefined> = Object.fromEntries(
       (tagging.TagSet ?? []).map((tag): [string, string | undefined] => [tag.Key ?? '', tag.Value]),
     );
@@ -228,7 +236,7 @@ describeDeploy('state stacks deployed to moto with cdktf deploy', () => {
     const dynamodb = new DynamoDBClient({
       endpoint: moto.endpoint,
       region: account.region,
-      credentials: { accessKeyId: DUMMY_ACCESS_KEY_ID, secretAccessKey: DUMMY_SECRET_ACCESS_KEY },
+      credentials: ws(deployment).credentialsOf(account.name),
     });
     try {
       const expected = `${deployment.config.platform}-${account.name}-state-lock`;
@@ -296,8 +304,8 @@ describeDeploy('state stacks deployed to moto with cdktf deploy', () => {
 
     expect(result.code).not.toBe(0);
     expect(result.tail.join('\n')).toMatch(/Instance cannot be destroyed[\s\S]*prevent_destroy/);
-    await expect(s3(account.region).send(new HeadBucketCommand({ Bucket: account.stateBucketName }))).resolves.toBeDefined();
-    const versioning = await s3(account.region).send(new GetBucketVersioningCommand({ Bucket: account.stateBucketName }));
+    await expect(s3(deployment, account).send(new HeadBucketCommand({ Bucket: account.stateBucketName }))).resolves.toBeDefined();
+    const versioning = await s3(deployment, account).send(new GetBucketVersioningCommand({ Bucket: account.stateBucketName }));
     expect(versioning.Status).toBe('Enabled');
     // The bucket, its six settings and the existing-bucket check: all still recorded, the file unchanged.
     const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { resources: unknown[] };

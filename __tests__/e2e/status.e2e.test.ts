@@ -3,7 +3,6 @@
 // for pipeline-prod, whose key resources are looked up with the production account's profile.
 import { DeleteLaunchTemplateCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DeleteBucketCommand, DeletePublicAccessBlockCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
-import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from '../../src/sandbox/aws-files';
 import { type Day2Sandbox, startDay2Sandbox } from './day2-support';
 
 const BUCKET = 'status-prod-state';
@@ -55,7 +54,7 @@ test('status --live flags a pipeline resource deleted behind Terraform’s back 
   const ec2 = new EC2Client({
     endpoint: sb().moto.endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: DUMMY_ACCESS_KEY_ID, secretAccessKey: DUMMY_SECRET_ACCESS_KEY },
+    credentials: sb().workspace.credentialsOf('prod'),
   });
   try {
     await ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateName: LAUNCH_TEMPLATE }));
@@ -72,7 +71,7 @@ test('status --live flags a pipeline resource deleted behind Terraform’s back 
 }, 120_000);
 
 test('status --live flags settings changed behind Terraform’s back and exits 1', async () => {
-  const s3 = sb().s3();
+  const s3 = sb().s3('prod');
   await s3.send(new PutBucketVersioningCommand({ Bucket: BUCKET, VersioningConfiguration: { Status: 'Suspended' } }));
   await s3.send(new DeletePublicAccessBlockCommand({ Bucket: BUCKET }));
   const result = await sb().script('status', ['--live']);
@@ -87,7 +86,7 @@ test('status --live flags settings changed behind Terraform’s back and exits 1
 test('status --live reports a deleted state bucket as drift, does not count it as deployed, and exits 1', async () => {
   // The bucket holds no objects (pipeline-prod's state is local), so S3 lets it go.
   await sb()
-    .s3()
+    .s3('prod')
     .send(new DeleteBucketCommand({ Bucket: BUCKET }));
   const result = await sb().script('status', ['--live']);
   expect(result.output).toMatch(/^prod\s+state-prod\s+GONE\s+status-prod-state\s+us-east-1\s+status-prod(\s+-){6}\s+DRIFT$/m);

@@ -28,6 +28,19 @@ describe('the sandbox environment', () => {
     expect(config).toContain('[profile acme-prod]\nregion = us-east-1');
   });
 
+  test('writes the keys a profile is given, with their session token, instead of the dummy key', () => {
+    const files = writeAwsFiles(dir, [
+      {
+        profile: 'acme-dev',
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKID', secretAccessKey: 'SECRET', sessionToken: 'TOKEN' },
+      },
+    ]);
+    expect(readFileSync(files.credentialsFile, 'utf8')).toBe(
+      '[acme-dev]\naws_access_key_id = AKID\naws_secret_access_key = SECRET\naws_session_token = TOKEN\n',
+    );
+  });
+
   test('drops every real credential source and points the SDKs at the temp files, never at ~/.aws', () => {
     const awsFiles = writeAwsFiles(dir, [{ profile: 'acme-dev', region: 'us-east-1' }]);
     const env = sandboxEnv(

@@ -89,19 +89,20 @@ export function deployCommand(userArgs: readonly string[], env: NodeJS.ProcessEn
 }
 
 /**
- * What the doctor prints once every check passed: the wrapper command for `stacks` and the plain
- * `cdktf deploy` it stands for (which prompts for approval), with the CLI config terraform needs when
- * the mirror is not in terraform's own configuration.
+ * What the doctor prints once every check passed: the wrapper command for `stacks` (which picks the
+ * parallelism itself) and the plain `cdktf deploy` it stands for (which prompts for approval), with
+ * the wrapper's parallelism for a glob and the CLI config terraform needs when the mirror is not in
+ * terraform's own configuration.
  */
-export function deployAdvice(source: ProviderSource, stacks: readonly string[]): string[] {
-  // Each stack deploying at once runs its own provider (~0.7 GB): bound a glob (README, "Deploy parallelism").
-  const words = (stack: string): string[] => (stack.includes('*') ? [stack, '--parallelism', '2'] : [stack]);
+export function deployAdvice(source: ProviderSource, stacks: readonly string[], parallelism: number | string): string[] {
+  // Each stack deploying at once runs its own provider (~0.6 GB): bound a glob as the wrapper does.
+  const byHand = (stack: string): string[] => (stack.includes('*') ? [stack, '--parallelism', String(parallelism)] : [stack]);
   const skip = source.kind === 'registry' ? [] : ['--skip-provider-lock'];
   const prefix = needsCliConfig(source) ? 'TF_CLI_CONFIG_FILE=<file> ' : '';
   const lines = ['Deploy with:'];
-  for (const stack of stacks) lines.push(`  npm run deploy -- ${words(stack).map(shellQuote).join(' ')}`);
+  for (const stack of stacks) lines.push(`  npm run deploy -- ${shellQuote(stack)}`);
   lines.push('or by hand (it asks before each stack):');
-  for (const stack of stacks) lines.push(`  ${prefix}npx cdktf deploy ${[...words(stack), ...skip].map(shellQuote).join(' ')}`);
+  for (const stack of stacks) lines.push(`  ${prefix}npx cdktf deploy ${[...byHand(stack), ...skip].map(shellQuote).join(' ')}`);
   if (needsCliConfig(source)) {
     lines.push(`  where <file> is a terraform CLI config holding: ${mirrorCliConfig(source.mirror).replace(/\s+/g, ' ').trim()}`);
   }

@@ -1,4 +1,5 @@
 import { deployAdvice } from '../deploy/command';
+import { chooseParallelism } from '../sandbox/parallelism';
 import { formatTable } from '../sandbox/bucket-report';
 import { providerSource } from '../terraform/provider-source';
 import {
@@ -77,5 +78,12 @@ export function formatDoctorReport(results: readonly CheckResult[]): string {
 export function deployInstructions(options: Pick<DoctorOptions, 'env' | 'cwd' | 'provider'>): string[] {
   const { config } = checkAccountsFile(options.env, options.cwd ?? process.cwd());
   const stacks = ['state-*', ...(config?.pipeline !== undefined ? [`pipeline-${config.productionAccount}`] : [])];
-  return deployAdvice(providerSource(options.env, options.provider?.findMirror), stacks);
+  let parallelism: number | string;
+  try {
+    parallelism = chooseParallelism(options.env).value;
+  } catch {
+    // A malformed BOOTSTRAP_DEPLOY_PARALLELISM: the wrapper names it; the plain command shows a placeholder.
+    parallelism = 'N';
+  }
+  return deployAdvice(providerSource(options.env, options.provider?.findMirror), stacks, parallelism);
 }

@@ -10,6 +10,11 @@ export interface SandboxProfile {
   readonly profile: string;
   /** Region written to the profile's config section. */
   readonly region: string;
+  /**
+   * Keys written for the profile (a session of its own account on the local double, see `createWorkspace`).
+   * @default the dummy key pair, which acts in moto's default account 123456789012.
+   */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
 }
 
 /** The files written by {@link writeAwsFiles} and the environment that points the AWS SDKs at them. */
@@ -25,7 +30,7 @@ export interface AwsFiles {
 }
 
 /**
- * Writes an AWS credentials file and config file into `dir` with a dummy key for every profile.
+ * Writes an AWS credentials file and config file into `dir` with the given (else a dummy) key for every profile.
  * Point terraform and the SDKs at them with {@link AwsFiles.env}; the real `~/.aws` is never used.
  */
 export function writeAwsFiles(dir: string, profiles: readonly SandboxProfile[]): AwsFiles {
@@ -34,11 +39,12 @@ export function writeAwsFiles(dir: string, profiles: readonly SandboxProfile[]):
 
   const credentials: string[] = [];
   const config: string[] = [];
-  for (const { profile, region } of unique.values()) {
+  for (const { profile, region, credentials: keys } of unique.values()) {
     credentials.push(
       `[${profile}]`,
-      `aws_access_key_id = ${DUMMY_ACCESS_KEY_ID}`,
-      `aws_secret_access_key = ${DUMMY_SECRET_ACCESS_KEY}`,
+      `aws_access_key_id = ${keys?.accessKeyId ?? DUMMY_ACCESS_KEY_ID}`,
+      `aws_secret_access_key = ${keys?.secretAccessKey ?? DUMMY_SECRET_ACCESS_KEY}`,
+      ...(keys?.sessionToken !== undefined ? [`aws_session_token = ${keys.sessionToken}`] : []),
       '',
     );
     config.push(profile === 'default' ? '[default]' : `[profile ${profile}]`, `region = ${region}`, '');

@@ -5,16 +5,14 @@ import {
   GetPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from './aws-files';
+import type { TemporaryCredentials } from '../aws/account-credentials';
 
-/** An S3 client for a local AWS double: path-style addressing and the sandbox's dummy key. */
-export function sandboxS3Client(endpoint: string, region: string): S3Client {
-  return new S3Client({
-    endpoint,
-    region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: DUMMY_ACCESS_KEY_ID, secretAccessKey: DUMMY_SECRET_ACCESS_KEY },
-  });
+/**
+ * An S3 client for a local AWS double: path-style addressing, acting in the account of `credentials`
+ * (see `Workspace.credentialsOf`; each moto account sees only its own buckets).
+ */
+export function sandboxS3Client(endpoint: string, region: string, credentials: TemporaryCredentials): S3Client {
+  return new S3Client({ endpoint, region, forcePathStyle: true, credentials });
 }
 
 /** A state bucket's security settings as read back from the S3 API, each as a short verdict. */
