@@ -96,6 +96,23 @@ describe('SSE-KMS and access-log options in accounts.json', () => {
     ]);
   });
 
+  test('a kmsKeyArn of another account than the one roleArn reaches is refused with the fix', () => {
+    expect(
+      problemsOf(() =>
+        validateConfig(
+          {
+            platform: 'acme',
+            region: 'eu-west-1',
+            accounts: { prod: { profile: 'hub', roleArn: 'arn:aws:iam::222222222222:role/Deployer', kmsKeyArn: KEY_EU_WEST_1 } },
+          },
+          'a.json',
+        ),
+      ),
+    ).toEqual([
+      "a.json: accounts.prod.kmsKeyArn: the key belongs to account 111111111111, not to this account's ID (from roleArn) 222222222222; use a key of account 222222222222",
+    ]);
+  });
+
   test('a kmsKeyArn that is not an ARN gets the schema’s message only', () => {
     expect(
       problemsOf(() =>
@@ -167,6 +184,16 @@ describe('SSE-KMS and access-log options in accounts.json', () => {
     test('an administrator of another account than accountId is refused with the fix', () => {
       expect(problemsOf(() => validateConfig(withAdmins([ADMIN], { accountId: '222222222222' }), 'a.json'))).toEqual([
         "a.json: accounts.prod.kmsKeyAdminArns[0]: the principal belongs to account 111111111111, not to this account's accountId 222222222222; name a role or user of account 222222222222",
+      ]);
+    });
+
+    test('an administrator of another account than the one roleArn reaches is refused with the fix', () => {
+      expect(
+        problemsOf(() =>
+          validateConfig(withAdmins([ADMIN], { profile: 'hub', roleArn: 'arn:aws:iam::222222222222:role/Deployer' }), 'a.json'),
+        ),
+      ).toEqual([
+        "a.json: accounts.prod.kmsKeyAdminArns[0]: the principal belongs to account 111111111111, not to this account's ID (from roleArn) 222222222222; name a role or user of account 222222222222",
       ]);
     });
   });

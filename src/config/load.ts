@@ -398,12 +398,24 @@ function kmsKeyArnProblems(raw: Record<string, unknown>, name: string, file: str
       `${file}: ${where}: the key is in region ${String(keyRegion)}, but the account's state bucket is in ${region}, and S3 encrypts only with a key of the bucket's region; use a key from ${region}`,
     );
   }
-  if (typeof account.accountId === 'string' && /^\d{12}$/.test(account.accountId) && account.accountId !== keyAccount) {
+  const known = knownAccountId(account);
+  if (known !== undefined && known.id !== keyAccount) {
     problems.push(
-      `${file}: ${where}: the key belongs to account ${String(keyAccount)}, not to this account's accountId ${account.accountId}; use a key of account ${account.accountId}`,
+      `${file}: ${where}: the key belongs to account ${String(keyAccount)}, not to this account's ${known.from} ${known.id}; use a key of account ${known.id}`,
     );
   }
   return problems;
+}
+
+/**
+ * The account's ID as far as the raw file says it: `accountId`, else the account of `roleArn`. (An
+ * account reached through `accountDefaults` always has `accountId`.) Undefined when neither is valid.
+ */
+function knownAccountId(account: Record<string, unknown>): { id: string; from: string } | undefined {
+  if (typeof account.accountId === 'string' && /^\d{12}$/.test(account.accountId))
+    return { id: account.accountId, from: 'accountId' };
+  const fromRole = typeof account.roleArn === 'string' ? roleAccountId(account.roleArn) : undefined;
+  return fromRole !== undefined ? { id: fromRole, from: 'ID (from roleArn)' } : undefined;
 }
 
 /**
@@ -425,13 +437,13 @@ function kmsKeyAdminProblems(raw: Record<string, unknown>, name: string, file: s
       `${file}: ${where}: no KMS key is created for the account (stateBucket.kms is off), so there is nothing to administer; remove it, or set "stateBucket": {"kms": true}`,
     ];
   }
-  if (typeof account.accountId !== 'string' || !/^\d{12}$/.test(account.accountId)) return [];
-  const accountId = account.accountId;
+  const known = knownAccountId(account);
+  if (known === undefined) return [];
   return account.kmsKeyAdminArns.flatMap((arn, index) => {
     const owner = typeof arn === 'string' ? /^arn:[a-z-]+:iam::(\d{12}):/.exec(arn)?.[1] : undefined;
-    return owner !== undefined && owner !== accountId
+    return owner !== undefined && owner !== known.id
       ? [
-          `${file}: ${formatJsonPath(['accounts', name, 'kmsKeyAdminArns', index])}: the principal belongs to account ${owner}, not to this account's accountId ${accountId}; name a role or user of account ${accountId}`,
+          `${file}: ${formatJsonPath(['accounts', name, 'kmsKeyAdminArns', index])}: the principal belongs to account ${owner}, not to this account's ${known.from} ${known.id}; name a role or user of account ${known.id}`,
         ]
       : [];
   });
