@@ -12,6 +12,7 @@ import { chooseParallelism, type ParallelismChoice } from '../src/sandbox/parall
 import { missingTools } from '../src/sandbox/preconditions';
 import { printProblems } from '../src/cli/user-error';
 import { killRunningChildren } from '../src/sandbox/process';
+import { CdktfOutputParser, DeployProgress } from '../src/deploy/progress';
 import { PROVIDER_MIRROR_ENV } from '../src/terraform/cli-config';
 import { findProviderMirror } from '../src/terraform/provider-mirror';
 import { createWorkspace, type Workspace } from '../src/sandbox/workspace';
@@ -121,7 +122,6 @@ async function main(): Promise<void> {
   const pipelineStacks = stacks.filter((stack) => stack.startsWith('pipeline-'));
   note(`stacks: ${stacks.join(', ')}`);
 
-  const onLine = deployOutput(verbose);
   note('each takes about a minute: the AWS provider waits ~55 s for a new bucket lifecycle rule to settle');
   note(`${config.parallelism} stack(s) at a time, ${config.parallelismReason}`);
   await step(`Deploying ${stateStacks.length} state stack(s), ${config.parallelism} at a time`, () =>
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
       stacks: ['state-*'],
       parallelism: config.parallelism,
       outputsFile: ws.outputsFile,
-      onLine,
+      onLine: deployOutput(verbose, stateStacks),
     }),
   );
   if (pipelineStacks.length > 0 && config.pipeline?.stateBackend === 's3') {
@@ -143,7 +143,13 @@ async function main(): Promise<void> {
   }
   if (pipelineStacks.length > 0) {
     await step(`Deploying ${pipelineStacks.join(', ')}`, () =>
-      cdktfDeploy({ outdir: ws.outdir, env: ws.env, stacks: pipelineStacks, parallelism: config.parallelism, onLine }),
+      cdktfDeploy({
+        outdir: ws.outdir,
+        env: ws.env,
+        stacks: pipelineStacks,
+        parallelism: config.parallelism,
+        onLine: deployOutput(verbose, pipelineStacks),
+      }),
     );
   } else {
     note('no pipeline-* stack in this synth: skipped');
@@ -199,18 +205,24 @@ function note(text: string): void {
 }
 
 /**
- * cdktf prints every terraform line, prefixed with the stack name. Without
- * BOOTSTRAP_SANDBOX_VERBOSE, keep only the resource progress and results; errors are shown in full
- * when the deploy fails (the last lines of output are part of the error).
+ * cdktf prints every terraform line, prefixed with the stack name. Without BOOTSTRAP_SANDBOX_VERBOSE,
+ * show the deploy's progress view instead (as `npm run deploy` does): one line per finished stack, the
+ * count done / running / waiting / failed with the time left, and Terraform's error boxes; the last
+ * lines of output are part of the error when the deploy fails.
  */
-function deployOutput(verbose: boolean): (line: string) => void {
-  const interesting = /Creation complete|Modifications complete|Destruction complete|Apply complete|Error|error:/;
-  // Terraform reports a waiting resource every 10 s; every 30 s is enough to show it is alive.
-  const stillWaiting = /Still \w+\.\.\. \[(\d+m)?(0|30)s elapsed\]/;
+function deployOutput(verbose: boolean, stacks: readonly string[]): (line: string) => void {
+  if (verbose)
+    return (line) => {
+      console.log(`    | ${line}`);
+    };
+  const progress = new DeployProgress();
+  progress.setStacks(stacks);
+  const parser = new CdktfOutputParser((event) => {
+    if (event.kind === 'diagnostic') for (const line of event.lines) console.log(`    ${event.stack}  ${line}`);
+    for (const line of progress.apply(event)) console.log(`    ${line}`);
+  });
   return (line) => {
-    const text = line.trim();
-    if (text === '') return;
-    if (verbose || interesting.test(text) || stillWaiting.test(text)) console.log(`    | ${text}`);
+    parser.push(`${line}\n`);
   };
 }
 

@@ -1,9 +1,13 @@
 // Accounts reached from one hub profile through roles, deployed against moto as distinct accounts.
 // The hub profile's keys act in a moto account of its own (the sandbox's, made up); moto's behaviour,
 // not AWS's: credentials from sts:AssumeRole act in the account of the role ARN without moto checking that the role exists, its trust or the
-// external ID. So this proves the path (provider assume_role, the existing-bucket check, doctor and
-// status), not the trust; on AWS each role must trust the hub.
-import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+// external ID. So this proves the path (provider assume_role, the existing-bucket check, doctor,
+// status, a consumer's backend config with assume_role), not the trust; on AWS each role must trust the hub.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { HeadObjectCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { backendConfigPath } from '../../src/backend-config';
+import { runProcess } from '../../src/sandbox/process';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from '../../src/sandbox/aws-files';
 import { sandboxAccountCredentials } from '../../src/sandbox/credentials';
@@ -103,3 +107,47 @@ test('status --live reads every account bucket through its role', async () => {
   expect(result.output).toContain('3 of 3 state stack(s) deployed; no pipeline stack ("pipeline": false); no drift.');
   expect(result.code).toBe(0);
 }, 120_000);
+
+test('a consumer project inits with the generated backend config through the hub and keeps its state in the member account', async () => {
+  const dir = path.join(sb().workspace.root, 'consumer');
+  mkdirSync(dir);
+  writeFileSync(
+    path.join(dir, 'main.tf'),
+    'terraform {\n  backend "s3" {}\n}\n\nresource "terraform_data" "example" {\n  input = "through the hub"\n}\n',
+  );
+  // Only what points the backend at moto; profile, role, external ID and bucket come from the generated file.
+  const moto = path.join(dir, 'moto.s3.tfbackend');
+  writeFileSync(
+    moto,
+    [
+      `endpoints = { s3 = "${sb().moto.endpoint}", sts = "${sb().moto.endpoint}" }`,
+      'use_path_style = true',
+      'skip_credentials_validation = true',
+      'skip_metadata_api_check = true',
+      '',
+    ].join('\n'),
+  );
+  const terraform = async (args: string[]): Promise<void> => {
+    const result = await runProcess('terraform', [...args, '-input=false', '-no-color'], { cwd: dir, env: sb().workspace.env });
+    if (result.code !== 0) throw new Error(`terraform ${args.join(' ')} failed:\n${result.tail.join('\n')}`);
+  };
+  await terraform([
+    'init',
+    `-backend-config=${backendConfigPath(sb().workspace.outdir, 'prod')}`,
+    `-backend-config=${moto}`,
+    '-backend-config=key=app/terraform.tfstate',
+  ]);
+  await terraform(['apply', '-auto-approve']);
+  const member = new S3Client({
+    endpoint: sb().moto.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: sb().workspace.credentialsOf('prod'),
+  });
+  try {
+    const object = await member.send(new HeadObjectCommand({ Bucket: 'hub-prod-state', Key: 'app/terraform.tfstate' }));
+    expect(object.ContentLength).toBeGreaterThan(0);
+  } finally {
+    member.destroy();
+  }
+}, 300_000);

@@ -48,6 +48,23 @@ describeDeploy('npm run sandbox on an accounts file with every documented option
     });
   });
 
+  test('shows the progress view: a line per finished stack and the count of stacks done', () => {
+    expect(run.output).toMatch(/^ {4}state-dev: deployed \(\d+ added, 0 changed, 0 destroyed\) in \S+$/m);
+    expect(run.output).toMatch(/^ {4}Progress: 2 done, 0 running, 0 waiting, 0 failed of 2; /m);
+    expect(run.output).toMatch(/^ {4}pipeline-prod: deployed \(\d+ added, /m);
+  });
+
+  test('puts every account in a moto account of its own, shown in the table', () => {
+    const ids = run.output
+      .split('\n')
+      .filter((text) => /^(dev|prod)\s/.test(text))
+      .map((row) => /^\w+\s+(\d{12}) \(made up\)\s/.exec(row)?.[1]);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toMatch(/^\d{12}$/);
+    expect(ids[1]).toMatch(/^\d{12}$/);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+
   test('shows no AWS SDK notice among its progress lines', () => {
     expect(run.output).not.toMatch(/NodeVersionSupportWarning/);
   });
