@@ -29,7 +29,14 @@ export const DEFAULT_ACCOUNTS_FILE = 'accounts.json';
  */
 export function loadConfig(file: string): BootstrapConfig {
   const shown = displayName(file);
-  const text = readConfigText(file, shown);
+  return loadConfigText(readConfigText(file, shown), shown);
+}
+
+/**
+ * Validates the text of an accounts file exactly as {@link loadConfig} does (the import checks its
+ * merged result with it before writing); `shown` names the file in messages.
+ */
+export function loadConfigText(text: string, shown: string): BootstrapConfig {
   const { raw, tree } = parseJson(text, shown);
   // JavaScript objects list integer-like keys ("2024") first, so the accounts' order comes from the file.
   const accountsNode = findNodeAtLocation(tree, ['accounts']);
@@ -118,12 +125,14 @@ export function validateConfig(raw: unknown, file: string, accountOrder?: readon
   };
 }
 
-function displayName(file: string): string {
+/** `file` relative to the working directory when it is below it, as messages name it. */
+export function displayName(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative !== '' && !relative.startsWith('..') ? relative : file;
 }
 
-function readConfigText(file: string, shown: string): string {
+/** The text of an accounts file, without a byte-order mark; a missing, empty or unreadable file is a ConfigError. */
+export function readConfigText(file: string, shown: string): string {
   let stats;
   try {
     stats = statSync(file);
@@ -152,7 +161,8 @@ function readConfigText(file: string, shown: string): string {
   return text;
 }
 
-function parseJson(text: string, shown: string): { raw: unknown; tree: Node } {
+/** Strict JSON (no comments, no trailing commas, no repeated keys), or a ConfigError naming the line. */
+export function parseJson(text: string, shown: string): { raw: unknown; tree: Node } {
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];

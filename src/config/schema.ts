@@ -54,7 +54,7 @@ export const IAM_ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/([\w+=,.@-]+\
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 /** An IAM role name (not an ARN), as IAM accepts it. */
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+export const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
 const roleArnSchema = z
   .string({ error: typeError('a string', '"roleArn": "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"') })
@@ -72,7 +72,7 @@ const externalIdSchema = z.string({ error: typeError('a string', '"externalId": 
 const accountDefaultsSchema = z.strictObject(
   {
     profile: profileSchema,
-    roleName: z.string({ error: typeError('a string', '"roleName": "OrganizationAccountAccessRole"') }).regex(ROLE_NAME, {
+    roleName: z.string({ error: typeError('a string', '"roleName": "OrganizationAccountAccessRole"') }).regex(IAM_ROLE_NAME, {
       error: (issue) =>
         `${describeValue(issue.input)} is not an IAM role name; write the name alone (not an ARN), e.g. "OrganizationAccountAccessRole"`,
     }),
