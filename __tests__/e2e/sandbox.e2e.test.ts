@@ -49,7 +49,7 @@ describeDeploy('npm run sandbox on an accounts file with every documented option
   });
 
   test('shows the progress view: a line per finished stack and the count of stacks done', () => {
-    expect(run.output).toMatch(/^ {4}state-dev: deployed \(\d+ added, 0 changed, 0 destroyed\) in \S+$/m);
+    expect(run.output).toMatch(/^ {4}state-dev: deployed \(1 imported, \d+ added, \d+ changed, 0 destroyed\) in \S+$/m);
     expect(run.output).toMatch(/^ {4}Progress: 2 done, 0 running, 0 waiting, 0 failed of 2; /m);
     expect(run.output).toMatch(/^ {4}pipeline-prod: deployed \(\d+ added, /m);
   });
