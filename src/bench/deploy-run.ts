@@ -68,7 +68,7 @@ export async function runDeploySize(accounts: number, work: string, progress: (l
   try {
     live.moto = await startMoto();
     const moto = live.moto;
-    live.workspace = createWorkspace({ config, accountsFile: file, endpoint: moto.endpoint });
+    live.workspace = await createWorkspace({ config, accountsFile: file, endpoint: moto.endpoint });
     const ws = live.workspace;
     await cdktfSynth({ outdir: ws.outdir, env: ws.env });
     const stacks = synthesizedStacks(ws.outdir).filter((stack) => stack.startsWith('state-'));
