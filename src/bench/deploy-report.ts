@@ -135,8 +135,8 @@ export function formatDeployReport(machine: Machine, runs: readonly DeployRun[])
     const marginal = (run.deployCpuSeconds - one.deployCpuSeconds) / (run.accounts - 1);
     lines.push(`${run.accounts} accounts: ${marginal.toFixed(1)} CPU-s for each stack beyond the first`);
   }
-  const reasons = [...new Set(runs.map((run) => run.parallelismReason))];
-  for (const reason of reasons) lines.push(`parallelism ${reason}`);
+  // The rule is the same for every run; only the free memory it reads differs a little.
+  if (runs[0] !== undefined) lines.push(`parallelism (first run) ${runs[0].parallelismReason}`);
   if (runs.some((run) => isBusy(run, machine))) {
     lines.push(
       `warning: the load average was above ${BUSY_LOAD_PER_CORE} per core when a run started (busy): wall times are inflated; CPU seconds less so`,

@@ -84,10 +84,11 @@ export async function runDeploySize(accounts: number, work: string, progress: (l
       parallelism: parallelism.value,
       outputsFile: ws.outputsFile,
       onLine: (line) => {
-        // cdktf prefixes each terraform line with the stack name.
+        // cdktf prefixes terraform's lines with the stack name, though not every one of them.
         if (/Apply complete!/.test(line)) {
           done++;
-          progress(`    ${done}/${accounts} ${line.trim().split(/\s+/)[0] ?? ''} deployed after ${elapsed(deployStart)}`);
+          const stack = /^(state-\S+)\s/.exec(line.trim())?.[1];
+          progress(`    ${done}/${accounts} ${stack ?? 'stacks'} deployed after ${elapsed(deployStart)}`);
         }
       },
     });
