@@ -1,5 +1,6 @@
 // `npm run bench`: synth speed and memory, printed side by side in one run. A benchmark, not a test:
 // it fails only when a synth fails, never on a slow figure (timings depend on the machine and its load).
+// `npm run bench -- --deploy`: sandbox deploys of 1, 12 and 50 accounts instead (src/bench/deploy-run.ts).
 //
 // Each case runs the app the way `cdktf synth` does (a shell command with CDKTF_OUTDIR set), minus the
 // CLI's own constant overhead, in a fresh temp output folder, and checks the stacks it wrote.
@@ -10,6 +11,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { evaluateTargets, formatDeployReport } from '../src/bench/deploy-report';
+import type { DeployRun } from '../src/bench/deploy-report';
+import {
+  currentMachineDescription,
+  DEFAULT_DEPLOY_SIZES,
+  runDeploySize,
+  stopDeployRun,
+  useProviderMirror,
+} from '../src/bench/deploy-run';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 /** The runner of the cdktf TypeScript template: type-checks the whole program on every synth. */
@@ -20,6 +30,7 @@ const TARGET_1000_SECONDS = 3;
 const TARGET_1000_MB = 300;
 
 const USAGE = `usage: npm run bench [-- --runs N] [--scale-runs N] [--sizes 10,100,1000] [--no-cli]
+       npm run bench -- --deploy [--sizes 1,12,50] [--json]
 
 Prints the median wall time and peak RSS of
   (a) synth of accounts.example.json with the app command of cdktf.json,
@@ -29,6 +40,10 @@ then synth of generated configs of each size with (a), and one \`cdktf synth\` f
   --scale-runs N  runs of each generated size (default 3)
   --sizes LIST    account counts to generate (default 10,100,1000)
   --no-cli        skip the \`cdktf synth\` figure
+With --deploy: the sandbox deploy of the state stacks ("pipeline": false) of generated configs of each
+size (default 1,12,50), each on a fresh moto, with the default parallelism: wall time, peak memory and
+CPU seconds of the whole process tree, and the wall-time ratios against the targets. --json prints the
+figures as JSON instead of the table. Takes about a quarter of an hour.
 Run it on a quiet machine: other processes' load skews every figure (the load average is printed).`;
 
 interface Measurement {
@@ -48,8 +63,10 @@ function main(): void {
     options: {
       runs: { type: 'string', default: '5' },
       'scale-runs': { type: 'string', default: '3' },
-      sizes: { type: 'string', default: '10,100,1000' },
+      sizes: { type: 'string' },
       'no-cli': { type: 'boolean', default: false },
+      deploy: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -57,9 +74,19 @@ function main(): void {
     console.log(USAGE);
     return;
   }
+  const sizes = (values.sizes ?? (values.deploy ? DEFAULT_DEPLOY_SIZES.join(',') : '10,100,1000'))
+    .split(',')
+    .map((size) => positiveInt('--sizes', size.trim()));
+  if (values.deploy) {
+    void deployBench(sizes, values.json).then(
+      (code) => process.exit(code),
+      (error: unknown) => fail(error),
+    );
+    return;
+  }
+  if (values.json) throw new Error('--json goes with --deploy');
   const runs = positiveInt('--runs', values.runs);
   const scaleRuns = positiveInt('--scale-runs', values['scale-runs']);
-  const sizes = values.sizes.split(',').map((size) => positiveInt('--sizes', size.trim()));
 
   const app = appCommand();
   const hasGnuTime = gnuTimeWorks();
@@ -316,10 +343,49 @@ function positiveInt(flag: string, value: string): number {
   return parsed;
 }
 
-try {
-  main();
-} catch (error) {
+/** The deploy benchmark: each size in turn, then the table (or JSON) and the verdicts. */
+async function deployBench(sizes: readonly number[], json: boolean): Promise<number> {
+  const machine = currentMachineDescription();
+  const mirror = useProviderMirror();
+  const work = mkdtempSync(path.join(os.tmpdir(), 'bootstrap-bench-deploy-'));
+  process.once('SIGINT', () => {
+    void stopDeployRun().finally(() => {
+      rmSync(work, { recursive: true, force: true });
+      process.exit(130);
+    });
+  });
+  const log = (line: string): void => {
+    // With --json, stdout carries the JSON alone.
+    (json ? process.stderr : process.stdout).write(`${line}\n`);
+  };
+  log(`provider: ${mirror !== undefined ? `offline mirror ${mirror}` : 'registry.terraform.io (no mirror found)'}`);
+  const runs: DeployRun[] = [];
+  try {
+    for (const accounts of sizes) {
+      log(`==> ${accounts} account(s): fresh moto, synth, cdktf deploy 'state-*'`);
+      const run = await runDeploySize(accounts, work, log);
+      log(
+        `    ${run.parallelism} at a time: deploy ${run.deploySeconds.toFixed(1)} s, ${run.deployCpuSeconds.toFixed(1)} CPU-s, ` +
+          `peak ${((run.peakPssBytes ?? run.peakRssBytes) / 2 ** 30).toFixed(2)} GiB`,
+      );
+      runs.push(run);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  if (json) console.log(JSON.stringify({ machine, runs, targets: evaluateTargets(runs, machine) }, null, 2));
+  else console.log(`\n${formatDeployReport(machine, runs)}`);
+  return 0;
+}
+
+function fail(error: unknown): never {
   // Bad flags and failed synths: the message says what failed; a stack trace would only hide it.
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
+}
+
+try {
+  main();
+} catch (error) {
+  fail(error);
 }

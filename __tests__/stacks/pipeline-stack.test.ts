@@ -10,6 +10,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing } from 'cdktf';
 import { validateConfig, type AccountConfig, type PipelineConfig } from '../../src/config';
 import { logGroupKeyPolicy } from '../../src/constructs/key-policy';
+import { UNREACHABLE_PROXY } from '../../src/constructs/aws-provider';
 import { PolicyGuard } from '../../src/guard';
 import { PipelineStack, pipelineStackId } from '../../stacks/pipeline-stack';
 
@@ -77,17 +78,12 @@ describe('PipelineStack', () => {
     expect(json.provider.aws[0]).not.toHaveProperty('endpoints');
   });
 
-  test('with a local AWS double every service goes to its endpoint, nothing else changes', () => {
+  test('with a local AWS double the provider is set up for it (path-style S3, AWS unreachable), nothing else changes', () => {
     const local = build({}, { endpointUrl: 'http://127.0.0.1:5000' });
     expect(local.json.provider.aws[0]).toMatchObject({
       s3_use_path_style: true,
-      endpoints: [
-        expect.objectContaining({
-          ec2: 'http://127.0.0.1:5000',
-          iam: 'http://127.0.0.1:5000',
-          logs: 'http://127.0.0.1:5000',
-        }) as unknown,
-      ],
+      https_proxy: UNREACHABLE_PROXY,
+      no_proxy: '127.0.0.1',
     });
     expect(local.json.resource).toEqual(json.resource);
   });

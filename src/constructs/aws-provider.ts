@@ -3,8 +3,11 @@ import type { Construct } from 'constructs';
 import type { AccountConfig } from '../config';
 import { ROLE_SESSION_NAME } from '../config/access';
 
-/** AWS services whose endpoints are redirected when a local AWS double is targeted. */
-export const REDIRECTED_SERVICES = ['s3', 'sts', 'iam', 'ec2', 'logs', 'kms', 'dynamodb', 'ssm'] as const;
+/**
+ * Where HTTPS requests of a provider synthesized for a local AWS double go when they are not for the
+ * double: the discard port of loopback, where nothing listens, so AWS is never reached (see {@link localDoubleSettings}).
+ */
+export const UNREACHABLE_PROXY = 'http://127.0.0.1:9';
 
 export interface BootstrapAwsProviderProps {
   /** Named profile from the user's AWS config/credentials files. */
@@ -29,8 +32,8 @@ export interface BootstrapAwsProviderProps {
   /** Tags added to every taggable resource (`default_tags`). */
   readonly tags: Readonly<Record<string, string>>;
   /**
-   * Endpoint of a local AWS double (moto, LocalStack) that every service is sent to,
-   * with S3 path-style addressing.
+   * Endpoint of a local AWS double (moto, LocalStack): the deploy sends every service to it through
+   * `AWS_ENDPOINT_URL`, with S3 path-style addressing, and cannot reach AWS (see {@link localDoubleSettings}).
    * @default undefined: real AWS endpoints; the provider block carries no endpoint settings.
    */
   readonly endpointUrl?: string;
@@ -55,14 +58,28 @@ export function addAwsProvider(scope: Construct, props: BootstrapAwsProviderProp
       : {}),
     defaultTags: [{ tags: { ...props.tags } }],
     ...(props.accountId !== undefined ? { allowedAccountIds: [props.accountId] } : {}),
-    ...(endpoint !== undefined
-      ? {
-          endpoints: [Object.fromEntries(REDIRECTED_SERVICES.map((service) => [service, endpoint]))],
-          // A local double serves every bucket under one host, not as <bucket>.<host>.
-          s3UsePathStyle: true,
-        }
-      : {}),
+    ...(endpoint !== undefined ? localDoubleSettings(endpoint) : {}),
   });
+}
+
+/**
+ * Provider settings for a local AWS double at `endpointUrl`. The endpoint itself is not in the block:
+ * the provider's AWS SDK reads it from the deploy's environment (`AWS_ENDPOINT_URL`, which the
+ * sandbox, the e2e tests and `npm run local-aws` set, as for every AWS tool) and sends every service
+ * there. An `endpoints` block would do the same at a price: hashicorp/aws 5.100.0 validates that block
+ * (a set of one object of 303 attributes) in ~5 CPU-seconds in each of the three provider processes
+ * that validate it per `terraform apply`, two thirds of a state stack's CPU (README, "Deploy benchmark").
+ * What keeps such a stack off AWS when the variable is missing: HTTPS requests go through a proxy that
+ * refuses them, except to the double's host (and loopback, which Go never proxies); the deploy fails
+ * with `proxyconnect ... connection refused` instead of touching an account.
+ */
+function localDoubleSettings(endpointUrl: string) {
+  return {
+    // A local double serves every bucket under one host, not as <bucket>.<host>.
+    s3UsePathStyle: true,
+    httpsProxy: UNREACHABLE_PROXY,
+    noProxy: new URL(endpointUrl).hostname,
+  };
 }
 
 /** Value of the `managed-by` tag on every resource this project creates. */

@@ -8,8 +8,8 @@ export const DEPLOY_PARALLELISM_ENV = 'BOOTSTRAP_DEPLOY_PARALLELISM';
 export const MEMORY_PER_STACK_BYTES = 0.75 * 1024 ** 3;
 
 /**
- * Stacks per core: a state stack uses ~10 s of CPU (provider start and plan) in a ~65 s deploy, most
- * of it the provider's ~55 s wait on the lifecycle rule, so about six overlap on one core.
+ * Stacks per core: a state stack uses ~7 s of CPU (terraform and its provider processes) in a ~65 s deploy,
+ * most of it the provider's ~55 s wait on the lifecycle rule, so six or more overlap on one core.
  */
 export const STACKS_PER_CORE = 6;
 
