@@ -10,8 +10,8 @@
  * - CI services through OIDC (`sts:AssumeRoleWithWebIdentity`): the audience and the subject pinned
  *   with `StringEquals` (never `ForAllValues`, which is true when the key is absent). CircleCI's
  *   subject ends in the user who started the job, so it is matched with `StringLike` and a `*` in that
- *   part only; IAM offers no other claim of a generic OIDC provider (its project-id claim is not a
- *   condition key).
+ *   part only: the form CircleCI and AWS document, and one subject rule for every service in the
+ *   policy guard (BA-IAM-4). IAM also knows CircleCI's `oidc.circleci.com/project-id` claim as a key.
  */
 import type { CircleciTrustConfig, GithubTrustConfig, GitlabTrustConfig } from '../config';
 import { circleciIssuer, GITHUB_AUDIENCE, GITHUB_ISSUER, gitlabIssuer } from '../config/pipeline-access-schema';
