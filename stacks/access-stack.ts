@@ -94,7 +94,8 @@ export class AccessStack extends ResolvedOnceStack {
         new CiOidcProvider(this, oidcProviderId(issuer), {
           issuer,
           audiences: clientIds,
-          ...(adopted.includes(issuer) ? { adoptArn: oidcProviderArn(partition, accountId(), issuer) } : {}),
+          // The config guarantees the ID of an account that adopts: an import block's id must be known at plan.
+          ...(adopted.includes(issuer) ? { adoptArn: oidcProviderArn(partition, String(account.accountId), issuer) } : {}),
           ...(check !== undefined ? { providerDependsOn: [check] } : {}),
         }),
       );

@@ -428,6 +428,19 @@ describe('the "pipelineAccess" section of accounts.json', () => {
       ],
     ],
     [
+      'an account adopting a provider without a known account ID',
+      { policyArns: [POWER_USER], trust: { runner: false, github: [{ repository: 'acme/infra', branch: 'main' }] } },
+      {
+        accounts: {
+          dev: { profile: 'acme-dev', pipelineAccess: { adoptOidcProviders: ['token.actions.githubusercontent.com'] } },
+          prod: { profile: 'acme-prod', accountId: '222222222222' },
+        },
+      },
+      [
+        'accounts.json: accounts.dev.pipelineAccess.adoptOidcProviders: adopting imports the provider by its ARN, which holds the account\'s ID; add "accountId": "123456789012" (or a "roleArn") to the account',
+      ],
+    ],
+    [
       'an account-level setting that is neither false nor an object',
       { policyArns: [POWER_USER] },
       { accounts: { ...ACCOUNTS, dev: { ...ACCOUNTS.dev, pipelineAccess: 'no' } } },

@@ -167,19 +167,6 @@ describe('AccessStack', () => {
     expect(JSON.stringify(check)).toContain(`--issuer ${GITHUB} --adopt ${GITHUB} --stack access-dev`);
   });
 
-  test('without the accountId the import id is the account AWS reports', () => {
-    const json = synth({
-      accounts: { dev: { profile: 'acme-dev', pipelineAccess: { adoptOidcProviders: [GITHUB] } }, prod: 'acme-prod' },
-      pipelineAccess: {
-        policyArns: [POWER_USER],
-        trust: { runner: false, github: [{ repository: 'acme/infra', branch: 'main' }] },
-      },
-    });
-    expect(json.import?.[0]?.id).toBe(
-      `arn:aws:iam::\${data.aws_caller_identity.caller-identity.account_id}:oidc-provider/${GITHUB}`,
-    );
-  });
-
   test('a permissions boundary and a longer session reach the role', () => {
     const json = synth({
       accounts: ACCOUNTS,

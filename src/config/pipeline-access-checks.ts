@@ -107,6 +107,11 @@ export function pipelineAccessCrossFieldProblems(raw: unknown, file: string): st
     if (!isPlainObject(account) || !isPlainObject(account.pipelineAccess)) continue;
     const adopted = account.pipelineAccess.adoptOidcProviders;
     if (!Array.isArray(adopted)) continue;
+    if (adopted.length > 0 && writtenAccountId(account) === undefined) {
+      problems.push(
+        `${file}: ${formatJsonPath(['accounts', name, 'pipelineAccess', 'adoptOidcProviders'])}: adopting imports the provider by its ARN, which holds the account's ID; add "accountId": "123456789012" (or a "roleArn") to the account`,
+      );
+    }
     adopted.forEach((issuer, index) => {
       if (issuers !== undefined && typeof issuer === 'string' && isIssuerName(issuer) && !issuers.includes(issuer)) {
         problems.push(
