@@ -1,4 +1,5 @@
-// Entry point of `cdktf synth`: load accounts.json → one state stack per account → synth → backend configs.
+// Entry point of `cdktf synth`: load accounts.json → one state stack per account, the pipeline stack, an
+// access stack per account with "pipelineAccess" → policy guard → synth → backend configs.
 import { loadConfig, readSettings } from './src/config';
 import { exitOnUserError } from './src/cli/user-error';
 import { skipTokenCreationTraces } from './src/synth/token-traces';
@@ -38,6 +39,8 @@ void exitOnUserError(async () => {
     import('./stacks/state-stack'),
     import('./src/pipeline-state'),
   ]);
+  // Only a file with "pipelineAccess" loads the access stacks.
+  const access = config.pipelineAccess !== undefined ? await import('./stacks/access-stack') : undefined;
 
   const app = new App({ outdir: settings.outdir });
   // Warnings and notes are annotations, which the cdktf CLI prints as WARN / INFO lines. On stderr they
@@ -68,6 +71,10 @@ void exitOnUserError(async () => {
       account: production,
       stateDir: settings.stateDir,
       pipeline: config.pipeline,
+      // With "pipelineAccess" and the runner trusted, the runner may assume every account's deploy role.
+      ...(config.pipelineAccess?.runnerRoleArn !== undefined
+        ? { deployRoleArns: config.accounts.flatMap((account) => account.pipelineAccess?.deployRoleArn ?? []) }
+        : {}),
       ...(pipelineState.blocked !== undefined ? { stateBlocked: pipelineState.blocked } : {}),
       ...(settings.endpointUrl !== undefined ? { endpointUrl: settings.endpointUrl } : {}),
     });
@@ -75,6 +82,19 @@ void exitOnUserError(async () => {
       if (note.level === 'warning') Annotations.of(pipelineStack).addWarning(note.message);
       else Annotations.of(pipelineStack).addInfo(note.message);
       report(`${note.level}: ${note.message}`);
+    }
+  }
+  // "pipelineAccess": a deploy role in every account that does not say "pipelineAccess": false.
+  if (access !== undefined && config.pipelineAccess !== undefined) {
+    for (const account of config.accounts) {
+      if (account.pipelineAccess === undefined) continue;
+      new access.AccessStack(app, access.accessStackId(account.name), {
+        platform: config.platform,
+        account,
+        pipelineAccess: config.pipelineAccess,
+        stateDir: settings.stateDir,
+        ...(settings.endpointUrl !== undefined ? { endpointUrl: settings.endpointUrl } : {}),
+      });
     }
   }
   // Policy guard (src/guard): every finding fails here, before synth writes a single file.

@@ -1,5 +1,5 @@
 // `npm run sandbox [accounts-file]`: rehearse the whole bootstrap against a throwaway moto server.
-// Validate → start moto → synth with AWS_ENDPOINT_URL → deploy state-* then pipeline-* →
+// Validate → start moto → synth with AWS_ENDPOINT_URL → deploy state-*, pipeline-*, then access-* →
 // read every state bucket back through the S3 API → always stop moto and remove temp files.
 import * as path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
@@ -120,6 +120,7 @@ async function main(): Promise<void> {
   const stacks = synthesizedStacks(ws.outdir);
   const stateStacks = stacks.filter((stack) => stack.startsWith('state-'));
   const pipelineStacks = stacks.filter((stack) => stack.startsWith('pipeline-'));
+  const accessStacks = stacks.filter((stack) => stack.startsWith('access-'));
   note(`stacks: ${stacks.join(', ')}`);
 
   note('each takes about a minute: the AWS provider waits ~55 s for a new bucket lifecycle rule to settle');
@@ -153,6 +154,12 @@ async function main(): Promise<void> {
     );
   } else {
     note('no pipeline-* stack in this synth: skipped');
+  }
+  if (accessStacks.length > 0) {
+    // After the state stacks: a deploy role's policy finds the created state key by its alias.
+    await step(`Deploying ${accessStacks.length} access stack(s), ${config.parallelism} at a time`, () =>
+      cdktfDeploy({ outdir: ws.outdir, env: ws.env, stacks: ['access-*'], parallelism: config.parallelism, onLine }),
+    );
   }
 
   for (const stack of pipelineStacks) {

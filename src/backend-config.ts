@@ -9,10 +9,24 @@ export const BACKENDS_DIR = 'backends';
 /** Suffix of a backend config file: `<account>.s3.tfbackend`, the name Terraform's docs suggest. */
 export const BACKEND_FILE_SUFFIX = '.s3.tfbackend';
 
+/**
+ * Who a backend config is for: `operator` (the account's profile, `<account>.s3.tfbackend`), `runner`
+ * (pipeline-prod's runner assuming the deploy role, `<account>.runner.s3.tfbackend`) or `ci` (a CI job
+ * whose credentials are the deploy role already, `<account>.ci.s3.tfbackend`).
+ */
+export type BackendAudience = 'operator' | 'runner' | 'ci';
+
 /** Path of an account's backend config inside the synth output `outdir`. */
-export function backendConfigPath(outdir: string, accountName: string): string {
-  return path.join(outdir, BACKENDS_DIR, `${accountName}${BACKEND_FILE_SUFFIX}`);
+export function backendConfigPath(outdir: string, accountName: string, audience: BackendAudience = 'operator'): string {
+  return path.join(outdir, BACKENDS_DIR, backendFileName(accountName, audience));
 }
+
+function backendFileName(accountName: string, audience: BackendAudience): string {
+  return `${accountName}${audience === 'operator' ? '' : `.${audience}`}${BACKEND_FILE_SUFFIX}`;
+}
+
+/** Session name of the runner's sessions in the deploy roles; shows in each account's CloudTrail. */
+export const RUNNER_SESSION_NAME = 'pipeline-runner';
 
 /**
  * A Terraform string literal: quoted, with backslashes, quotes, control characters and
@@ -45,6 +59,16 @@ export function backendConfigText(account: AccountConfig): string {
     '# Written by `cdktf synth` of bootstrap-aws; regenerated on every synth, so do not edit it here.',
     '# Use it (or a copy of it) with a `backend "s3" {}` block and a state key of your own:',
     `#   terraform init -backend-config=path/to/${file} -backend-config="key=<project>/terraform.tfstate"`,
+    ...stateLines(account),
+    `profile      = ${hclString(account.profile)}`,
+    ...assumeRoleLines(account),
+    '',
+  ].join('\n');
+}
+
+/** Bucket, region, encryption and locking of `account`'s state: the lines every backend config shares. */
+function stateLines(account: AccountConfig): string[] {
+  return [
     `bucket       = ${hclString(account.stateBucketName)}`,
     `region       = ${hclString(account.region)}`,
     ...encryptionLines(account),
@@ -55,8 +79,36 @@ export function backendConfigText(account: AccountConfig): string {
           `dynamodb_table = ${hclString(account.lockTableName)}`,
         ]
       : []),
-    `profile      = ${hclString(account.profile)}`,
-    ...assumeRoleLines(account),
+  ];
+}
+
+/**
+ * The backend config of a pipeline in `account` (`pipelineAccess`): for the runner, whose instance
+ * credentials assume the account's deploy role (`assume_role`, an attribute in the S3 backend); for a
+ * CI job that already holds the deploy role's credentials (OIDC), with no credential settings at all.
+ * No `profile` either way: the pipeline's credentials come from its environment.
+ */
+export function pipelineBackendConfigText(account: AccountConfig, audience: 'runner' | 'ci'): string {
+  const file = backendFileName(account.name, audience);
+  const deployRoleArn = account.pipelineAccess?.deployRoleArn;
+  if (audience === 'runner' && deployRoleArn === undefined) throw new Error(`account ${account.name} has no deploy role ARN`);
+  return [
+    `# S3 backend settings for the pipeline's Terraform state in account "${account.name}" (bucket ${account.stateBucketName}),`,
+    audience === 'runner'
+      ? "# on pipeline-prod's runner: its instance credentials assume the account's deploy role."
+      : "# in a CI job that holds the account's deploy role already (OIDC: configure-aws-credentials, id_tokens, CircleCI).",
+    '# Written by `cdktf synth` of bootstrap-aws; regenerated on every synth, so do not edit it here.',
+    `#   terraform init -backend-config=path/to/${file} -backend-config="key=<project>/terraform.tfstate"`,
+    ...stateLines(account),
+    ...(audience === 'runner'
+      ? [
+          '# A role chain (instance role, then deploy role): each session lasts at most 1 hour.',
+          'assume_role = {',
+          `  role_arn     = ${hclString(String(deployRoleArn))}`,
+          `  session_name = ${hclString(RUNNER_SESSION_NAME)}`,
+          '}',
+        ]
+      : []),
     '',
   ].join('\n');
 }
@@ -105,7 +157,8 @@ function encryptionLines(account: AccountConfig): string[] {
 }
 
 /**
- * Writes `<outdir>/backends/<account>.s3.tfbackend` for every account of `config` and removes
+ * Writes `<outdir>/backends/<account>.s3.tfbackend` for every account of `config` (with
+ * `pipelineAccess`, also `<account>.runner.s3.tfbackend` and `<account>.ci.s3.tfbackend`) and removes
  * backend files of accounts no longer in it. Each file is written to a temporary name and renamed,
  * so a reader never sees half a file. Returns the paths written, in account order.
  */
@@ -113,12 +166,21 @@ export function writeBackendConfigs(outdir: string, config: BootstrapConfig): st
   const dir = path.join(outdir, BACKENDS_DIR);
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
-  for (const account of config.accounts) {
-    const target = backendConfigPath(outdir, account.name);
+  const write = (target: string, text: string): void => {
     const temporary = `${target}.${process.pid}.tmp`;
-    writeFileSync(temporary, backendConfigText(account));
+    writeFileSync(temporary, text);
     renameSync(temporary, target);
     written.push(target);
+  };
+  const access = config.pipelineAccess;
+  const ci = access !== undefined && (access.github.length > 0 || access.gitlab.length > 0 || access.circleci !== undefined);
+  for (const account of config.accounts) {
+    write(backendConfigPath(outdir, account.name), backendConfigText(account));
+    if (account.pipelineAccess === undefined) continue;
+    if (access?.runnerRoleArn !== undefined && account.pipelineAccess.deployRoleArn !== undefined) {
+      write(backendConfigPath(outdir, account.name, 'runner'), pipelineBackendConfigText(account, 'runner'));
+    }
+    if (ci) write(backendConfigPath(outdir, account.name, 'ci'), pipelineBackendConfigText(account, 'ci'));
   }
   const current = new Set(written.map((file) => path.basename(file)));
   for (const name of readdirSync(dir)) {

@@ -3,6 +3,7 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { Fn, LocalBackend, Op, S3Backend, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AccountConfig, PipelineConfig } from '../src/config';
+import { runnerRoleName } from '../src/config/pipeline-schema';
 import { addAccountProvider } from '../src/constructs/aws-provider';
 import { EncryptionKey } from '../src/constructs/encryption-key';
 import { logGroupKeyPolicy } from '../src/constructs/key-policy';
@@ -34,6 +35,12 @@ export interface PipelineStackProps {
    * @default undefined: real AWS.
    */
   readonly endpointUrl?: string;
+  /**
+   * The accounts' deploy roles (`pipelineAccess` with the runner trusted), which the runner may assume
+   * besides `pipeline.assumableRoleArns`.
+   * @default []: only `pipeline.assumableRoleArns`.
+   */
+  readonly deployRoleArns?: readonly string[];
   /**
    * Why a deploy must not run now (see `checkPipelineState`); the plan then fails with this message
    * before any change.
@@ -129,10 +136,11 @@ export class PipelineStack extends ResolvedOnceStack {
     });
 
     this.runnerRole = new RunnerRole(this, 'runner-role', {
-      name: `${prefix}-runner`,
+      // The deploy roles of pipelineAccess trust this name (src/config/load.ts builds its ARN).
+      name: runnerRoleName(prefix),
       partition: partition.partition,
       stateBucketName: account.stateBucketName,
-      assumableRoleArns: pipeline.assumableRoleArns,
+      assumableRoleArns: [...new Set([...pipeline.assumableRoleArns, ...(props.deployRoleArns ?? [])])],
     });
 
     this.launchTemplate = new RunnerLaunchTemplate(this, 'runner-launch-template', {

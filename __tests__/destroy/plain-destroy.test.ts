@@ -118,6 +118,26 @@ describe('refusing a plain cdktf destroy', () => {
     expect(prod?.lockTableName).toBeUndefined();
   });
 
+  test('an access stack counts among the stacks: a lone state stack is then no longer the only one', () => {
+    const withAccess = validateConfig(
+      {
+        platform: 'acme',
+        productionAccount: 'dev',
+        pipeline: false,
+        accounts: { dev: { profile: 'acme-dev' } },
+        pipelineAccess: {
+          policyArns: ['arn:aws:iam::aws:policy/PowerUserAccess'],
+          trust: { github: [{ repository: 'acme/infra', branch: 'main' }] },
+        },
+      },
+      '/repo/accounts.json',
+    );
+    // No pattern with two stacks: cdktf refuses, nothing to say here; access stacks have no prevent_destroy.
+    expect(refusal([], undefined, withAccess)).toEqual([]);
+    expect(refusal(['access-dev'], undefined, withAccess)).toEqual([]);
+    expect(refusal(['*'], undefined, withAccess)).toHaveLength(1);
+  });
+
   test('refuses a confirmed bucket whose stack also holds a lock table, which always keeps prevent_destroy, also as the only stack', () => {
     const withTable = validateConfig(
       {

@@ -296,6 +296,20 @@ describe('runDoctor', () => {
     );
   });
 
+  test('with "pipelineAccess" the access stacks come last', () => {
+    const env = setup({
+      platform: 'acme',
+      accounts: { prod: { profile: 'acme-prod', accountId: '222222222222' } },
+      pipelineAccess: { policyArns: ['arn:aws:iam::aws:policy/PowerUserAccess'] },
+    });
+    expect(deployInstructions({ env, cwd: dir }).slice(0, 4)).toEqual([
+      'Deploy with:',
+      "  npm run deploy -- 'state-*' --parallelism 2",
+      '  npm run deploy -- pipeline-prod',
+      "  npm run deploy -- 'access-*' --parallelism 2",
+    ]);
+  });
+
   test('an invalid accounts.json fails with its one-line problems and skips the profile check', async () => {
     const results = await runDoctor({
       env: setup({ platform: 'acme', accounts: { prod: 'acme-prod' }, platfrom: 'x' }),

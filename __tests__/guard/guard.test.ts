@@ -8,6 +8,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { AnnotationMetadataEntryType, App, TerraformStack, Testing } from 'cdktf';
 import { ConfigError, validateConfig } from '../../src/config';
 import { ALL_RULES, enforcePolicyGuard, type GuardSuppression, PolicyGuardError } from '../../src/guard';
+import { AccessStack, accessStackId } from '../../stacks/access-stack';
 import { PipelineStack, pipelineStackId } from '../../stacks/pipeline-stack';
 import { StateStack, stateStackId } from '../../stacks/state-stack';
 
@@ -206,6 +207,73 @@ describe('the real stacks', () => {
     const expected: unknown[] = [expect.stringMatching(/^BA-S3-1 state-dev\/state-bucket\/bucket: /)];
     for (const group of groups) expected.push(expect.stringMatching(new RegExp(`^BA-LOG-1 ${group.node.path}: `)));
     expect(lines).toEqual(expected);
+  });
+});
+
+describe('the access stacks', () => {
+  const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+
+  function accessApp(pipelineAccess: Record<string, unknown>): App {
+    const config = validateConfig(
+      {
+        platform: 'acme',
+        stateBucket: { kms: true, lockTable: true },
+        accounts: {
+          dev: { profile: 'acme-dev', accountId: '111111111111' },
+          prod: { profile: 'acme-prod', accountId: '222222222222' },
+        },
+        pipelineAccess: {
+          trust: {
+            github: [{ repository: 'acme/infra', branch: 'main' }],
+            gitlab: [{ project: 'acme/infra', branch: 'main' }],
+            circleci: {
+              organizationId: '2b3c4d5e-6f70-4812-9abc-def012345678',
+              projectIds: ['3c4d5e6f-7081-4923-abcd-ef0123456789'],
+            },
+          },
+          ...pipelineAccess,
+        },
+      },
+      'accounts.json',
+    );
+    const app = Testing.app();
+    const access = config.pipelineAccess;
+    if (access === undefined) throw new Error('fixture without pipelineAccess');
+    for (const account of config.accounts) {
+      new AccessStack(app, accessStackId(account.name), {
+        platform: config.platform,
+        account,
+        pipelineAccess: access,
+        stateDir: '/tmp/state',
+      });
+    }
+    return app;
+  }
+
+  test('every trust (runner, GitHub, GitLab, CircleCI) passes with no suppressions, AdministratorAccess too with a boundary', () => {
+    expect(enforce(accessApp({ policyArns: ['arn:aws:iam::aws:policy/PowerUserAccess'] }), []).error).toBeUndefined();
+    expect(
+      enforce(accessApp({ policyArns: [ADMIN], permissionsBoundaryArn: 'arn:aws:iam::111111111111:policy/boundary' }), []).error,
+    ).toBeUndefined();
+  });
+
+  test('AdministratorAccess without a boundary fails on each account, and is suppressible with a reason', () => {
+    const lines = problemsOf(enforce(accessApp({ policyArns: [ADMIN] }), []).error);
+    const path = (account: string) => `access-${account}/deploy-role/policy-arn:aws:iam::aws:policy_AdministratorAccess`;
+    expect(lines).toEqual([
+      expect.stringMatching(
+        new RegExp(`^BA-IAM-7 ${path('dev')}: gives the role access-dev/deploy-role/role AdministratorAccess`),
+      ),
+      expect.stringMatching(new RegExp(`^BA-IAM-7 ${path('prod')}: `)),
+    ]);
+    const suppressions = ['dev', 'prod'].map((account) => ({
+      rule: 'BA-IAM-7',
+      resource: path(account),
+      reason: 'sandbox accounts',
+    }));
+    const { warnings, error } = enforce(accessApp({ policyArns: [ADMIN] }), suppressions);
+    expect(error).toBeUndefined();
+    expect(warnings).toHaveLength(2);
   });
 });
 

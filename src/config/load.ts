@@ -14,7 +14,10 @@ import {
   stateBucketName,
   stateKeyAliasName,
 } from './names';
-import { defaultNamePrefix, pipelineCrossFieldProblems } from './pipeline-schema';
+import { pipelineAccessCrossFieldProblems, runnerTrusted } from './pipeline-access-checks';
+import { defaultDeployRoleName, PIPELINE_ACCESS_DEFAULTS, type PipelineAccessSection } from './pipeline-access-schema';
+import { defaultNamePrefix, pipelineCrossFieldProblems, runnerRoleName } from './pipeline-schema';
+import type { PipelineAccessConfig } from './model';
 import { accountsFileSchema, DEFAULT_PRODUCTION_ACCOUNT, DEFAULT_REGION } from './schema';
 
 /** The shape of a region code, as the schema checks it. */
@@ -68,10 +71,13 @@ export function validateConfig(raw: unknown, file: string, accountOrder?: readon
   }
   problems.push(...crossFieldProblems(raw, file));
   problems.push(...pipelineCrossFieldProblems(raw, file));
+  problems.push(...pipelineAccessCrossFieldProblems(raw, file));
   const unique = [...new Set(problems)];
   if (unique.length > 0 || !result.success) throw new ConfigError(unique);
 
   const data = result.data;
+  const pipelineAccess = data.pipelineAccess;
+  const roleName = pipelineAccess !== undefined ? (pipelineAccess.roleName ?? defaultDeployRoleName(data.platform)) : undefined;
   const entries = Object.entries(data.accounts);
   if (accountOrder !== undefined) entries.sort(([a], [b]) => accountOrder.indexOf(a) - accountOrder.indexOf(b));
   const accounts: AccountConfig[] = entries.map(([name, account]) => {
@@ -104,8 +110,18 @@ export function validateConfig(raw: unknown, file: string, accountOrder?: readon
         ? { kmsKeyAdminArns: account.kmsKeyAdminArns }
         : {}),
       ...(data.stateBucket.accessLogs ? { accessLogBucketName: accessLogBucketName(data.platform, name) } : {}),
+      ...(roleName !== undefined && account.pipelineAccess !== null
+        ? {
+            pipelineAccess: {
+              ...(accountId !== undefined ? { deployRoleArn: roleArnIn(accountId, roleName, region) } : {}),
+              adoptOidcProviders: account.pipelineAccess.adoptOidcProviders,
+            },
+          }
+        : {}),
     };
   });
+  const namePrefix = data.pipeline !== null ? (data.pipeline.namePrefix ?? defaultNamePrefix(data.platform)) : undefined;
+  const production = accounts.find((account) => account.name === data.productionAccount);
   return {
     file,
     platform: data.platform,
@@ -119,9 +135,43 @@ export function validateConfig(raw: unknown, file: string, accountOrder?: readon
       accessLogRetentionDays: data.stateBucket.accessLogRetentionDays,
     },
     suppressions: data.suppressions,
-    ...(data.pipeline !== null
-      ? { pipeline: { ...data.pipeline, namePrefix: data.pipeline.namePrefix ?? defaultNamePrefix(data.platform) } }
+    ...(data.pipeline !== null && namePrefix !== undefined ? { pipeline: { ...data.pipeline, namePrefix } } : {}),
+    ...(pipelineAccess !== undefined && roleName !== undefined
+      ? {
+          pipelineAccess: resolvePipelineAccess(
+            pipelineAccess,
+            roleName,
+            // The cross-field checks guarantee the production account's ID whenever the runner is trusted.
+            runnerTrusted(pipelineAccess.trust.runner, data.pipeline === null ? false : data.pipeline) &&
+              production?.accountId !== undefined &&
+              namePrefix !== undefined
+              ? roleArnIn(production.accountId, runnerRoleName(namePrefix), production.region)
+              : undefined,
+          ),
+        }
       : {}),
+  };
+}
+
+/** The `"pipelineAccess"` section with its defaults: GitLab's instance and audience, the runner's role ARN. */
+function resolvePipelineAccess(
+  section: PipelineAccessSection,
+  roleName: string,
+  runnerRoleArn: string | undefined,
+): PipelineAccessConfig {
+  const { trust } = section;
+  return {
+    roleName,
+    maxSessionDuration: section.maxSessionDuration,
+    policyArns: section.policyArns,
+    ...(section.permissionsBoundaryArn !== undefined ? { permissionsBoundaryArn: section.permissionsBoundaryArn } : {}),
+    ...(runnerRoleArn !== undefined ? { runnerRoleArn } : {}),
+    github: trust.github,
+    gitlab: trust.gitlab.map((entry) => {
+      const url = entry.url ?? PIPELINE_ACCESS_DEFAULTS.gitlabUrl;
+      return { project: entry.project, branch: entry.branch, url, audience: entry.audience ?? url };
+    }),
+    ...(trust.circleci !== undefined ? { circleci: trust.circleci } : {}),
   };
 }
 

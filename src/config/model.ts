@@ -59,6 +59,12 @@ export interface AccountConfig {
    * @default undefined: no access logging (`stateBucket.accessLogs` is false).
    */
   readonly accessLogBucketName?: string;
+  /**
+   * The account's deploy role (`pipelineAccess`), reached by the runner or a CI service.
+   * @default undefined: no access stack for this account (no `pipelineAccess`, or the account has
+   *   `"pipelineAccess": false`).
+   */
+  readonly pipelineAccess?: AccountPipelineAccess;
 }
 
 /** accounts.json, validated, with defaults applied. */
@@ -89,6 +95,11 @@ export interface BootstrapConfig {
   readonly pipeline?: PipelineConfig;
   /** Policy-guard findings accepted on purpose (`"suppressions"`); empty unless the file lists some. */
   readonly suppressions: readonly Suppression[];
+  /**
+   * Deploy roles in every account for the pipeline (`"pipelineAccess"`).
+   * @default undefined: no access stacks.
+   */
+  readonly pipelineAccess?: PipelineAccessConfig;
 }
 
 /** One accepted policy-guard finding: a rule, the construct path it fired on, and why it is acceptable. */
@@ -127,4 +138,70 @@ export interface PipelineConfig {
   readonly stateBackend: 'local' | 's3';
   /** Prefix of every pipeline resource name; default `<platform>-pipeline`. */
   readonly namePrefix: string;
+}
+
+/** A GitHub repository whose jobs, on one branch or in one environment, may assume the deploy roles. */
+export interface GithubTrustConfig {
+  /** `OWNER/REPOSITORY`. */
+  readonly repository: string;
+  /** Jobs on this branch (subject `repo:OWNER/REPO:ref:refs/heads/BRANCH`); exclusive with `environment`. */
+  readonly branch?: string;
+  /** Jobs in this environment (subject `repo:OWNER/REPO:environment:ENV`); exclusive with `branch`. */
+  readonly environment?: string;
+  /**
+   * The owner's and repository's numeric IDs: the immutable subject `repo:OWNER@<id>/REPO@<id>:…` is
+   * trusted too. Both or neither.
+   * @default undefined: only the name form.
+   */
+  readonly ownerId?: string;
+  readonly repositoryId?: string;
+}
+
+/** A GitLab project whose jobs on one branch may assume the deploy roles. */
+export interface GitlabTrustConfig {
+  /** `GROUP/…/PROJECT`, as in the project's URL. */
+  readonly project: string;
+  readonly branch: string;
+  /** The instance, the issuer of its ID tokens, e.g. `https://gitlab.com`. */
+  readonly url: string;
+  /** The `aud` the job's `id_tokens` asks for; default the instance URL. */
+  readonly audience: string;
+}
+
+/** CircleCI projects of one organization whose jobs may assume the deploy roles. */
+export interface CircleciTrustConfig {
+  readonly organizationId: string;
+  readonly projectIds: readonly string[];
+}
+
+/** The `"pipelineAccess"` section, every default resolved (see src/config/pipeline-access-schema.ts). */
+export interface PipelineAccessConfig {
+  /** Name of the deploy role in every account; default `<platform>-pipeline-deploy`. */
+  readonly roleName: string;
+  /** The role's `MaxSessionDuration` in seconds; default 3600. */
+  readonly maxSessionDuration: number;
+  /** Managed policies attached to every deploy role. */
+  readonly policyArns: readonly string[];
+  /** @default undefined: no permissions boundary. */
+  readonly permissionsBoundaryArn?: string;
+  /**
+   * The runner role of pipeline-prod that may assume every deploy role (`trust.runner`).
+   * @default undefined: the runner is not trusted.
+   */
+  readonly runnerRoleArn?: string;
+  readonly github: readonly GithubTrustConfig[];
+  readonly gitlab: readonly GitlabTrustConfig[];
+  /** @default undefined: no CircleCI organization is trusted. */
+  readonly circleci?: CircleciTrustConfig;
+}
+
+/** An account's part of `pipelineAccess`: present when the account gets a deploy role. */
+export interface AccountPipelineAccess {
+  /**
+   * `arn:<partition>:iam::<account id>:role/<roleName>`.
+   * @default undefined when the account's ID is not known at synth (then the runner is not trusted).
+   */
+  readonly deployRoleArn?: string;
+  /** OIDC issuers whose existing provider in the account the access stack imports. */
+  readonly adoptOidcProviders: readonly string[];
 }

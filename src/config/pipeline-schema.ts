@@ -256,6 +256,11 @@ export const pipelineSchema = z.preprocess(
 
 export type PipelineSection = z.output<typeof pipelineObjectSchema>;
 
+/** The runner role's name (and its instance profile's, launch template's, security group's): `<namePrefix>-runner`. */
+export function runnerRoleName(namePrefix: string): string {
+  return `${namePrefix}-runner`;
+}
+
 /** The default name prefix, `<platform>-pipeline`. */
 export function defaultNamePrefix(platform: string): string {
   return `${platform}-pipeline`;

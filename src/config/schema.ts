@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describeValue, typeError } from './messages';
 import { nameProblem } from './names';
+import { accountPipelineAccessSchema, pipelineAccessSchema } from './pipeline-access-schema';
 import { pipelineSchema } from './pipeline-schema';
 import { suppressionsSchema } from './suppressions-schema';
 
@@ -131,6 +132,7 @@ const accountObjectSchema = z.strictObject(
       .optional(),
     roleArn: roleArnSchema.optional(),
     externalId: externalIdSchema.optional(),
+    pipelineAccess: accountPipelineAccessSchema,
   },
   {
     error: (issue) =>
@@ -181,6 +183,7 @@ export const accountsFileSchema = z.strictObject(
       accessLogRetentionDays: DEFAULT_ACCESS_LOG_RETENTION_DAYS,
     }),
     pipeline: pipelineSchema,
+    pipelineAccess: pipelineAccessSchema,
     suppressions: suppressionsSchema,
     accountDefaults: accountDefaultsSchema.optional(),
   },

@@ -51,25 +51,17 @@ export interface ExistingBucketCheckProps {
  * A failed check leaves the resource tainted, so the next deploy runs it again.
  */
 export function addExistingBucketCheck(stack: TerraformStack, id: string, props: ExistingBucketCheckProps): TerraformResource {
-  // local-exec runs in the folder Terraform runs in, `<outdir>/stacks/<stack id>`: relative paths from
-  // there keep machine-specific paths out of the synthesized JSON.
-  const stackDir = path.resolve(App.of(stack).outdir, 'stacks', stack.node.id);
-  const relative = (file: string): string => path.relative(stackDir, file).split(path.sep).join('/');
-  const command = [
-    'node',
-    '--require',
-    shellWord(relative(TS_RUNNER)),
-    shellWord(relative(EXISTING_BUCKET_CHECK_SCRIPT)),
+  const command = projectScriptCommand(stack, EXISTING_BUCKET_CHECK_SCRIPT, [
     '--bucket',
-    shellWord(props.bucketName),
+    props.bucketName,
     '--stack',
-    shellWord(stack.node.id),
+    stack.node.id,
     '--account',
-    shellWord(props.accountName),
+    props.accountName,
     '--state-file',
-    shellWord(props.stateFile),
+    props.stateFile,
     ...(props.adopt === true ? ['--adopt'] : []),
-  ].join(' ');
+  ]);
   // A plain `terraform_data` rather than cdktf's DataResource class: that one adds a synth-time
   // validation that runs `terraform version` once per resource (40 s for 1000 accounts) and fails
   // synth on a machine without terraform. Terraform itself requires >= 1.10 here anyway (doctor).
@@ -91,6 +83,17 @@ export function addExistingBucketCheck(stack: TerraformStack, id: string, props:
       },
     ],
   });
+}
+
+/**
+ * `node --require <ts-runner> <script> <args>` as a shell line for a local-exec of `stack`. It runs in
+ * the folder Terraform runs in, `<outdir>/stacks/<stack id>`: paths relative to there keep
+ * machine-specific paths out of the synthesized JSON.
+ */
+export function projectScriptCommand(stack: TerraformStack, script: string, args: readonly string[]): string {
+  const stackDir = path.resolve(App.of(stack).outdir, 'stacks', stack.node.id);
+  const relative = (file: string): string => path.relative(stackDir, file).split(path.sep).join('/');
+  return ['node', '--require', shellWord(relative(TS_RUNNER)), shellWord(relative(script)), ...args.map(shellWord)].join(' ');
 }
 
 /** One word of a POSIX shell command: as it is when it is plain, else double-quoted with escapes. */

@@ -3,6 +3,7 @@
 // that reason (README, "Guarded destroy"); synth's own error always reaches the user.
 import { type AccountConfig, type BootstrapConfig, ConfigError } from '../config';
 import { matchesStackPattern } from '../cli/cdktf-command';
+import { accessStackId } from '../../stacks/access-stack';
 import { pipelineStackId } from '../../stacks/pipeline-stack';
 import { stateStackId } from '../../stacks/state-stack';
 import { destroyableAccount } from './index';
@@ -23,6 +24,7 @@ export function refuseProtectedDestroy(
     ...(config.pipeline !== undefined && config.accounts.some((account) => account.name === config.productionAccount)
       ? [pipelineStackId(config.productionAccount)]
       : []),
+    ...config.accounts.flatMap((account) => (account.pipelineAccess !== undefined ? [accessStackId(account.name)] : [])),
   ];
   // Without a pattern cdktf destroys the app's only stack (and refuses when there are more).
   const targeted = (stack: string): boolean =>

@@ -73,11 +73,16 @@ export function formatDoctorReport(results: readonly CheckResult[]): string {
 
 /**
  * The commands that deploy this configuration on this machine (printed once every check passed):
- * `npm run deploy` for the state stacks, then the pipeline stack, and the plain `cdktf deploy` it stands for.
+ * `npm run deploy` for the state stacks, then the pipeline stack, then the access stacks (their deploy
+ * roles name the state buckets and keys), and the plain `cdktf deploy` it stands for.
  */
 export function deployInstructions(options: Pick<DoctorOptions, 'env' | 'cwd' | 'provider'>): string[] {
   const { config } = checkAccountsFile(options.env, options.cwd ?? process.cwd());
-  const stacks = ['state-*', ...(config?.pipeline !== undefined ? [`pipeline-${config.productionAccount}`] : [])];
+  const stacks = [
+    'state-*',
+    ...(config?.pipeline !== undefined ? [`pipeline-${config.productionAccount}`] : []),
+    ...(config?.pipelineAccess !== undefined ? ['access-*'] : []),
+  ];
   let parallelism: number | string;
   try {
     parallelism = chooseParallelism(options.env).value;

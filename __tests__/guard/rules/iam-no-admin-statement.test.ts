@@ -1,8 +1,10 @@
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { IamPolicyAttachment } from '@cdktf/provider-aws/lib/iam-policy-attachment';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { IamUserPolicyAttachment } from '@cdktf/provider-aws/lib/iam-user-policy-attachment';
 import { Fn } from 'cdktf';
 import { iamNoAdminStatement } from '../../../src/guard/rules';
 import { findings } from '../fixtures';
@@ -66,14 +68,31 @@ describe('BA-IAM-1 no "*" action on "*" resource', () => {
     expect(lines).toEqual([expect.stringContaining('inline policy "almost-admin" allows every action but a few (NotAction)')]);
   });
 
-  test('attaching AdministratorAccess fails', () => {
+  test('attaching AdministratorAccess to a user or group fails', () => {
     const lines = findings(iamNoAdminStatement, (stack) => {
-      new IamRolePolicyAttachment(stack, 'admin', {
-        role: 'runner',
+      new IamUserPolicyAttachment(stack, 'admin', { user: 'deployer', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
+      new IamPolicyAttachment(stack, 'shared', {
+        name: 'shared',
+        groups: ['ops'],
         policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
       });
     });
-    expect(lines).toEqual([expect.stringContaining('attaches the AWS-managed AdministratorAccess policy')]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^BA-IAM-1 fixture\/admin: attaches the AWS-managed AdministratorAccess policy/),
+      expect.stringMatching(/^BA-IAM-1 fixture\/shared: attaches the AWS-managed AdministratorAccess policy/),
+    ]);
+  });
+
+  test('AdministratorAccess on a role is left to BA-IAM-7, which accepts it with a permissions boundary', () => {
+    const lines = findings(iamNoAdminStatement, (stack) => {
+      new IamRolePolicyAttachment(stack, 'admin', { role: 'runner', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' });
+      new IamPolicyAttachment(stack, 'roles', {
+        name: 'roles',
+        roles: ['runner'],
+        policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      });
+    });
+    expect(lines).toEqual([]);
   });
 
   test('a policy that cannot be read fails', () => {

@@ -1,15 +1,11 @@
 import { IamGroupPolicyAttachment } from '@cdktf/provider-aws/lib/iam-group-policy-attachment';
 import { IamPolicyAttachment } from '@cdktf/provider-aws/lib/iam-policy-attachment';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { IamUserPolicyAttachment } from '@cdktf/provider-aws/lib/iam-user-policy-attachment';
 import { asList } from '../context';
 import { allowsOnAllResources, IDENTITY_POLICY_TYPES, identityPolicies } from '../iam-policies';
 import type { PolicyStatement } from '../policy-document';
 import type { GuardRule, Violation } from '../rule';
-
-/** AWS-managed policies that are themselves `"Action": "*"` on `"Resource": "*"`. */
-const ADMIN_POLICY = /^arn:[^:]+:iam::aws:policy\/AdministratorAccess$/;
+import { ADMINISTRATOR_ACCESS as ADMIN_POLICY } from './iam-admin-role-boundary';
 
 /**
  * BA-IAM-1: no IAM statement allows every action (`*`, or `NotAction`) on every resource (`*`).
@@ -17,7 +13,8 @@ const ADMIN_POLICY = /^arn:[^:]+:iam::aws:policy\/AdministratorAccess$/;
  * Such a statement makes the principal an administrator of the account: one leaked credential,
  * or one compromised pipeline job, then owns every resource, can create new users and keys and
  * erase its tracks. Grant the actions and resources the job needs. The same holds for attaching
- * the AWS-managed AdministratorAccess policy. This rule also reports policies it cannot read
+ * the AWS-managed AdministratorAccess policy to a user or group; on a role, which a permissions
+ * boundary can cap, BA-IAM-7 decides instead. This rule also reports policies it cannot read
  * (not JSON, `Fn.jsonencode` or an aws_iam_policy_document in the same stack), since it cannot
  * tell them apart from an administrator policy.
  */
@@ -28,16 +25,17 @@ export const iamNoAdminStatement: GuardRule = {
     'A statement that allows every action on every resource makes its principal an account administrator: one leaked credential or compromised pipeline job can then do anything, including creating new keys and erasing its tracks.',
   resourceTypes: [
     ...IDENTITY_POLICY_TYPES,
-    IamRolePolicyAttachment.tfResourceType,
     IamUserPolicyAttachment.tfResourceType,
     IamGroupPolicyAttachment.tfResourceType,
     IamPolicyAttachment.tfResourceType,
   ],
   check(resource, context) {
-    const managed = [
-      resource.config.policy_arn,
-      ...(resource.type === IamRole.tfResourceType ? asList(resource.config.managed_policy_arns) : []),
-    ];
+    // Roles (IamRolePolicyAttachment, managed_policy_arns, the roles of an IamPolicyAttachment) are BA-IAM-7's.
+    const attachesToOthers =
+      resource.type !== IamPolicyAttachment.tfResourceType ||
+      asList(resource.config.users).length > 0 ||
+      asList(resource.config.groups).length > 0;
+    const managed = attachesToOthers ? [resource.config.policy_arn] : [];
     const violations: Violation[] = managed
       .filter((arn): arn is string => typeof arn === 'string' && ADMIN_POLICY.test(arn))
       .map(() => ({

@@ -1,6 +1,11 @@
 import type { GuardRule } from '../rule';
+import { iamAccountTrustNarrowed } from './iam-account-trust-narrowed';
+import { iamAdminRoleBoundary } from './iam-admin-role-boundary';
 import { iamNoAdminStatement } from './iam-no-admin-statement';
 import { iamNoPassRoleOnAll } from './iam-no-pass-role-on-all';
+import { iamOidcTrustAudience } from './iam-oidc-trust-audience';
+import { iamOidcTrustForAllValues } from './iam-oidc-trust-for-all-values';
+import { iamOidcTrustSubject } from './iam-oidc-trust-subject';
 import { kmsKeyExplicitPolicy } from './kms-key-explicit-policy';
 import { logGroupRetention } from './log-group-retention';
 import { s3BucketEncryption } from './s3-bucket-encryption';
@@ -22,6 +27,11 @@ export const ALL_RULES: readonly GuardRule[] = [
   securityGroupOpenToWorld,
   iamNoAdminStatement,
   iamNoPassRoleOnAll,
+  iamOidcTrustAudience,
+  iamOidcTrustSubject,
+  iamOidcTrustForAllValues,
+  iamAccountTrustNarrowed,
+  iamAdminRoleBoundary,
   vpcFlowLogs,
   vpcDefaultSecurityGroupLocked,
   logGroupRetention,
@@ -29,8 +39,13 @@ export const ALL_RULES: readonly GuardRule[] = [
 ];
 
 export {
+  iamAccountTrustNarrowed,
+  iamAdminRoleBoundary,
   iamNoAdminStatement,
   iamNoPassRoleOnAll,
+  iamOidcTrustAudience,
+  iamOidcTrustForAllValues,
+  iamOidcTrustSubject,
   kmsKeyExplicitPolicy,
   logGroupRetention,
   s3BucketEncryption,

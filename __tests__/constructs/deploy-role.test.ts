@@ -1,0 +1,114 @@
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Testing } from 'cdktf';
+import { DeployRole, policyAttachmentId, stateAccessPolicy } from '../../src/constructs/deploy-role';
+import { deployRoleTrustPolicy } from '../../src/constructs/deploy-role-trust';
+
+type Blocks = Record<string, Record<string, Record<string, unknown>>>;
+const TRUST = deployRoleTrustPolicy({
+  runnerRoleArn: 'arn:aws:iam::222222222222:role/acme-pipeline-runner',
+  providerArn: () => 'unused',
+});
+const STATE = { bucketArn: 'arn:aws:s3:::acme-dev-state', region: 'eu-west-1' };
+
+function synth(extra: { permissionsBoundaryArn?: string; maxSessionDuration?: number } = {}) {
+  const synthesized = Testing.synthScope((scope) => {
+    new DeployRole(scope, 'deploy-role', {
+      name: 'acme-pipeline-deploy',
+      trustPolicy: TRUST,
+      policyArns: ['arn:aws:iam::aws:policy/PowerUserAccess', 'arn:aws:iam::111111111111:policy/path/extra'],
+      stateAccess: STATE,
+      ...extra,
+    });
+  });
+  return { synthesized, json: JSON.parse(synthesized) as { resource: Blocks } };
+}
+
+describe('DeployRole', () => {
+  const { synthesized, json } = synth();
+
+  test('the role carries the trust document as given, a one-hour session and no boundary by default', () => {
+    expect(synthesized).toHaveResourceWithProperties(IamRole, {
+      name: 'acme-pipeline-deploy',
+      assume_role_policy: JSON.stringify(TRUST),
+      max_session_duration: 3600,
+    });
+    expect(Object.values(json.resource.aws_iam_role ?? {})[0]).not.toHaveProperty('permissions_boundary');
+  });
+
+  test('a session duration and a permissions boundary are passed on', () => {
+    expect(
+      synth({ permissionsBoundaryArn: 'arn:aws:iam::111111111111:policy/boundary', maxSessionDuration: 7200 }).synthesized,
+    ).toHaveResourceWithProperties(IamRole, {
+      permissions_boundary: 'arn:aws:iam::111111111111:policy/boundary',
+      max_session_duration: 7200,
+    });
+  });
+
+  test('each listed policy is attached, under an id made of its ARN', () => {
+    const attachments = Object.values(json.resource.aws_iam_role_policy_attachment ?? {});
+    // Synth sorts resources by their address.
+    expect(attachments.map((attachment) => attachment.policy_arn).sort()).toEqual([
+      'arn:aws:iam::111111111111:policy/path/extra',
+      'arn:aws:iam::aws:policy/PowerUserAccess',
+    ]);
+    expect(synthesized).toHaveResourceWithProperties(IamRolePolicyAttachment, {
+      role: expect.stringContaining('.name}') as unknown,
+    });
+    expect(policyAttachmentId('arn:aws:iam::aws:policy/PowerUserAccess')).toBe('policy-arn:aws:iam::aws:policy_PowerUserAccess');
+  });
+
+  test('the inline policy is the state access, and only that', () => {
+    const policies = Object.values(json.resource.aws_iam_role_policy ?? {});
+    expect(policies).toHaveLength(1);
+    expect(JSON.parse(String(policies[0]?.policy))).toEqual(stateAccessPolicy(STATE));
+  });
+});
+
+describe('stateAccessPolicy', () => {
+  test('SSE-S3 without lock table: list the bucket, read, write and delete its objects', () => {
+    expect(stateAccessPolicy(STATE)).toEqual({
+      Statement: [
+        { Action: 's3:ListBucket', Effect: 'Allow', Resource: 'arn:aws:s3:::acme-dev-state', Sid: 'ListStateBucket' },
+        {
+          Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+          Effect: 'Allow',
+          Resource: 'arn:aws:s3:::acme-dev-state/*',
+          Sid: 'ReadWriteStateObjects',
+        },
+      ],
+      Version: '2012-10-17',
+    });
+  });
+
+  test('with a key and a lock table: the key through S3 of the region only, and the table items', () => {
+    const policy = stateAccessPolicy({
+      ...STATE,
+      kmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/k',
+      lockTableArn: 'arn:aws:dynamodb:eu-west-1:111111111111:table/acme-dev-state-lock',
+    });
+    expect(policy.Statement.slice(2)).toEqual([
+      {
+        Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*'],
+        Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } },
+        Effect: 'Allow',
+        Resource: 'arn:aws:kms:eu-west-1:111111111111:key/k',
+        Sid: 'UseStateKeyThroughS3',
+      },
+      {
+        Action: ['dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+        Effect: 'Allow',
+        Resource: 'arn:aws:dynamodb:eu-west-1:111111111111:table/acme-dev-state-lock',
+        Sid: 'UseLockTable',
+      },
+    ]);
+  });
+
+  test('no statement has a "*" action or resource', () => {
+    const policy = stateAccessPolicy({ ...STATE, kmsKeyArn: 'k', lockTableArn: 't' });
+    for (const statement of policy.Statement) {
+      expect([statement.Action].flat()).not.toContain('*');
+      expect(statement.Resource).not.toBe('*');
+    }
+  });
+});

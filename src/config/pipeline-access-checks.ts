@@ -1,0 +1,133 @@
+// Checks of "pipelineAccess" that need other fields of accounts.json: the runner and the production
+// account's ID, every account's ID for the runner's permission, the derived role name, adopted issuers.
+import { partitionOf, roleAccountId } from './access';
+import { formatJsonPath } from './errors';
+import {
+  accessPath,
+  defaultDeployRoleName,
+  isIssuerName,
+  MAX_ROLE_NAME_LENGTH,
+  pipelineAccessObjectSchema,
+  trustedIssuers,
+} from './pipeline-access-schema';
+import { DEFAULT_PRODUCTION_ACCOUNT, DEFAULT_REGION } from './schema';
+
+/** The 12-digit ID of an account as written: its `accountId`, else the account of its `roleArn`. */
+export function writtenAccountId(account: unknown): string | undefined {
+  if (!isPlainObject(account)) return undefined;
+  if (typeof account.accountId === 'string' && /^\d{12}$/.test(account.accountId)) return account.accountId;
+  return typeof account.roleArn === 'string' ? roleAccountId(account.roleArn) : undefined;
+}
+
+/** The account's own `"pipelineAccess": false` leaves it out. */
+export function excludedFromPipelineAccess(account: unknown): boolean {
+  return isPlainObject(account) && account.pipelineAccess === false;
+}
+
+/** Whether the runner is trusted: `trust.runner`, by default on when the pipeline stack exists. */
+export function runnerTrusted(runner: boolean | undefined, pipeline: unknown): boolean {
+  return runner ?? pipeline !== false;
+}
+
+/** Every cross-field problem of `pipelineAccess`, one line each; [] when the section is absent. */
+export function pipelineAccessCrossFieldProblems(raw: unknown, file: string): string[] {
+  if (!isPlainObject(raw) || !isPlainObject(raw.accounts)) return [];
+  const accounts = raw.accounts;
+  const problems: string[] = [];
+  if (raw.pipelineAccess === undefined) {
+    // An account's adopt list without the section would silently do nothing.
+    for (const [name, account] of Object.entries(accounts)) {
+      if (isPlainObject(account) && isPlainObject(account.pipelineAccess)) {
+        problems.push(
+          `${file}: ${formatJsonPath(['accounts', name, 'pipelineAccess'])}: has no effect without a top-level "pipelineAccess"; add that section, or remove this key`,
+        );
+      }
+    }
+    return problems;
+  }
+  // Read leniently: shape problems are the schema's to report, and these are reported with them.
+  if (!isPlainObject(raw.pipelineAccess)) return problems;
+  const section = raw.pipelineAccess;
+  const trust = isPlainObject(section.trust) ? section.trust : {};
+  const included = Object.entries(accounts).filter(([, account]) => !excludedFromPipelineAccess(account));
+
+  if (typeof raw.platform === 'string' && section.roleName === undefined) {
+    const name = defaultDeployRoleName(raw.platform);
+    if (name.length > MAX_ROLE_NAME_LENGTH) {
+      problems.push(
+        `${file}: ${accessPath('roleName')}: the default role name "${name}" has ${name.length} characters, over IAM's limit of ${MAX_ROLE_NAME_LENGTH}; set a shorter "roleName"`,
+      );
+    }
+  }
+
+  // Issuers of the entries that are valid; an invalid entry is reported by the schema.
+  const parsedTrust = pipelineAccessObjectSchema.shape.trust.safeParse(section.trust);
+  const issuers = parsedTrust.success ? trustedIssuers({ trust: parsedTrust.data }) : undefined;
+  const listsSomeone =
+    ['github', 'gitlab'].some((key) => Array.isArray(trust[key]) && trust[key].length > 0) || trust.circleci !== undefined;
+  const explicitRunner = typeof trust.runner === 'boolean' ? trust.runner : undefined;
+  const runner = runnerTrusted(explicitRunner, raw.pipeline);
+  if (explicitRunner === true && raw.pipeline === false) {
+    problems.push(
+      `${file}: ${accessPath('trust', 'runner')}: there is no runner to trust ("pipeline": false, the external pattern); remove "runner", or remove "pipeline": false to build the pipeline stack`,
+    );
+  } else if (!runner && !listsSomeone) {
+    problems.push(
+      `${file}: ${accessPath('trust')}: trusts no one, so no pipeline could use the deploy roles; trust a CI service, e.g. "github": [{"repository": "acme/infrastructure", "branch": "main"}]${raw.pipeline === false ? '' : ', or the runner ("runner": true)'}`,
+    );
+  }
+
+  if (runner && raw.pipeline !== false) {
+    const productionName = typeof raw.productionAccount === 'string' ? raw.productionAccount : DEFAULT_PRODUCTION_ACCOUNT;
+    const production = accounts[productionName];
+    const productionRegion = regionOf(production, raw.region);
+    if (production !== undefined && writtenAccountId(production) === undefined) {
+      problems.push(
+        `${file}: ${accessPath('trust', 'runner')}: the deploy roles trust the runner role by its ARN in the production account "${productionName}", whose ID is not known; add "accountId": "123456789012" (or a "roleArn") to ${formatJsonPath(['accounts', productionName])}, or set "runner": false`,
+      );
+    }
+    for (const [name, account] of included) {
+      // The production account's missing ID is reported once, above.
+      if (writtenAccountId(account) === undefined && name !== productionName) {
+        problems.push(
+          `${file}: ${formatJsonPath(['accounts', name])}: the runner may assume the account's deploy role only by its ARN, which needs the account's ID; add "accountId": "123456789012" (or a "roleArn"), or "pipelineAccess": false to leave the account out`,
+        );
+      } else if (
+        writtenAccountId(account) !== undefined &&
+        partitionOf(regionOf(account, raw.region)) !== partitionOf(productionRegion)
+      ) {
+        problems.push(
+          `${file}: ${formatJsonPath(['accounts', name, 'region'])}: the account is in partition ${partitionOf(regionOf(account, raw.region))}, the runner in ${partitionOf(productionRegion)}, and roles cannot be assumed across partitions; add "pipelineAccess": false to the account`,
+        );
+      }
+    }
+  }
+
+  for (const [name, account] of included) {
+    if (!isPlainObject(account) || !isPlainObject(account.pipelineAccess)) continue;
+    const adopted = account.pipelineAccess.adoptOidcProviders;
+    if (!Array.isArray(adopted)) continue;
+    if (adopted.length > 0 && writtenAccountId(account) === undefined) {
+      problems.push(
+        `${file}: ${formatJsonPath(['accounts', name, 'pipelineAccess', 'adoptOidcProviders'])}: adopting imports the provider by its ARN, which holds the account's ID; add "accountId": "123456789012" (or a "roleArn") to the account`,
+      );
+    }
+    adopted.forEach((issuer, index) => {
+      if (issuers !== undefined && typeof issuer === 'string' && isIssuerName(issuer) && !issuers.includes(issuer)) {
+        problems.push(
+          `${file}: ${formatJsonPath(['accounts', name, 'pipelineAccess', 'adoptOidcProviders', index])}: "${issuer}" is not an issuer pipelineAccess trusts (${issuers.length > 0 ? issuers.join(', ') : 'none'}); remove it, or correct it`,
+        );
+      }
+    });
+  }
+  return problems;
+}
+
+function regionOf(account: unknown, fallback: unknown): string {
+  if (isPlainObject(account) && typeof account.region === 'string') return account.region;
+  return typeof fallback === 'string' ? fallback : DEFAULT_REGION;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

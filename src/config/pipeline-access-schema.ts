@@ -1,0 +1,339 @@
+import { z } from 'zod';
+import { formatJsonPath } from './errors';
+import { describeValue, JSON_NULL, typeError } from './messages';
+
+/** Defaults of the `"pipelineAccess"` section of accounts.json. */
+export const PIPELINE_ACCESS_DEFAULTS = {
+  /** One hour: AWS's own default, and the most a role chain (runner → deploy role) gets anyway. */
+  maxSessionDuration: 3600,
+  gitlabUrl: 'https://gitlab.com',
+} as const;
+
+/** IAM's bounds on a role's `MaxSessionDuration`, in seconds (1 to 12 hours). */
+export const MIN_SESSION_DURATION = 3600;
+export const MAX_SESSION_DURATION = 43200;
+
+/** IAM's limit on role names. */
+export const MAX_ROLE_NAME_LENGTH = 64;
+
+/** GitHub's OIDC issuer and the audience `aws-actions/configure-aws-credentials` asks for. */
+export const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
+export const GITHUB_AUDIENCE = 'sts.amazonaws.com';
+/** CircleCI's issuers are per organization: `oidc.circleci.com/org/<organization id>`. */
+export const CIRCLECI_ISSUER_PREFIX = 'oidc.circleci.com/org/';
+
+/** An IAM managed policy ARN (AWS-managed or of an account), in any partition; wildcards are refused first. */
+const POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
+/** An IAM role name, as IAM accepts it. */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** A GitHub user or organization login: letters, digits and single hyphens, at most 39 characters. */
+const GITHUB_OWNER = /^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$/;
+/** A GitHub repository name: letters, digits, `.`, `_`, `-`, at most 100 characters. */
+const GITHUB_REPOSITORY_NAME = /^[A-Za-z0-9._-]{1,100}$/;
+/** A GitLab group or project path segment. */
+const GITLAB_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+/** A CircleCI organization or project ID: a lowercase UUID, as the CircleCI web app shows it. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The issuer URL of a GitLab instance: https, a host, an optional port and path, no trailing slash. */
+const GITLAB_URL = /^https:\/\/[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?(\/[\w.~-]+)*$/;
+
+const GITHUB_EXAMPLE = '{"repository": "acme/infrastructure", "branch": "main"}';
+const GITLAB_EXAMPLE = '{"project": "acme/platform/infra", "branch": "main"}';
+const CIRCLECI_EXAMPLE =
+  '{"organizationId": "2b3c4d5e-6f70-4812-9abc-def012345678", "projectIds": ["3c4d5e6f-7081-4923-abcd-ef0123456789"]}';
+
+/** `"*"` and `"?"` are IAM's wildcards (StringLike); a trust must name every party exactly. */
+function hasWildcard(value: string): boolean {
+  return value.includes('*') || value.includes('?');
+}
+
+/**
+ * A string that names one thing exactly: not blank, no surrounding spaces, no IAM wildcard, and then
+ * `problem` (the field's own format), which returns why the value is malformed or `undefined`.
+ */
+function exactString(what: string, example: string, problem: (value: string) => string | undefined = () => undefined) {
+  return z.string({ error: typeError('a string', example) }).superRefine((value, ctx) => {
+    const message =
+      value.trim() === ''
+        ? `is empty; write ${what}, e.g. ${example}`
+        : value.trim() !== value
+          ? `${JSON.stringify(value)} has leading or trailing spaces; remove them`
+          : hasWildcard(value)
+            ? `${JSON.stringify(value)} has a wildcard; a trust names ${what} exactly, so list each one, e.g. ${example}`
+            : problem(value);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message });
+  });
+}
+
+/** Why `name` is not a branch name git accepts (git check-ref-format), or `undefined`. */
+export function branchProblem(name: string): string | undefined {
+  if (name.startsWith('refs/')) {
+    return `${JSON.stringify(name)} is a full ref; write the branch name alone, e.g. "main"`;
+  }
+  // eslint-disable-next-line no-control-regex
+  const malformed = /[\u0000-\u0020\u007f~^:[\\]|\.\.|@\{|\/\/|^[/.-]|[/.]$|\.lock$|\/\./.test(name) || name === '@';
+  return malformed
+    ? `${JSON.stringify(name)} is not a branch name git accepts (no spaces, "..", "~^:[\\", "@{", leading "-" or "/", trailing "/", "." or ".lock"); write e.g. "main"`
+    : undefined;
+}
+
+function githubRepositoryProblem(value: string): string | undefined {
+  const [owner, name, ...rest] = value.split('/');
+  if (owner === undefined || name === undefined || rest.length > 0) {
+    return `${JSON.stringify(value)} is not OWNER/REPOSITORY; write e.g. "acme/infrastructure"`;
+  }
+  if (!GITHUB_OWNER.test(owner)) {
+    return `${JSON.stringify(owner)} is not a GitHub user or organization name (letters, digits and single hyphens, at most 39); write e.g. "acme/infrastructure"`;
+  }
+  if (!GITHUB_REPOSITORY_NAME.test(name) || name === '.' || name === '..') {
+    return `${JSON.stringify(name)} is not a GitHub repository name (letters, digits, ".", "_" and "-", at most 100); write e.g. "acme/infrastructure"`;
+  }
+  return undefined;
+}
+
+function gitlabProjectProblem(value: string): string | undefined {
+  const segments = value.split('/');
+  if (segments.length < 2) {
+    return `${JSON.stringify(value)} is not a project path; write the group and project, e.g. "acme/platform/infra"`;
+  }
+  const bad = segments.find((segment) => !GITLAB_SEGMENT.test(segment) || segment.endsWith('.git') || segment.endsWith('.'));
+  return bad !== undefined
+    ? `${JSON.stringify(bad === '' ? value : bad)} is not a GitLab group or project name (letters, digits, "_", "-" and "."); write the path as in the project's URL, e.g. "acme/platform/infra"`
+    : undefined;
+}
+
+function environmentProblem(value: string): string | undefined {
+  // GitHub allows up to 255 characters; a ":" would make the subject ambiguous (it separates its parts).
+  if (value.length > 255) return `has ${value.length} characters, over GitHub's limit of 255; shorten it`;
+  // eslint-disable-next-line no-control-regex
+  if (value.includes(':') || /[\u0000-\u001f]/.test(value)) {
+    return `${JSON.stringify(value)} is not a GitHub environment name (no ":" or control characters); write e.g. "production"`;
+  }
+  return undefined;
+}
+
+const githubIdSchema = (key: string) =>
+  z.string({ error: typeError('a string of digits', `"${key}": "123456"`) }).regex(/^[1-9]\d{0,19}$/, {
+    error: (issue) =>
+      `${describeValue(issue.input)} is not a GitHub ID; write the number in quotes, as the API's "id" gives it, e.g. "${key}": "123456"`,
+  });
+
+/** One GitHub repository and the branch or environment whose jobs may assume the role. */
+const githubTrustSchema = z
+  .strictObject(
+    {
+      repository: exactString('the repository', '"repository": "acme/infrastructure"', githubRepositoryProblem),
+      branch: exactString('the branch', '"branch": "main"', branchProblem).optional(),
+      environment: exactString('the environment', '"environment": "production"', environmentProblem).optional(),
+      ownerId: githubIdSchema('ownerId').optional(),
+      repositoryId: githubIdSchema('repositoryId').optional(),
+    },
+    { error: typeError('an object', GITHUB_EXAMPLE) },
+  )
+  .superRefine((entry, ctx) => {
+    if ((entry.branch === undefined) === (entry.environment === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          entry.branch === undefined
+            ? 'names neither a branch nor an environment; add "branch": "main", or "environment": "production" for jobs that use one'
+            : "names both a branch and an environment, but a job's token names only one (the environment when the job has one); split it into two entries",
+      });
+    }
+    if ((entry.ownerId === undefined) !== (entry.repositoryId === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [entry.ownerId === undefined ? 'ownerId' : 'repositoryId'],
+        message:
+          'is missing; the immutable subject (repo:OWNER@<id>/REPO@<id>:…) needs both "ownerId" and "repositoryId", or neither',
+      });
+    }
+  });
+
+/** One GitLab project and branch whose jobs may assume the role. */
+const gitlabTrustSchema = z.strictObject(
+  {
+    project: exactString('the project path', '"project": "acme/platform/infra"', gitlabProjectProblem),
+    branch: exactString('the branch', '"branch": "main"', branchProblem),
+    url: exactString('the GitLab instance URL', '"url": "https://gitlab.example.com"', (value) =>
+      GITLAB_URL.test(value)
+        ? undefined
+        : `${JSON.stringify(value)} is not the https URL of a GitLab instance (the issuer of its ID tokens, no trailing "/"); write e.g. "https://gitlab.example.com"`,
+    ).optional(),
+    audience: exactString("the audience the job's id_tokens asks for", '"audience": "https://gitlab.com"', (value) =>
+      /\s/.test(value)
+        ? `${JSON.stringify(value)} contains whitespace; write the "aud" of the job's id_tokens exactly`
+        : undefined,
+    ).optional(),
+  },
+  { error: typeError('an object', GITLAB_EXAMPLE) },
+);
+
+const uuidSchema = (what: string, example: string) =>
+  exactString(`the ${what}`, example, (value) =>
+    UUID.test(value)
+      ? undefined
+      : `${JSON.stringify(value)} is not a CircleCI ${what} (a lowercase UUID from the CircleCI web app's settings); write e.g. ${example}`,
+  );
+
+/** CircleCI projects of one organization whose jobs may assume the role. */
+const circleciTrustSchema = z.strictObject(
+  {
+    organizationId: uuidSchema('organization ID', '"organizationId": "2b3c4d5e-6f70-4812-9abc-def012345678"'),
+    projectIds: z
+      .array(uuidSchema('project ID', '"3c4d5e6f-7081-4923-abcd-ef0123456789"'), {
+        error: typeError('a list of project IDs', '"projectIds": ["3c4d5e6f-7081-4923-abcd-ef0123456789"]'),
+      })
+      .min(1, {
+        error: 'is empty; list the projects whose jobs may deploy, e.g. "projectIds": ["3c4d5e6f-7081-4923-abcd-ef0123456789"]',
+      })
+      .superRefine(uniqueEntries),
+  },
+  { error: typeError('an object', CIRCLECI_EXAMPLE) },
+);
+
+function uniqueEntries(values: readonly unknown[], ctx: z.RefinementCtx): void {
+  const keys = values.map((value) => JSON.stringify(value));
+  keys.forEach((key, index) => {
+    const first = keys.indexOf(key);
+    if (first !== index) ctx.addIssue({ code: 'custom', path: [index], message: `repeats entry [${first}]; remove one` });
+  });
+}
+
+function listOf<T extends z.ZodType>(item: T, key: string, example: string) {
+  return z
+    .array(item, { error: typeError('a list', `"${key}": [${example}]`) })
+    .superRefine(uniqueEntries)
+    .default([]);
+}
+
+const trustSchema = z.strictObject(
+  {
+    runner: z.boolean({ error: typeError('true or false', '"runner": true') }).optional(),
+    github: listOf(githubTrustSchema, 'github', GITHUB_EXAMPLE),
+    gitlab: listOf(gitlabTrustSchema, 'gitlab', GITLAB_EXAMPLE),
+    circleci: circleciTrustSchema.optional(),
+  },
+  { error: typeError('an object', `"trust": {"runner": true, "github": [${GITHUB_EXAMPLE}]}`) },
+);
+
+const policyArnSchema = (example: string) =>
+  z.string({ error: typeError('a string', example) }).superRefine((value, ctx) => {
+    if (hasWildcard(value)) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} has a wildcard; name each policy by its full ARN` });
+    } else if (!POLICY_ARN.test(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${describeValue(value)} is not an IAM managed policy ARN; write e.g. "arn:aws:iam::aws:policy/PowerUserAccess" or "arn:aws:iam::123456789012:policy/terraform-deploy"`,
+      });
+    }
+  });
+
+/** The `"pipelineAccess"` object: a deploy role in every account, and who may assume it. */
+export const pipelineAccessObjectSchema = z.strictObject(
+  {
+    roleName: z
+      .string({ error: typeError('a string', '"roleName": "acme-pipeline-deploy"') })
+      .regex(ROLE_NAME, {
+        error: (issue) =>
+          `${describeValue(issue.input)} is not an IAM role name (1 to 64 letters, digits or +=,.@_-); write e.g. "acme-pipeline-deploy"`,
+      })
+      .optional(),
+    maxSessionDuration: z
+      .int({ error: typeError('a whole number of seconds', '"maxSessionDuration": 3600') })
+      .min(MIN_SESSION_DURATION, { error: "must be at least 3600 seconds (1 hour), IAM's minimum; write e.g. 3600" })
+      .max(MAX_SESSION_DURATION, { error: "must be at most 43200 seconds (12 hours), IAM's maximum; write e.g. 3600" })
+      .default(PIPELINE_ACCESS_DEFAULTS.maxSessionDuration),
+    policyArns: z
+      .array(policyArnSchema('"arn:aws:iam::aws:policy/PowerUserAccess"'), {
+        error: typeError('a list of IAM policy ARNs', '"policyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"]'),
+      })
+      .min(1, {
+        error:
+          'is empty; list the policies the deploy role gets (there is no default, so that no role becomes an administrator silently), e.g. "policyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"]',
+      })
+      .superRefine(uniqueEntries),
+    permissionsBoundaryArn: policyArnSchema(
+      '"permissionsBoundaryArn": "arn:aws:iam::123456789012:policy/deploy-boundary"',
+    ).optional(),
+    trust: trustSchema.default({ github: [], gitlab: [] }),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type'
+        ? `must be an object like {"policyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"]}, got ${describeValue(issue.input)}; leave it out for no deploy roles`
+        : undefined,
+  },
+);
+
+/** `"pipelineAccess"`: absent (or `null` refused) means no access stacks at all. */
+export const pipelineAccessSchema = z.preprocess(
+  (value) => (value === null ? JSON_NULL : value),
+  pipelineAccessObjectSchema.optional(),
+);
+
+export type PipelineAccessSection = z.output<typeof pipelineAccessObjectSchema>;
+
+/** `accounts.<name>.pipelineAccess`: `false` leaves the account out; an object adopts existing OIDC providers. */
+const accountPipelineAccessObjectSchema = z.strictObject(
+  {
+    adoptOidcProviders: z
+      .array(
+        exactString('the issuer', '"token.actions.githubusercontent.com"', (value) =>
+          !isIssuerName(value)
+            ? `${JSON.stringify(value)} starts with a scheme or ends with "/"; write the issuer as IAM names the provider, e.g. "token.actions.githubusercontent.com"`
+            : undefined,
+        ),
+        { error: typeError('a list of issuers', '"adoptOidcProviders": ["token.actions.githubusercontent.com"]') },
+      )
+      .superRefine(uniqueEntries)
+      .default([]),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type'
+        ? `must be false (no deploy role in this account) or an object like {"adoptOidcProviders": ["token.actions.githubusercontent.com"]}, got ${describeValue(issue.input)}`
+        : undefined,
+  },
+);
+
+/** Per account: `false` parses to `null` (left out), `true` or absent to the defaults. */
+export const accountPipelineAccessSchema = z.preprocess(
+  (value) => (value === undefined || value === true ? {} : value === false ? null : value === null ? JSON_NULL : value),
+  accountPipelineAccessObjectSchema.nullable(),
+);
+
+/** An issuer as IAM names its provider (`token.actions.githubusercontent.com`): no scheme, no trailing "/". */
+export function isIssuerName(value: string): boolean {
+  return !/^[a-z]+:\/\//i.test(value) && !value.endsWith('/');
+}
+
+/** The default deploy role name, `<platform>-pipeline-deploy`. */
+export function defaultDeployRoleName(platform: string): string {
+  return `${platform}-pipeline-deploy`;
+}
+
+/** The issuer (as IAM names the provider: host and path, no scheme) of a GitLab instance URL. */
+export function gitlabIssuer(url: string): string {
+  return url.replace(/^https:\/\//, '');
+}
+
+/** The issuer of a CircleCI organization's tokens. */
+export function circleciIssuer(organizationId: string): string {
+  return `${CIRCLECI_ISSUER_PREFIX}${organizationId}`;
+}
+
+/** Issuers the section trusts, each once, in the order of the file (GitHub, GitLab, CircleCI). */
+export function trustedIssuers(section: Pick<PipelineAccessSection, 'trust'>): string[] {
+  const issuers = [
+    ...(section.trust.github.length > 0 ? [GITHUB_ISSUER] : []),
+    ...section.trust.gitlab.map((entry) => gitlabIssuer(entry.url ?? PIPELINE_ACCESS_DEFAULTS.gitlabUrl)),
+    ...(section.trust.circleci !== undefined ? [circleciIssuer(section.trust.circleci.organizationId)] : []),
+  ];
+  return [...new Set(issuers)];
+}
+
+/** Where a problem of the section is reported: `pipelineAccess.trust.runner` and the like. */
+export function accessPath(...at: PropertyKey[]): string {
+  return formatJsonPath(['pipelineAccess', ...at]);
+}
