@@ -158,7 +158,13 @@ async function main(): Promise<void> {
   if (accessStacks.length > 0) {
     // After the state stacks: a deploy role's policy finds the created state key by its alias.
     await step(`Deploying ${accessStacks.length} access stack(s), ${config.parallelism} at a time`, () =>
-      cdktfDeploy({ outdir: ws.outdir, env: ws.env, stacks: ['access-*'], parallelism: config.parallelism, onLine }),
+      cdktfDeploy({
+        outdir: ws.outdir,
+        env: ws.env,
+        stacks: ['access-*'],
+        parallelism: config.parallelism,
+        onLine: deployOutput(verbose, accessStacks),
+      }),
     );
   }
 

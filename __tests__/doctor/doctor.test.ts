@@ -3,7 +3,6 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateConfig } from '../../src/config';
-import { awsFileLocations, profileSections } from '../../src/doctor/aws-profiles';
 import { checkProfiles, checkProvider, checkTerraform, compareVersions } from '../../src/doctor/checks';
 import { deployInstructions, doctorPassed, formatDoctorReport, runDoctor } from '../../src/doctor';
 
@@ -51,67 +50,25 @@ const config = validateConfig(
   'accounts.json',
 );
 
-describe('profileSections', () => {
-  test('in the config file only [default] and [profile NAME] sections are profiles', () => {
-    const text = [
-      '# comment',
-      '[default]',
-      'region = eu-west-1',
-      '[profile acme-dev]',
-      'sso_session = corp',
-      's3 =',
-      '  addressing_style = path',
-      '[sso-session corp]',
-      'sso_start_url = https://example.awsapps.com/start',
-      '[profile  with.dots ] ; trailing comment',
-      'role_arn = arn:aws:iam::123456789012:role/x',
-    ].join('\n');
-    expect(Object.fromEntries(profileSections(text, 'config'))).toEqual({
-      default: ['region'],
-      'acme-dev': ['sso_session', 's3'],
-      'with.dots': ['role_arn'],
-    });
-  });
-
-  test('in the credentials file every section is a profile', () => {
-    const text =
-      '[acme-dev]\naws_access_key_id = AKIA\naws_secret_access_key = x\n\n; c\n[default]\r\naws_access_key_id=AKIB\r\n';
-    expect(Object.fromEntries(profileSections(text, 'credentials'))).toEqual({
-      'acme-dev': ['aws_access_key_id', 'aws_secret_access_key'],
-      default: ['aws_access_key_id'],
-    });
-  });
-});
-
-describe('awsFileLocations', () => {
-  // A made-up home folder: these functions only compute paths, they read nothing.
-  const home = path.join(os.tmpdir(), 'doctor-test-home');
-  const elsewhere = path.join(os.tmpdir(), 'doctor-test-elsewhere', 'config');
-
-  test('AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE are used when set', () => {
-    expect(awsFileLocations({ AWS_CONFIG_FILE: elsewhere, AWS_SHARED_CREDENTIALS_FILE: '~/creds' }, home)).toEqual({
-      configFile: elsewhere,
-      credentialsFile: path.join(home, 'creds'),
-    });
-  });
-
-  test('without them the files in ~/.aws are used', () => {
-    expect(awsFileLocations({}, home)).toEqual({
-      configFile: path.join(home, '.aws', 'config'),
-      credentialsFile: path.join(home, '.aws', 'credentials'),
-    });
-  });
-});
-
 describe('checkProfiles', () => {
   const env = (): NodeJS.ProcessEnv =>
     awsFiles(
-      '[profile acme-staging]\nsso_session = corp\n[profile acme-qa]\nregion = eu-west-1\n',
+      [
+        '[profile acme-staging]',
+        'sso_session = corp',
+        'sso_account_id = 111122223333',
+        'sso_role_name = Admin',
+        '[sso-session corp]',
+        'sso_start_url = https://example.awsapps.com/start',
+        'sso_region = eu-west-1',
+        '[profile acme-qa]',
+        'region = eu-west-1',
+      ].join('\n'),
       '[acme-dev]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = secret\n',
     );
 
-  test('a profile with a key in the credentials file or a credential source in the config file passes', () => {
-    const results = checkProfiles(config, env());
+  test('a profile with a key in the credentials file or a credential source in the config file passes', async () => {
+    const results = await checkProfiles(config, env());
     expect(results.find((result) => result.check === 'profile acme-dev')).toMatchObject({
       status: 'ok',
       detail: expect.stringContaining('accounts.dev, accounts.sandbox: access key in') as unknown,
@@ -119,8 +76,8 @@ describe('checkProfiles', () => {
     expect(results.find((result) => result.check === 'profile acme-staging')).toMatchObject({ status: 'ok' });
   });
 
-  test('a missing profile fails, naming both files and the command that creates it', () => {
-    const prod = checkProfiles(config, env()).find((result) => result.check === 'profile acme-prod');
+  test('a missing profile fails, naming both files and the command that creates it', async () => {
+    const prod = (await checkProfiles(config, env())).find((result) => result.check === 'profile acme-prod');
     expect(prod?.status).toBe('fail');
     expect(prod?.detail).toContain(
       `no profile "acme-prod" in ${path.join(dir, 'aws-config')} or ${path.join(dir, 'aws-credentials')}`,
@@ -128,19 +85,19 @@ describe('checkProfiles', () => {
     expect(prod?.detail).toContain('aws configure --profile acme-prod');
   });
 
-  test('a profile without any source of credentials fails', () => {
-    const qa = checkProfiles(config, env()).find((result) => result.check === 'profile acme-qa');
+  test('a profile without any source of credentials fails', async () => {
+    const qa = (await checkProfiles(config, env())).find((result) => result.check === 'profile acme-qa');
     expect(qa).toMatchObject({ status: 'fail', detail: expect.stringContaining('the profile has no credentials') as unknown });
   });
 
-  test('credentials in the environment that could override the profiles are a warning', () => {
-    const results = checkProfiles(config, { ...env(), AWS_ACCESS_KEY_ID: 'AKIAOVERRIDE' });
+  test('credentials in the environment that could override the profiles are a warning', async () => {
+    const results = await checkProfiles(config, { ...env(), AWS_ACCESS_KEY_ID: 'AKIAOVERRIDE' });
     expect(results.find((result) => result.check === 'AWS environment')?.status).toBe('warn');
-    expect(checkProfiles(config, env()).some((result) => result.check === 'AWS environment')).toBe(false);
+    expect((await checkProfiles(config, env())).some((result) => result.check === 'AWS environment')).toBe(false);
   });
 
-  test('missing AWS files mean every profile is missing', () => {
-    const results = checkProfiles(config, {
+  test('missing AWS files mean every profile is missing', async () => {
+    const results = await checkProfiles(config, {
       AWS_CONFIG_FILE: path.join(dir, 'none'),
       AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'none2'),
     });

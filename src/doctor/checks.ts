@@ -6,7 +6,7 @@ import { findOnPath } from '../sandbox/preconditions';
 import { PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
 import { AWS_PROVIDER_VERSION, holdsAwsProvider } from '../terraform/provider-mirror';
 import { providerSource } from '../terraform/provider-source';
-import { awsFileLocations, CREDENTIAL_SOURCES, readAwsProfiles } from './aws-profiles';
+import { awsFileLocations, loadAwsProfiles, resolveProfile } from './aws-profiles';
 import { assumedRoleCredentials, describeAccess, profileStsClient, serviceEndpoint } from '../aws/account-credentials';
 
 /** Outcome of one check: `fail` makes `npm run doctor` exit non-zero; `warn` does not. */
@@ -43,47 +43,55 @@ export function checkAccountsFile(env: NodeJS.ProcessEnv, cwd: string): { result
 }
 
 /**
- * Every profile named in accounts.json is defined in the AWS files in use, with a source of
- * credentials. The files are only read.
+ * Every profile named in accounts.json resolves to credentials in the AWS files in use, read and
+ * resolved as the SDK (and Terraform) do: static keys, role_arn chains through source_profile or
+ * credential_source, SSO, credential_process, web identity. Offline: the files are only read, no
+ * credential_process runs and AWS is not called (`--live` signs in).
  */
-export function checkProfiles(config: BootstrapConfig | undefined, env: NodeJS.ProcessEnv): CheckResult[] {
+export async function checkProfiles(config: BootstrapConfig | undefined, env: NodeJS.ProcessEnv): Promise<CheckResult[]> {
   if (config === undefined) return [{ check: 'AWS profiles', status: 'skip', detail: 'accounts.json is not valid' }];
   const locations = awsFileLocations(env);
   const files = `${locations.configFile} or ${locations.credentialsFile}`;
-  const profiles = readAwsProfiles(locations);
+  const profiles = await loadAwsProfiles(locations);
   const results: CheckResult[] = profiles.problems.map((problem) => ({ check: 'AWS files', status: 'fail', detail: problem }));
 
   const accountsByProfile = new Map<string, string[]>();
   for (const account of config.accounts) {
     accountsByProfile.set(account.profile, [...(accountsByProfile.get(account.profile) ?? []), `accounts.${account.name}`]);
   }
+  let environmentKeysNeeded = false;
   for (const [profile, accounts] of accountsByProfile) {
     const check = `profile ${profile}`;
     const usedBy = accounts.join(', ');
-    const inCredentials = profiles.credentials.get(profile);
-    const inConfig = profiles.config.get(profile);
     const configured = `aws configure --profile ${profile}" (access key) or "aws configure sso --profile ${profile}"`;
-    if (inCredentials?.includes('aws_access_key_id') === true) {
-      results.push({ check, status: 'ok', detail: `${usedBy}: access key in ${locations.credentialsFile}` });
-    } else if (inConfig !== undefined && CREDENTIAL_SOURCES.some((key) => inConfig.includes(key))) {
-      const source = CREDENTIAL_SOURCES.find((key) => inConfig.includes(key)) ?? '';
-      results.push({ check, status: 'ok', detail: `${usedBy}: ${source} in ${locations.configFile}` });
-    } else if (inConfig !== undefined || inCredentials !== undefined) {
-      results.push({
-        check,
-        status: 'fail',
-        detail: `${usedBy}: the profile has no credentials (no access key, SSO, role or credential_process) in ${files}; add them with "${configured}`,
-      });
-    } else {
-      results.push({
-        check,
-        status: 'fail',
-        detail: `${usedBy}: no profile "${profile}" in ${files}; create it with "${configured}, or fix the profile name in ${config.file}`,
-      });
+    const resolution = resolveProfile(profile, profiles, env);
+    switch (resolution.kind) {
+      case 'ok':
+        environmentKeysNeeded ||= resolution.usesEnvironmentKeys;
+        results.push({ check, status: 'ok', detail: `${usedBy}: ${resolution.source}` });
+        break;
+      case 'invalid':
+        results.push({ check, status: 'fail', detail: `${usedBy}: ${resolution.problem}` });
+        break;
+      case 'no-credentials':
+        results.push({
+          check,
+          status: 'fail',
+          detail: `${usedBy}: the profile has no credentials (no access key, SSO, role or credential_process) in ${files}; add them with "${configured}`,
+        });
+        break;
+      case 'missing':
+        results.push({
+          check,
+          status: 'fail',
+          detail: `${usedBy}: no profile "${profile}" in ${files}; create it with "${configured}, or fix the profile name in ${config.file}`,
+        });
     }
   }
 
-  const overrides = ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE'].filter((name) => (env[name] ?? '') !== '');
+  // A profile with credential_source = Environment needs the keys, so they are no override then.
+  const candidates = environmentKeysNeeded ? ['AWS_PROFILE'] : ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE'];
+  const overrides = candidates.filter((name) => (env[name] ?? '') !== '');
   if (overrides.length > 0) {
     results.push({
       check: 'AWS environment',

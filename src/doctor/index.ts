@@ -42,7 +42,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
   ]);
   return [
     ...accounts.results,
-    ...checkProfiles(accounts.config, env),
+    ...(await checkProfiles(accounts.config, env)),
     terraform,
     provider,
     ...(live ? await checkIdentities(accounts.config, env) : []),

@@ -12,7 +12,7 @@ import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { profileStsClient, serviceEndpoint } from '../aws/account-credentials';
 import { ConfigError } from '../config/errors';
 import type { AccountToAdd } from '../config/import-merge';
-import { awsFileLocations, readAwsProfiles } from '../doctor/aws-profiles';
+import { awsFileLocations, loadAwsProfiles } from '../doctor/aws-profiles';
 
 /** The most accounts AWS returns in one ListAccounts page (its MaxResults allows 1 to 20). */
 export const LIST_ACCOUNTS_PAGE_SIZE = 20;
@@ -74,7 +74,7 @@ export function organizationsClient(profile: string, region: string, env: NodeJS
  */
 export async function readOrganization(options: ReadOrganizationOptions): Promise<Organization> {
   const { profile, region, env } = options;
-  const missing = missingProfileProblem(profile, env);
+  const missing = await missingProfileProblem(profile, env);
   if (missing !== undefined) throw new ConfigError([missing]);
   const sts = options.sts ?? profileStsClient(profile, region, env);
   const organizations = options.organizations ?? organizationsClient(profile, region, env);
@@ -110,10 +110,10 @@ function toAccount(account: Account): OrganizationAccount[] {
 }
 
 /** A profile the AWS files do not define: the SDK's own message would not say which files it read. */
-export function missingProfileProblem(profile: string, env: NodeJS.ProcessEnv): string | undefined {
+export async function missingProfileProblem(profile: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const locations = awsFileLocations(env);
-  const profiles = readAwsProfiles(locations);
-  if (profiles.config.has(profile) || profiles.credentials.has(profile)) return undefined;
+  const { profiles } = await loadAwsProfiles(locations);
+  if (profiles[profile] !== undefined) return undefined;
   return `--profile ${profile}: no such profile in ${locations.configFile} or ${locations.credentialsFile}; create it (e.g. "aws configure sso --profile ${profile}") or give the name of the management account's profile`;
 }
 
