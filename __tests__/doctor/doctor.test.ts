@@ -261,9 +261,9 @@ describe('runDoctor', () => {
     });
     expect(deployInstructions({ env, cwd: dir }).slice(0, 4)).toEqual([
       'Deploy with:',
-      "  npm run deploy -- 'state-*' --parallelism 2",
+      "  npm run deploy -- 'state-*'",
       '  npm run deploy -- pipeline-prod',
-      "  npm run deploy -- 'access-*' --parallelism 2",
+      "  npm run deploy -- 'access-*'",
     ]);
   });
 

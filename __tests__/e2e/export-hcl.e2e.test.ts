@@ -128,7 +128,7 @@ describeDeploy('npm run export-hcl on every option, deployed to moto', () => {
   beforeAll(async () => {
     sandbox = await startDay2Sandbox(EVERY_OPTION);
     // The bucket state-prod adopts (`"adopt": true`), made by hand before any deploy.
-    await sandbox.s3().send(new CreateBucketCommand({ Bucket: 'exit-prod-state' }));
+    await sandbox.s3('prod').send(new CreateBucketCommand({ Bucket: 'exit-prod-state' }));
     await sandbox.synth();
     // The pipeline's S3 backend needs the production bucket first.
     await sandbox.deploy(['state-prod']);
