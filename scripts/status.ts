@@ -1,6 +1,7 @@
 // `npm run status [-- --live]`: per account, whether its state stack is deployed (from the local
 // state files) and, with --live, the bucket's settings read through S3, flagging drift and deleted
-// buckets; the same for the pipeline stack and its key resources (src/status/).
+// buckets; the same for the pipeline stack and its key resources, and for the access stacks' deploy
+// roles and OIDC providers (src/status/).
 // Exit code 0 when all is well, 1 on invalid input, drift, a deleted bucket or resource or an unreadable
 // bucket, 2 for a bad command line.
 import { parseLiveFlag } from '../src/cli/live-flag';
@@ -12,11 +13,12 @@ const USAGE = `Usage: npm run status [-- --live]
 
 Shows, for every account of accounts.json, whether its state stack is deployed (from the local state
 files in BOOTSTRAP_STATE_DIR, default ./terraform-state), its bucket and region; and whether the
-pipeline stack is deployed.
+pipeline stack and each access stack ("pipelineAccess") are deployed.
   --live   also read each deployed bucket's settings through the S3 API with the account's profile
            and flag any drift from the secure defaults or a deleted bucket; read the pipeline stack's
            state when it is in S3, and check that its VPC, security group, runner role, instance
-           profile and launch template still exist (exit code 1 when anything needs attention)
+           profile and launch template still exist, and that each access stack's deploy role and OIDC
+           providers still exist (exit code 1 when anything needs attention)
 `;
 
 async function main(): Promise<number> {

@@ -184,7 +184,7 @@ describe('formatStatus', () => {
   };
 
   test('without --live it shows deployment, bucket, region and profile per account', () => {
-    const text = formatStatus({ accounts: [notDeployed, { ...deployed(), drift: [] }] }, false);
+    const text = formatStatus({ access: [], accounts: [notDeployed, { ...deployed(), drift: [] }] }, false);
     expect(text.split('\n').slice(0, 4)).toEqual([
       expect.stringMatching(/^ACCOUNT\s+STACK\s+DEPLOYED\s+BUCKET\s+REGION\s+PROFILE$/),
       expect.stringMatching(/^-+/),
@@ -197,7 +197,7 @@ describe('formatStatus', () => {
   });
 
   test('with --live drift is flagged in the row and explained below the table with the fix', () => {
-    const report = { accounts: [notDeployed, deployed()] };
+    const report = { access: [], accounts: [notDeployed, deployed()] };
     const text = formatStatus(report, true);
     expect(text).toMatch(
       /^prod\s+state-prod\s+yes\s+.*Suspended\s+AES256\s+all 4 on\s+BucketOwnerEnforced\s+deny non-TLS\s+noncurrent 90d, multipart 7d\s+DRIFT$/m,
@@ -206,7 +206,7 @@ describe('formatStatus', () => {
       'drift: state-prod (acme-prod-state): versioning is Suspended, expected Enabled; find out who changed it, then run "npx cdktf deploy state-prod" to restore it',
     );
     expect(statusHealthy(report)).toBe(false);
-    expect(statusHealthy({ accounts: [notDeployed] })).toBe(true);
+    expect(statusHealthy({ access: [], accounts: [notDeployed] })).toBe(true);
   });
 
   test('a bucket the state records but S3 no longer has is drift: flagged, explained with the recovery, and not counted as deployed', () => {
@@ -217,7 +217,7 @@ describe('formatStatus', () => {
       bucketGone: true,
       state: { ...deployed().state, stateFile: '/state/state-prod.tfstate' },
     };
-    const report = { accounts: [notDeployed, gone] };
+    const report = { access: [], accounts: [notDeployed, gone] };
     const text = formatStatus(report, true);
     expect(text).toMatch(/^prod\s+state-prod\s+GONE\s+acme-prod-state\s+eu-west-1\s+acme-prod(\s+-){6}\s+DRIFT$/m);
     expect(text).toContain(
@@ -231,7 +231,7 @@ describe('formatStatus', () => {
   });
 
   test('the pipeline stack has a table of its own; without --live it shows where its state is', () => {
-    const text = formatStatus({ accounts: [notDeployed], pipeline }, false);
+    const text = formatStatus({ access: [], accounts: [notDeployed], pipeline }, false);
     expect(text).toMatch(/^PIPELINE\s+ACCOUNT\s+DEPLOYED\s+STATE\s+REGION\s+PROFILE$/m);
     expect(text).toMatch(/^pipeline-prod\s+prod\s+yes\s+local\s+eu-west-1\s+acme-prod$/m);
     expect(text).toContain('0 of 1 state stack(s) deployed; pipeline-prod deployed; add --live');
@@ -242,16 +242,16 @@ describe('formatStatus', () => {
       deployed: undefined,
       resources: [],
     };
-    const unread = formatStatus({ accounts: [notDeployed], pipeline: inS3 }, false);
+    const unread = formatStatus({ access: [], accounts: [notDeployed], pipeline: inS3 }, false);
     expect(unread).toMatch(
       /^pipeline-prod\s+prod\s+unknown\s+s3:\/\/acme-prod-state\/bootstrap\/pipeline-prod\.tfstate\s+eu-west-1\s+acme-prod$/m,
     );
     expect(unread).toContain('pipeline-prod unknown (its state is in S3); add --live');
-    expect(statusHealthy({ accounts: [notDeployed], pipeline: inS3 })).toBe(true);
+    expect(statusHealthy({ access: [], accounts: [notDeployed], pipeline: inS3 })).toBe(true);
   });
 
   test('with --live a pipeline resource that is gone is drift, with the fix', () => {
-    const report = { accounts: [notDeployed], pipeline: { ...pipeline, gone: [pipeline.resources[1] as KeyResource] } };
+    const report = { access: [], accounts: [notDeployed], pipeline: { ...pipeline, gone: [pipeline.resources[1] as KeyResource] } };
     const text = formatStatus(report, true);
     expect(text).toMatch(/^pipeline-prod\s+prod\s+yes\s+local\s+eu-west-1\s+acme-prod\s+1 of 2 exist\s+DRIFT$/m);
     expect(text).toContain(
@@ -259,19 +259,20 @@ describe('formatStatus', () => {
     );
     expect(text).toContain('0 of 1 state stack(s) deployed; pipeline-prod deployed; 1 finding(s) above need attention.');
     expect(statusHealthy(report)).toBe(false);
-    const fine = { accounts: [notDeployed], pipeline: { ...pipeline, gone: [] } };
+    const fine = { access: [], accounts: [notDeployed], pipeline: { ...pipeline, gone: [] } };
     expect(formatStatus(fine, true)).toMatch(/^pipeline-prod\s+.*\s+2 of 2 exist\s+none$/m);
     expect(formatStatus(fine, true)).toContain('; no drift.');
     expect(statusHealthy(fine)).toBe(true);
   });
 
   test('a pipeline state that lacks a key resource, or cannot be read, needs attention', () => {
-    const half = { accounts: [notDeployed], pipeline: { ...pipeline, unrecorded: ['runner launch template'] } };
+    const half = { access: [], accounts: [notDeployed], pipeline: { ...pipeline, unrecorded: ['runner launch template'] } };
     expect(formatStatus(half, false)).toContain(
       'state problem: pipeline-prod: /state/pipeline-prod.tfstate records no runner launch template (did a deploy stop half-way?); run "npx cdktf deploy pipeline-prod" to finish it',
     );
     expect(statusHealthy(half)).toBe(false);
     const unreadable = {
+      access: [],
       accounts: [notDeployed],
       pipeline: { ...pipeline, deployed: undefined, error: 'could not read its state' },
     };

@@ -15,6 +15,7 @@ import {
   type LiveSettings,
   readLiveSettings,
 } from './live';
+import { type AccessStatus, collectAccessStatus } from './access';
 import { collectPipelineStatus, type PipelineStatus } from './pipeline';
 import { readStackState, type StackState } from './state-file';
 import { describeAccess } from '../aws/account-credentials';
@@ -22,6 +23,7 @@ import { describeAccess } from '../aws/account-credentials';
 export { driftFrom, lifecycleVerdict, type LiveSettings } from './live';
 export { readStackState, type StackState } from './state-file';
 export { type KeyResource, PIPELINE_KEY_RESOURCES, type PipelineStatus } from './pipeline';
+export { type AccessResource, type AccessStatus } from './access';
 
 /** One account's line of `npm run status`. */
 export interface AccountStatus {
@@ -41,7 +43,7 @@ export interface AccountStatus {
   readonly error?: string;
 }
 
-/** Everything `npm run status` reports: the state stacks and the pipeline stack. */
+/** Everything `npm run status` reports: the state stacks, the pipeline stack and the access stacks. */
 export interface StatusReport {
   /** One row per account, in accounts.json order. */
   readonly accounts: readonly AccountStatus[];
@@ -50,6 +52,8 @@ export interface StatusReport {
    * @default undefined: there is none (`"pipeline": false`).
    */
   readonly pipeline?: PipelineStatus;
+  /** One per account with an `access-<account>` stack (`"pipelineAccess"`), in accounts.json order. */
+  readonly access: readonly AccessStatus[];
 }
 
 /** Makes the AWS clients of `--live`, each signed with an account's profile. */
@@ -77,7 +81,7 @@ export interface StatusOptions {
   readonly clients?: StatusClients;
 }
 
-/** The status of every account, in accounts.json order, and of the pipeline stack. */
+/** The status of every account, in accounts.json order, of the pipeline stack and of the access stacks. */
 export async function collectStatus(options: StatusOptions): Promise<StatusReport> {
   const { config, env } = options;
   const clients: StatusClients = options.clients ?? {
@@ -86,7 +90,7 @@ export async function collectStatus(options: StatusOptions): Promise<StatusRepor
     iam: (account, region) => accountIamClient(account, region, env),
   };
   const production = config.accounts.find((account) => account.name === config.productionAccount);
-  const [accounts, pipeline] = await Promise.all([
+  const [accounts, pipeline, access] = await Promise.all([
     Promise.all(config.accounts.map((account) => accountStatus(options, clients, account))),
     collectPipelineStatus({
       config,
@@ -102,8 +106,13 @@ export async function collectStatus(options: StatusOptions): Promise<StatusRepor
           }
         : {}),
     }),
+    collectAccessStatus({
+      config,
+      stateDir: options.stateDir,
+      ...(options.live ? { iam: (account: AccountConfig) => clients.iam(account, account.region) } : {}),
+    }),
   ]);
-  return { accounts, ...(pipeline !== undefined ? { pipeline } : {}) };
+  return { accounts, ...(pipeline !== undefined ? { pipeline } : {}), access };
 }
 
 async function accountStatus(options: StatusOptions, clients: StatusClients, account: AccountConfig): Promise<AccountStatus> {
@@ -185,6 +194,9 @@ export function formatStatus(report: StatusReport, live: boolean): string {
   const summary = [
     `${deployed} of ${rows.length} state stack(s) deployed${gone > 0 ? ` and ${gone} whose bucket is gone` : ''}`,
     pipelineSummary(report.pipeline),
+    ...(report.access.length > 0
+      ? [`${report.access.filter((row) => row.deployed).length} of ${report.access.length} access stack(s) deployed`]
+      : []),
     !live
       ? "add --live to compare each bucket with the secure defaults and check the pipeline stack's resources"
       : notes.length > 0
@@ -194,6 +206,7 @@ export function formatStatus(report: StatusReport, live: boolean): string {
   return [
     table,
     ...(report.pipeline !== undefined ? ['', pipelineTable(report.pipeline, live)] : []),
+    ...(report.access.length > 0 ? ['', accessTable(report.access, live)] : []),
     '',
     ...notes,
     ...(notes.length > 0 ? [''] : []),
@@ -240,7 +253,39 @@ function findings(report: StatusReport): string[] {
     }
     if (pipeline.error !== undefined) notes.push(`error: ${stack}: ${pipeline.error}`);
   }
+  for (const access of report.access) {
+    const { stack } = access;
+    if (access.problem !== undefined) notes.push(`state problem: ${stack}: ${access.problem}`);
+    for (const resource of access.gone ?? []) {
+      notes.push(
+        `drift: ${stack}: the ${resource.what} ${resource.id} is gone (deleted outside Terraform); find out who deleted it, then run "npm run deploy -- ${stack}" to recreate it`,
+      );
+    }
+    if (access.error !== undefined) notes.push(`error: ${stack}: ${access.error}`);
+  }
   return notes;
+}
+
+function accessTable(rows: readonly AccessStatus[], live: boolean): string {
+  const header = ['ACCESS', 'ACCOUNT', 'DEPLOYED', 'DEPLOY ROLE', 'OIDC PROVIDERS', 'PROFILE'];
+  const base = (row: AccessStatus) => [
+    row.stack,
+    row.account.name,
+    row.deployed ? 'yes' : 'no',
+    row.roleName,
+    String(row.resources.filter((resource) => resource.type === 'aws_iam_openid_connect_provider').length),
+    row.account.profile,
+  ];
+  if (!live) return formatTable(header, rows.map(base));
+  return formatTable(
+    [...header, 'RESOURCES', 'DRIFT'],
+    rows.map((row) => {
+      const gone = row.gone;
+      const present = gone !== undefined ? `${row.resources.length - gone.length} of ${row.resources.length} exist` : '-';
+      const drift = row.error !== undefined ? 'ERROR' : gone === undefined ? '-' : gone.length > 0 ? 'DRIFT' : 'none';
+      return [...base(row), present, drift];
+    }),
+  );
 }
 
 function pipelineTable(pipeline: PipelineStatus, live: boolean): string {
