@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { assumedRoleCredentials, ROLE_ARN_ENV, ROLE_EXTERNAL_ID_ENV, serviceEndpoint } from '../src/aws/account-credentials';
+import { retryOptions } from '../src/aws/retry';
 import { decideOidc, existingIssuers, managedIssuers } from '../src/existing-oidc-provider/check';
 
 async function main(): Promise<number> {
@@ -47,7 +48,7 @@ async function main(): Promise<number> {
       : process.env.AWS_PROFILE
         ? { profile: process.env.AWS_PROFILE }
         : {}),
-    maxAttempts: 3,
+    ...retryOptions(process.env),
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     ...(endpoint !== undefined ? { endpoint } : {}),
   });

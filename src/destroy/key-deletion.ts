@@ -2,6 +2,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { type AccountConfig, ConfigError } from '../config';
 import { formatJsonPath } from '../config/errors';
 import { accountCredentialOptions, describeAccess } from '../aws/account-credentials';
+import { retryOptions } from '../aws/retry';
 
 /**
  * The IAM principal ARN that a key policy's `aws:PrincipalArn` sees for `callerArn` (STS
@@ -56,7 +57,7 @@ export async function callerArn(account: AccountConfig, env: NodeJS.ProcessEnv):
   const sts = new STSClient({
     ...accountCredentialOptions(account, account.region, env),
     region: account.region,
-    maxAttempts: 2,
+    ...retryOptions(env),
     ...(endpoint !== undefined ? { endpoint } : {}),
   });
   try {
