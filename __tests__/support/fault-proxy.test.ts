@@ -5,7 +5,15 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { sandboxS3Client } from '../../src/sandbox/bucket-report';
-import { attemptOf, clientOf, errorAnswer, type FaultCounts, signingService, startFaultProxy } from './fault-proxy';
+import {
+  attemptOf,
+  clientOf,
+  errorAnswer,
+  type FaultCounts,
+  type FaultPlan,
+  signingService,
+  startFaultProxy,
+} from './fault-proxy';
 
 let fake: http.Server;
 let fakeEndpoint: string;
@@ -28,7 +36,7 @@ afterAll(async () => {
 });
 
 /** Five listings through a fresh proxy with `seed`; what it injected. */
-async function listThrough(seed: number, plan: Parameters<typeof startFaultProxy>[2]): Promise<FaultCounts> {
+async function listThrough(seed: number, plan: FaultPlan): Promise<FaultCounts> {
   const proxy = await startFaultProxy(fakeEndpoint, seed, plan);
   const s3 = sandboxS3Client(proxy.endpoint, 'us-east-1', { accessKeyId: 'test', secretAccessKey: 'test' });
   try {

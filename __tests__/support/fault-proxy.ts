@@ -21,9 +21,6 @@ export interface FaultPlan {
   readonly target?: FaultTarget;
 }
 
-/** No faults: every request is forwarded. */
-export const NO_FAULTS: FaultPlan = { share: 0, attempts: 0, resetShare: 0 };
-
 export interface FaultCounts {
   /** Requests forwarded to the double. */
   forwarded: number;
@@ -39,8 +36,8 @@ export interface FaultCounts {
 export interface FaultProxy {
   /** `http://127.0.0.1:<port>`: give it to clients as `AWS_ENDPOINT_URL`. */
   readonly endpoint: string;
-  /** Changes the plan from the next request on. */
-  setPlan(plan: FaultPlan): void;
+  /** Changes the plans from the next request on: a request follows the first plan whose target it matches. */
+  setPlan(...plans: readonly FaultPlan[]): void;
   /** What was injected since the start or the last {@link FaultProxy.resetCounts}. */
   counts(): FaultCounts;
   resetCounts(): void;
@@ -125,29 +122,28 @@ export function errorAnswer(service: string, headers: http.IncomingHttpHeaders, 
 }
 
 /** Starts the proxy on a free loopback port, forwarding to `target` (e.g. moto's `http://127.0.0.1:<port>`). */
-export async function startFaultProxy(target: string, seed: number, initial: FaultPlan = NO_FAULTS): Promise<FaultProxy> {
+export async function startFaultProxy(target: string, seed: number, ...initial: readonly FaultPlan[]): Promise<FaultProxy> {
   const upstream = new URL(target);
   const random = seededRandom(seed);
   const agent = new http.Agent({ keepAlive: true });
-  let plan = initial;
+  let plans = initial;
   // Invocations (amz-sdk-invocation-id) already chosen to meet faults, or to pass, with their fault kinds.
   const decisions = new Map<string, boolean>();
   const fresh = (): FaultCounts => ({ forwarded: 0, errors: 0, resets: 0, byClient: {}, byService: {} });
   let counts = fresh();
   let throttleNext = true;
 
-  const faulty = (request: http.IncomingMessage): boolean => {
+  /** The plan whose fault this request meets, or `undefined` to forward it. */
+  const faulty = (request: http.IncomingMessage): FaultPlan | undefined => {
     const client = clientOf(request.headers);
-    const target = plan.target ?? 'all';
-    if (target !== 'all' && target !== client) return false;
-    if (attemptOf(request.headers) > plan.attempts) return false;
+    const plan = plans.find((candidate) => (candidate.target ?? 'all') === 'all' || candidate.target === client);
+    if (plan === undefined || attemptOf(request.headers) > plan.attempts) return undefined;
     const invocation = request.headers['amz-sdk-invocation-id'];
     const key = typeof invocation === 'string' ? invocation : undefined;
     const known = key !== undefined ? decisions.get(key) : undefined;
-    if (known !== undefined) return known;
-    const chosen = random() < plan.share;
+    const chosen = known ?? random() < plan.share;
     if (key !== undefined) decisions.set(key, chosen);
-    return chosen;
+    return chosen ? plan : undefined;
   };
 
   const count = (request: http.IncomingMessage, kind: 'errors' | 'resets'): void => {
@@ -159,7 +155,8 @@ export async function startFaultProxy(target: string, seed: number, initial: Fau
   };
 
   const server = http.createServer((request, response) => {
-    if (faulty(request)) {
+    const plan = faulty(request);
+    if (plan !== undefined) {
       if (random() < plan.resetShare) {
         count(request, 'resets');
         // An RST, as a dropped Wi-Fi or a load balancer cutting the connection looks to the client.
@@ -207,8 +204,8 @@ export async function startFaultProxy(target: string, seed: number, initial: Fau
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    setPlan: (next) => {
-      plan = next;
+    setPlan: (...next) => {
+      plans = next;
       decisions.clear();
     },
     counts: () => structuredClone(counts),
