@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { assumedRoleCredentials, ROLE_ARN_ENV, ROLE_EXTERNAL_ID_ENV } from '../src/aws/account-credentials';
+import { retryOptions } from '../src/aws/retry';
 import { checkExistingBucket } from '../src/existing-bucket/check';
 
 async function main(): Promise<number> {
@@ -51,7 +52,7 @@ async function main(): Promise<number> {
       : process.env.AWS_PROFILE
         ? { profile: process.env.AWS_PROFILE }
         : {}),
-    maxAttempts: 3,
+    ...retryOptions(process.env),
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     // A local AWS double serves every bucket under one host, as the provider's s3_use_path_style does.
     ...(endpoint !== undefined ? { endpoint, forcePathStyle: true } : {}),

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { readStackState } from '../status/state-file';
+import { describeAwsError } from '../aws/retry';
 
 /** What one state stack's check needs to know; all of it comes from the synthesized command line. */
 export interface ExistingBucketCheckOptions {
@@ -61,8 +62,7 @@ export async function probeBucket(s3: Pick<S3Client, 'send'>, bucket: string): P
       const region = error.$response?.headers?.['x-amz-bucket-region'];
       return region !== undefined && region !== '' ? { kind: 'elsewhere', region } : { kind: 'elsewhere' };
     }
-    const text = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
-    return { kind: 'error', message: text.split('\n')[0] ?? text };
+    return { kind: 'error', message: describeAwsError(caught) };
   }
 }
 
