@@ -113,11 +113,11 @@ describe('planFirstDeploys', () => {
       s3For: () => Promise.resolve(fakeAws(answers, sent).s3),
     });
 
-  test('a first deploy gets a marker, an adopting account none, and no bucket is looked at', async () => {
+  test('a first deploy gets a marker, and no bucket is looked at', async () => {
     const sent: string[] = [];
     const result = await plan({}, sent);
     if ('refusals' in result) throw new Error(result.refusals.join('\n'));
-    expect([...result.newMarkers.keys()]).toEqual(['state-dev', 'state-prod']);
+    expect([...result.newMarkers.keys()]).toEqual(['state-dev', 'state-qa', 'state-prod']);
     expect(result.newMarkers.get('state-dev')).toBe(creatingMarker(stateFile('state-dev')));
     expect(result.imports).toEqual([]);
     expect(sent).toEqual([]);
@@ -169,6 +169,19 @@ describe('planFirstDeploys', () => {
       'state-dev.tfstate.creating: first deploy started 2026-12-02T01:00:00.000Z with: npm run deploy -- state-dev',
     );
     expect(sent).toEqual(['HeadBucketCommand', 'GetBucketTaggingCommand', 'HeadBucketCommand']);
+  });
+
+  test('an account that adopts its state bucket has only its access-log bucket looked at after an interruption', async () => {
+    writeMarker(creatingMarker(stateFile('state-qa')), 'npm run deploy -- state-qa');
+    const looked: string[] = [];
+    const result = await plan({
+      HeadBucketCommand: (input) => {
+        looked.push(String(input.Bucket));
+        throw Object.assign(awsError('NotFound'), { $metadata: { httpStatusCode: 404 } });
+      },
+    });
+    if ('refusals' in result) throw new Error(result.refusals.join('\n'));
+    expect(looked).toEqual([config.accounts.find((account) => account.name === 'qa')?.accessLogBucketName]);
   });
 
   test('after an interrupted first deploy, a bucket without tags (NoSuchTagSet) is refused', async () => {

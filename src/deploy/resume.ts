@@ -127,7 +127,7 @@ export interface FirstDeployOptions {
 /**
  * For each state stack the deploy covers whose state records no bucket yet: without a marker, this is its first
  * deploy (a marker is to be written); with one, an earlier first deploy was interrupted, and its buckets are
- * looked at ({@link decideResume}). Accounts with `"adopt": true` import their bucket anyway and are left out.
+ * looked at ({@link decideResume}); with `"adopt": true` only the access-log bucket (the state bucket is imported anyway).
  * Reads only: the caller writes the markers once nothing was refused.
  * @returns the plan, or the refusals (one line each)
  */
@@ -139,7 +139,7 @@ export async function planFirstDeploys(options: FirstDeployOptions): Promise<Fir
   const markers = new Map<string, string>();
   for (const account of options.config.accounts) {
     const stack = `state-${account.name}`;
-    if (!options.selected(stack) || account.adopt) continue;
+    if (!options.selected(stack)) continue;
     const state = readStackState(options.stateDir, stack, account);
     // A state file that cannot be read is refused by the state check; one with a bucket is past its first deploy.
     if (state.problem !== undefined && !state.deployed) continue;
@@ -153,7 +153,8 @@ export async function planFirstDeploys(options: FirstDeployOptions): Promise<Fir
       continue;
     }
     const s3 = await options.s3For(account);
-    const buckets: [string, BucketFinding['role']][] = [[account.stateBucketName, 'state']];
+    // With "adopt": true the stack imports its state bucket anyway; only its access-log bucket is looked at.
+    const buckets: [string, BucketFinding['role']][] = account.adopt ? [] : [[account.stateBucketName, 'state']];
     if (account.accessLogBucketName !== undefined) buckets.push([account.accessLogBucketName, 'access-log']);
     const findings: BucketFinding[] = [];
     for (const [bucket, role] of buckets) {
