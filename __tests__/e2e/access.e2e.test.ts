@@ -274,3 +274,17 @@ test("a GitHub-shaped token for the configured repository gets into dev's accoun
     s3.destroy();
   }
 }, 120_000);
+
+test("status --live lists every account's access stack as deployed, its deploy role and OIDC provider present, with no drift", async () => {
+  const result = await sb().script('status', ['--live']);
+  for (const account of ['dev', 'qa', 'prod'] as const) {
+    expect(result.output).toMatch(
+      new RegExp(
+        `^access-${account}\\s+${account}\\s+yes\\s+acc-pipeline-deploy\\s+1\\s+hub-admin\\s+\\d+ of \\d+ exist\\s+none$`,
+        'm',
+      ),
+    );
+  }
+  expect(result.output).toContain('3 of 3 access stack(s) deployed');
+  expect(result.output).not.toMatch(/^drift: access-/m);
+}, 120_000);
