@@ -14,7 +14,7 @@ void exitOnUserError(async () => {
   // and only if its account has "allowDestroy": true; anything else fails here, before any synth.
   const destroyable = confirmedDestroyAccount(config, settings.confirmDestroy);
   // A plain `cdktf destroy` of a state stack that keeps prevent_destroy is refused here, where the reason
-  // always reaches the user: Terraform's own refusal can be lost in cdktf's output (README, "Guarded destroy").
+  // always reaches the user: Terraform's own refusal can be lost in cdktf's output (docs/destroy.md).
   const cliArgs = cdktfArguments(process.env);
   const destroyPatterns = cliArgs !== undefined ? destroyStackPatterns(cliArgs) : undefined;
   if (destroyPatterns !== undefined) {

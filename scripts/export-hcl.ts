@@ -1,5 +1,5 @@
 // `npm run export-hcl -- <dir>`: writes every stack as plain Terraform HCL to <dir>/<stack>/main.tf, on the
-// state it has today, so that it can be planned and applied without cdktf (src/export/; README, "Leaving cdktf").
+// state it has today, so that it can be planned and applied without cdktf (src/export/; docs/leaving-cdktf.md).
 // Exit code 0 when written, 1 on invalid input or when nothing could be written, 2 for a bad command line.
 import { parseArgs } from 'node:util';
 import { runCommand } from '../src/cli/user-error';
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
   const init = result.cliConfig !== undefined ? `TF_CLI_CONFIG_FILE=${result.cliConfig} terraform init` : 'terraform init';
   process.stdout.write(
     `Then, in each stack's folder, expect no changes:\n  ${init}\n  terraform plan\n` +
-      'and from then on plan and apply there with terraform; see the README, "Leaving cdktf".\n',
+      'and from then on plan and apply there with terraform; see docs/leaving-cdktf.md.\n',
   );
   return 0;
 }

@@ -22,7 +22,7 @@ export const LOCAL_BACKUP_SUFFIX = '.local-backup';
 
 /**
  * Suffix of the marker synth leaves next to the local state file when it cannot tell whether the state
- * was moved: the deploy stays blocked until the user settles it (README).
+ * was moved: the deploy stays blocked until the user settles it (docs/move-pipeline-state.md).
  */
 export const MOVE_UNKNOWN_SUFFIX = '.move-unknown';
 
@@ -195,13 +195,13 @@ export function checkPipelineState(input: PipelineStateInput): PipelineStateChec
   }
   if (onThisBucket) {
     // The working folder is on the bucket: the move ran (or someone ran "terraform init -reconfigure",
-    // which the README warns against). The file is never deleted: it stays as the copy from before the
+    // which docs/move-pipeline-state.md warns against). The file is never deleted: it stays as the copy from before the
     // move, next to its backup, and is not read by any deploy.
     return { notes };
   }
   writeFileSync(
     marker,
-    `${new Date().toISOString()} synth could not tell whether the state of ${input.stackId} was moved to ${where}; see the README, "Moving the pipeline state into the production bucket"\n`,
+    `${new Date().toISOString()} synth could not tell whether the state of ${input.stackId} was moved to ${where}; see docs/move-pipeline-state.md\n`,
   );
   return { notes, blocked: unknownMove };
 }

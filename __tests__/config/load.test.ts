@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
@@ -237,6 +237,26 @@ describe('validateConfig', () => {
     ).toHaveLength(63);
     expect(problemsOf(() => validateConfig({ platform, accounts: { prod: 'p', [`${fits}a`]: 'x' } }, 'f.json'))).toEqual([
       `f.json: accounts.${fits}a: gives the bucket name "${platform}-${fits}a-state" of 64 characters, over S3's limit of 63; shorten the platform or account name`,
+    ]);
+  });
+
+  test('a "$schema" key naming the JSON Schema for editors is accepted and changes nothing', () => {
+    const plain = { platform: 'acme', accounts: { dev: 'acme-dev', prod: 'acme-prod' } };
+    expect(validateConfig({ $schema: './accounts.schema.json', ...plain }, 'a.json')).toEqual(validateConfig(plain, 'a.json'));
+  });
+
+  test('accounts.example.json starts with "$schema" and loads', () => {
+    const example = path.join(repoRoot, 'accounts.example.json');
+    expect(Object.keys(JSON.parse(readFileSync(example, 'utf8')) as object)[0]).toBe('$schema');
+    expect(loadConfig(example).accounts.map((account) => account.name)).toEqual(['dev', 'prod']);
+  });
+
+  test('"$schema" must be a string, and a key like it is still an unknown key', () => {
+    expect(problemsOf(() => validateConfig({ $schema: 5, platform: 'acme', accounts: { prod: 'p' } }, 'a.json'))).toEqual([
+      'a.json: $schema: must be a string, got the number 5; write e.g. "$schema": "./accounts.schema.json"',
+    ]);
+    expect(problemsOf(() => validateConfig({ $schemas: 'x', platform: 'acme', accounts: { prod: 'p' } }, 'a.json'))).toEqual([
+      expect.stringMatching(/^a\.json: \$schemas: unknown key; did you mean "\$schema"\? remove or rename it/),
     ]);
   });
 

@@ -10,7 +10,7 @@ const repoRoot = path.resolve(__dirname, '../..');
 const CONCURRENCY = 4;
 
 /** Every top-level key the core knows; later sections (pipeline, ...) may follow in the list. */
-const TOP_LEVEL_KEYS = 'platform, accounts, region, productionAccount, stateBucket(, [A-Za-z]+)*';
+const TOP_LEVEL_KEYS = 'platform, accounts, region, productionAccount, stateBucket(, \\$?[A-Za-z]+)*';
 const NAME_RULE = 'use lowercase letters, digits and hyphens, starting and ending with a letter or digit';
 const TOP_LEVEL_OBJECT =
   'the file must hold a JSON object like {"platform": "acme", "accounts": {...}}, got %s; see accounts.example.json';

@@ -1,5 +1,5 @@
 // A plain `cdktf destroy` of a state stack that keeps prevent_destroy is refused at synth, with the reason
-// and the way to destroy it: Terraform's own refusal can be lost in cdktf's output (README, "Guarded destroy").
+// and the way to destroy it: Terraform's own refusal can be lost in cdktf's output (docs/destroy.md).
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

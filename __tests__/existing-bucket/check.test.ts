@@ -68,7 +68,7 @@ describe('decide', () => {
       ok: false,
       message:
         'acme-dev-state already exists in this account and state-dev does not manage it; to take it over with its objects, ' +
-        'set "adopt": true on accounts.dev in my-accounts.json and deploy again (README: Adopt an existing bucket)',
+        'set "adopt": true on accounts.dev in my-accounts.json and deploy again (see docs/adopt.md)',
     });
     expect(result.message).not.toContain('\n');
   });

@@ -209,10 +209,13 @@ function listOf<T extends z.ZodType>(item: T, key: string, example: string) {
 
 const trustSchema = z.strictObject(
   {
-    runner: z.boolean({ error: typeError('true or false', '"runner": true') }).optional(),
-    github: listOf(githubTrustSchema, 'github', GITHUB_EXAMPLE),
-    gitlab: listOf(gitlabTrustSchema, 'gitlab', GITLAB_EXAMPLE),
-    circleci: circleciTrustSchema.optional(),
+    runner: z
+      .boolean({ error: typeError('true or false', '"runner": true') })
+      .optional()
+      .describe("The pipeline stack's runner role; default true when there is a pipeline stack."),
+    github: listOf(githubTrustSchema, 'github', GITHUB_EXAMPLE).describe('GitHub Actions: repository and branch or environment.'),
+    gitlab: listOf(gitlabTrustSchema, 'gitlab', GITLAB_EXAMPLE).describe('GitLab CI: project path and branch.'),
+    circleci: circleciTrustSchema.optional().describe('CircleCI: organization ID and project IDs.'),
   },
   { error: typeError('an object', `"trust": {"runner": true, "github": [${GITHUB_EXAMPLE}]}`) },
 );
@@ -238,12 +241,14 @@ export const pipelineAccessObjectSchema = z.strictObject(
         error: (issue) =>
           `${describeValue(issue.input)} is not an IAM role name (1 to 64 letters, digits or +=,.@_-); write e.g. "acme-pipeline-deploy"`,
       })
-      .optional(),
+      .optional()
+      .describe('Name of the deploy role in every account; default "<platform>-pipeline-deploy".'),
     maxSessionDuration: z
       .int({ error: typeError('a whole number of seconds', '"maxSessionDuration": 3600') })
       .min(MIN_SESSION_DURATION, { error: "must be at least 3600 seconds (1 hour), IAM's minimum; write e.g. 3600" })
       .max(MAX_SESSION_DURATION, { error: "must be at most 43200 seconds (12 hours), IAM's maximum; write e.g. 3600" })
-      .default(PIPELINE_ACCESS_DEFAULTS.maxSessionDuration),
+      .default(PIPELINE_ACCESS_DEFAULTS.maxSessionDuration)
+      .describe('Maximum session of the deploy role, 3600 to 43200 seconds.'),
     policyArns: z
       .array(policyArnSchema('"arn:aws:iam::aws:policy/PowerUserAccess"'), {
         error: typeError('a list of IAM policy ARNs', '"policyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"]'),
@@ -252,11 +257,12 @@ export const pipelineAccessObjectSchema = z.strictObject(
         error:
           'is empty; list the policies the deploy role gets (there is no default, so that no role becomes an administrator silently), e.g. "policyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"]',
       })
-      .superRefine(uniqueEntries),
-    permissionsBoundaryArn: policyArnSchema(
-      '"permissionsBoundaryArn": "arn:aws:iam::123456789012:policy/deploy-boundary"',
-    ).optional(),
-    trust: trustSchema.default({ github: [], gitlab: [] }),
+      .superRefine(uniqueEntries)
+      .describe('Managed policies of every deploy role; at least one, no default.'),
+    permissionsBoundaryArn: policyArnSchema('"permissionsBoundaryArn": "arn:aws:iam::123456789012:policy/deploy-boundary"')
+      .optional()
+      .describe('Permissions boundary of every deploy role.'),
+    trust: trustSchema.default({ github: [], gitlab: [] }).describe('Who may assume the deploy roles.'),
   },
   {
     error: (issue) =>

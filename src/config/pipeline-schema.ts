@@ -165,22 +165,28 @@ export const pipelineObjectSchema = z.strictObject(
         const problem = vpcCidrProblem(value);
         if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
       })
-      .default(PIPELINE_DEFAULTS.cidr),
+      .default(PIPELINE_DEFAULTS.cidr)
+      .describe('IPv4 network address of the pipeline VPC, /16 to /24.'),
     azCount: z
       .int({ error: typeError('a whole number', '"azCount": 2') })
       .min(1, { error: `must be at least 1; write e.g. 2 (zones give the runners somewhere to go when one fails)` })
       .max(MAX_AZ_COUNT, { error: `must be at most ${MAX_AZ_COUNT}, the most availability zones of any region; write e.g. 2` })
-      .default(PIPELINE_DEFAULTS.azCount),
-    natGateway: z.boolean({ error: typeError('true or false', '"natGateway": true') }).default(PIPELINE_DEFAULTS.natGateway),
+      .default(PIPELINE_DEFAULTS.azCount)
+      .describe('Availability zones, 1 to 6: one public (and with NAT one private) subnet each.'),
+    natGateway: z
+      .boolean({ error: typeError('true or false', '"natGateway": true') })
+      .default(PIPELINE_DEFAULTS.natGateway)
+      .describe('Private subnets behind one NAT gateway (paid); runners then get no public IPv4 address.'),
     flowLogRetentionDays: z
       .int({ error: typeError('a whole number of days', '"flowLogRetentionDays": 90') })
       .refine((days) => (FLOW_LOG_RETENTION_DAYS as readonly number[]).includes(days), {
         error: (issue) =>
           `${describeValue(issue.input)} is not a retention CloudWatch Logs accepts; use one of ${FLOW_LOG_RETENTION_DAYS.join(', ')}`,
       })
-      .default(PIPELINE_DEFAULTS.flowLogRetentionDays),
-    ingress: rulesSchema('ingress').default([]),
-    egress: rulesSchema('egress').default([]),
+      .default(PIPELINE_DEFAULTS.flowLogRetentionDays)
+      .describe('Days VPC flow logs are kept; one of the values CloudWatch Logs accepts.'),
+    ingress: rulesSchema('ingress').default([]).describe("Extra inbound rules of the runners' security group."),
+    egress: rulesSchema('egress').default([]).describe('Extra outbound rules, added to HTTPS to anywhere.'),
     assumableRoleArns: z
       .array(roleArnSchema, {
         error: typeError('a list of IAM role ARNs', '"assumableRoleArns": ["arn:aws:iam::123456789012:role/terraform-deploy"]'),
@@ -191,33 +197,38 @@ export const pipelineObjectSchema = z.strictObject(
           if (first !== index) ctx.addIssue({ code: 'custom', path: [index], message: `repeats entry [${first}]; remove one` });
         });
       })
-      .default([]),
+      .default([])
+      .describe('Full IAM role ARNs the runner may assume (no wildcards).'),
     instanceType: z
       .string({ error: typeError('a string', '"instanceType": "t3.small"') })
       .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, {
         error: (issue) => `${describeValue(issue.input)} is not an EC2 instance type; write e.g. "t3.small"`,
       })
-      .default(PIPELINE_DEFAULTS.instanceType),
+      .default(PIPELINE_DEFAULTS.instanceType)
+      .describe('EC2 instance type of the runner launch template.'),
     amiId: z
       .string({ error: typeError('a string', '"amiId": "ami-0123456789abcdef0"') })
       .regex(/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, {
         error: (issue) =>
           `${describeValue(issue.input)} is not an AMI ID; write e.g. "ami-0123456789abcdef0", or leave it out and choose the AMI at launch`,
       })
-      .optional(),
+      .optional()
+      .describe('AMI of the launch template; leave it out to choose the AMI at launch.'),
     rootDeviceName: z
       .string({ error: typeError('a string', '"rootDeviceName": "/dev/xvda"') })
       .regex(/^\/dev\/[a-z0-9]+$/, {
         error: (issue) =>
           `${describeValue(issue.input)} is not a device name; write the AMI's root device, e.g. "/dev/xvda" (Amazon Linux) or "/dev/sda1" (Ubuntu)`,
       })
-      .default(PIPELINE_DEFAULTS.rootDeviceName),
+      .default(PIPELINE_DEFAULTS.rootDeviceName)
+      .describe("The AMI's root device, whose volume is encrypted: /dev/xvda (Amazon Linux), /dev/sda1 (Ubuntu)."),
     stateBackend: z
       .enum(['local', 's3'], {
         error: (issue) =>
           `${describeValue(issue.input)} is not a state backend; write "local" (a file in BOOTSTRAP_STATE_DIR) or "s3" (the production account's state bucket)`,
       })
-      .default(PIPELINE_DEFAULTS.stateBackend),
+      .default(PIPELINE_DEFAULTS.stateBackend)
+      .describe('Where pipeline-prod keeps its state: "local" (a file) or "s3" (the production state bucket).'),
     namePrefix: z
       .string({ error: typeError('a string', '"namePrefix": "acme-pipeline"') })
       .superRefine((value, ctx) => {
@@ -234,7 +245,8 @@ export const pipelineObjectSchema = z.strictObject(
           });
         }
       })
-      .optional(),
+      .optional()
+      .describe('Prefix of every name in the pipeline stack; default "<platform>-pipeline", at most 50 characters.'),
   },
   {
     error: (issue) =>

@@ -72,11 +72,14 @@ const externalIdSchema = z.string({ error: typeError('a string', '"externalId": 
 /** `"accountDefaults"`: how accounts that name no profile of their own are reached. */
 const accountDefaultsSchema = z.strictObject(
   {
-    profile: profileSchema,
-    roleName: z.string({ error: typeError('a string', '"roleName": "OrganizationAccountAccessRole"') }).regex(IAM_ROLE_NAME, {
-      error: (issue) =>
-        `${describeValue(issue.input)} is not an IAM role name; write the name alone (not an ARN), e.g. "OrganizationAccountAccessRole"`,
-    }),
+    profile: profileSchema.describe('The hub profile of every account that names no profile of its own.'),
+    roleName: z
+      .string({ error: typeError('a string', '"roleName": "OrganizationAccountAccessRole"') })
+      .regex(IAM_ROLE_NAME, {
+        error: (issue) =>
+          `${describeValue(issue.input)} is not an IAM role name; write the name alone (not an ARN), e.g. "OrganizationAccountAccessRole"`,
+      })
+      .describe('IAM role name (not an ARN) the hub profile assumes in an account written as {"accountId": "..."}.'),
   },
   {
     error: typeError('an object', '"accountDefaults": {"profile": "acme-hub", "roleName": "OrganizationAccountAccessRole"}'),
@@ -86,24 +89,32 @@ const accountDefaultsSchema = z.strictObject(
 const accountObjectSchema = z.strictObject(
   {
     // Optional: an account without one is reached through `accountDefaults` (checked in load.ts).
-    profile: profileSchema.optional(),
+    profile: profileSchema.optional().describe('AWS profile that deploys the account; default accountDefaults.profile.'),
     accountId: z
       .string({ error: typeError('a string of 12 digits', '"accountId": "123456789012"') })
       .regex(/^\d{12}$/, {
         error: (issue) =>
           `${describeValue(issue.input)} is not a 12-digit AWS account ID; write it in quotes, e.g. "123456789012"`,
       })
-      .optional(),
-    region: regionSchema.optional(),
-    adopt: z.boolean({ error: typeError('true or false', '"adopt": true') }).default(false),
-    allowDestroy: z.boolean({ error: typeError('true or false', '"allowDestroy": true') }).default(false),
+      .optional()
+      .describe('12-digit account ID, in quotes; deploys with credentials of any other account are refused.'),
+    region: regionSchema.optional().describe("Region of this account's provider and state bucket; default the top-level region."),
+    adopt: z
+      .boolean({ error: typeError('true or false', '"adopt": true') })
+      .default(false)
+      .describe('Take over an existing <platform>-<account>-state bucket instead of refusing to deploy onto it.'),
+    allowDestroy: z
+      .boolean({ error: typeError('true or false', '"allowDestroy": true') })
+      .default(false)
+      .describe('Let "npm run destroy" destroy this state bucket, after its name is typed.'),
     kmsKeyArn: z
       .string({ error: typeError('a string', '"kmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/…"') })
       .regex(KMS_KEY_ARN, {
         error: (issue) =>
           `${describeValue(issue.input)} is not a KMS key ARN; write e.g. "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"`,
       })
-      .optional(),
+      .optional()
+      .describe("An existing KMS key ARN (not an alias) in the account's region: SSE-KMS with this key for the account."),
     kmsKeyAdminArns: z
       .array(
         z.string({ error: typeError('a string', '"arn:aws:iam::123456789012:role/key-admin"') }).superRefine((value, ctx) => {
@@ -129,10 +140,13 @@ const accountObjectSchema = z.strictObject(
           if (first !== index) ctx.addIssue({ code: 'custom', path: [index], message: `repeats entry [${first}]; remove one` });
         });
       })
-      .optional(),
-    roleArn: roleArnSchema.optional(),
-    externalId: externalIdSchema.optional(),
-    pipelineAccess: accountPipelineAccessSchema,
+      .optional()
+      .describe('IAM role or user ARNs that may, besides the root user, delete, disable and re-policy the created key.'),
+    roleArn: roleArnSchema.optional().describe('IAM role the profile assumes to reach the account.'),
+    externalId: externalIdSchema.optional().describe('External ID sent when assuming the role.'),
+    pipelineAccess: accountPipelineAccessSchema.describe(
+      'false: no deploy role in this account; an object: existing OIDC providers to adopt. Default: included.',
+    ),
   },
   {
     error: (issue) =>
@@ -151,15 +165,26 @@ const stateBucketSchema = z.strictObject(
       .int({ error: typeError('a whole number of days', '"noncurrentVersionExpirationDays": 90') })
       .min(1, { error: 'must be at least 1 day; write e.g. "noncurrentVersionExpirationDays": 90' })
       .max(36500, { error: 'must be at most 36500 days (100 years); write e.g. "noncurrentVersionExpirationDays": 90' })
-      .default(DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS),
-    lockTable: z.boolean({ error: typeError('true or false', '"lockTable": true') }).default(false),
-    kms: z.boolean({ error: typeError('true or false', '"kms": true') }).default(false),
-    accessLogs: z.boolean({ error: typeError('true or false', '"accessLogs": true') }).default(false),
+      .default(DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS)
+      .describe('Days S3 keeps an overwritten or deleted state version; 1 to 36500. Current versions never expire.'),
+    lockTable: z
+      .boolean({ error: typeError('true or false', '"lockTable": true') })
+      .default(false)
+      .describe('A DynamoDB lock table per account, for consumers on Terraform < 1.10.'),
+    kms: z
+      .boolean({ error: typeError('true or false', '"kms": true') })
+      .default(false)
+      .describe('SSE-KMS with a bucket key for every account; a key is created where an account has no kmsKeyArn.'),
+    accessLogs: z
+      .boolean({ error: typeError('true or false', '"accessLogs": true') })
+      .default(false)
+      .describe('Server access logs of each state bucket, to <platform>-<account>-state-logs.'),
     accessLogRetentionDays: z
       .int({ error: typeError('a whole number of days', '"accessLogRetentionDays": 365') })
       .min(1, { error: 'must be at least 1 day; write e.g. "accessLogRetentionDays": 365' })
       .max(36500, { error: 'must be at most 36500 days (100 years); write e.g. "accessLogRetentionDays": 365' })
-      .default(DEFAULT_ACCESS_LOG_RETENTION_DAYS),
+      .default(DEFAULT_ACCESS_LOG_RETENTION_DAYS)
+      .describe('Days access logs are kept; 1 to 36500.'),
   },
   { error: typeError('an object', '"stateBucket": {"noncurrentVersionExpirationDays": 90}') },
 );
@@ -167,25 +192,39 @@ const stateBucketSchema = z.strictObject(
 /** The shape of accounts.json. Unknown keys are errors so that a typo never passes silently. */
 export const accountsFileSchema = z.strictObject(
   {
-    platform: nameSchema('"platform": "acme"'),
-    accounts: z.record(z.string(), accountSchema, {
-      error: typeError('an object mapping account names to AWS profiles', '"accounts": {"prod": "acme-prod"}'),
-    }),
-    region: regionSchema.default(DEFAULT_REGION),
+    platform: nameSchema('"platform": "acme"').describe(
+      'First part of every bucket name: lowercase letters, digits and hyphens, e.g. "acme".',
+    ),
+    accounts: z
+      .record(z.string(), accountSchema, {
+        error: typeError('an object mapping account names to AWS profiles', '"accounts": {"prod": "acme-prod"}'),
+      })
+      .describe('Account name → AWS profile name, or an account object. One state stack and bucket per account.'),
+    region: regionSchema.default(DEFAULT_REGION).describe('Region of every account that does not set its own.'),
     productionAccount: z
       .string({ error: typeError('a string', '"productionAccount": "prod"') })
-      .default(DEFAULT_PRODUCTION_ACCOUNT),
-    stateBucket: stateBucketSchema.default({
+      .default(DEFAULT_PRODUCTION_ACCOUNT)
+      .describe('The account that hosts the pipeline stack; one of accounts.'),
+    stateBucket: stateBucketSchema.describe('Options of every state bucket.').default({
       noncurrentVersionExpirationDays: DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS,
       lockTable: false,
       kms: false,
       accessLogs: false,
       accessLogRetentionDays: DEFAULT_ACCESS_LOG_RETENTION_DAYS,
     }),
-    pipeline: pipelineSchema,
-    pipelineAccess: pipelineAccessSchema,
-    suppressions: suppressionsSchema,
-    accountDefaults: accountDefaultsSchema.optional(),
+    pipeline: pipelineSchema.describe('false: no pipeline stack (external pattern); an object: the runner network and identity.'),
+    pipelineAccess: pipelineAccessSchema.describe(
+      'A deploy role in every account, for the pipeline runner or a CI service (OIDC).',
+    ),
+    suppressions: suppressionsSchema.describe('Policy-guard findings accepted on purpose, each with its reason.'),
+    accountDefaults: accountDefaultsSchema
+      .optional()
+      .describe('How accounts that name no profile of their own are reached: a hub profile and a role name.'),
+    // Editors read it to find accounts.schema.json; no command uses it.
+    $schema: z
+      .string({ error: typeError('a string', '"$schema": "./accounts.schema.json"') })
+      .optional()
+      .describe('JSON Schema of this file, for editors: "./accounts.schema.json". Ignored by every command.'),
   },
   {
     error: (issue) =>

@@ -69,7 +69,7 @@ export function addAwsProvider(scope: Construct, props: BootstrapAwsProviderProp
  * sandbox, the e2e tests and `npm run local-aws` set, as for every AWS tool) and sends every service
  * there. An `endpoints` block would do the same at a price: hashicorp/aws 5.100.0 validates that block
  * (a set of one object of 303 attributes) in ~5 CPU-seconds in each of the three provider processes
- * that validate it per `terraform apply`, two thirds of a state stack's CPU (README, "Deploy benchmark").
+ * that validate it per `terraform apply`, two thirds of a state stack's CPU (docs/performance.md, "Deploy benchmark").
  * What keeps such a stack off AWS when the variable is missing: HTTPS requests go through a proxy that
  * refuses them, except to the double's host (and loopback, which Go never proxies); the deploy fails
  * with `proxyconnect ... connection refused` instead of touching an account.

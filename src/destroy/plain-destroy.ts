@@ -1,6 +1,6 @@
 // A plain `cdktf destroy` of a protected state stack is refused at synth. Terraform would refuse it at
 // plan anyway (prevent_destroy), but on Linux cdktf can lose the end of Terraform's output, and with it
-// that reason (README, "Guarded destroy"); synth's own error always reaches the user.
+// that reason (docs/destroy.md); synth's own error always reaches the user.
 import { type AccountConfig, type BootstrapConfig, ConfigError } from '../config';
 import { matchesStackPattern } from '../cli/cdktf-command';
 import { accessStackId } from '../../stacks/access-stack';

@@ -186,7 +186,7 @@ export interface ProviderCheckOptions {
  */
 export async function checkProvider(env: NodeJS.ProcessEnv, options: ProviderCheckOptions): Promise<CheckResult> {
   const check = `provider hashicorp/aws ${AWS_PROVIDER_VERSION}`;
-  const mirrorFix = `make a mirror with "terraform providers mirror <folder>" on a machine with access and export ${PROVIDER_MIRROR_ENV}=<folder> (see the README, "Offline machines")`;
+  const mirrorFix = `make a mirror with "terraform providers mirror <folder>" on a machine with access and export ${PROVIDER_MIRROR_ENV}=<folder> (see docs/offline.md)`;
   const source = providerSource(env, options.findMirror);
   switch (source.kind) {
     case 'variable':

@@ -108,7 +108,7 @@ export function decide(probe: BucketProbe, options: ExistingBucketCheckOptions, 
         ok: false,
         message:
           `${bucket} already exists in this account and ${stack} does not manage it; to take it over with its objects, ` +
-          `set "adopt": true on accounts.${account} in ${accountsFile} and deploy again (README: Adopt an existing bucket)`,
+          `set "adopt": true on accounts.${account} in ${accountsFile} and deploy again (see docs/adopt.md)`,
       };
     case 'forbidden':
       return {

@@ -2,7 +2,7 @@
  * `npm run export-hcl -- <dir>`: the way out of cdktf. Synthesizes the stacks as `cdktf synth` does,
  * then writes each as plain Terraform HCL to `<dir>/<stack>/main.tf`, with the backend that holds its
  * state today (the local file, relative to the new folder, or the pipeline's S3 backend), so that
- * `terraform init && terraform plan` there shows no changes. See the README, "Leaving cdktf".
+ * `terraform init && terraform plan` there shows no changes. See docs/leaving-cdktf.md.
  */
 import {
   copyFileSync,

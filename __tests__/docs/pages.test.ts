@@ -1,0 +1,26 @@
+// The shape issue 15 asked for: a README that fits on a few screens, tables that fit a screen, and
+// pages that say in their first lines what they are for.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { markdownFiles, PROJECT_ROOT } from '../support/docs';
+
+const read = (file: string) => readFileSync(path.join(PROJECT_ROOT, file), 'utf8');
+
+test('the README has at most 200 lines', () => {
+  expect(read('README.md').split('\n').length).toBeLessThanOrEqual(200);
+});
+
+test('no table line in README.md or docs/ is over 160 characters', () => {
+  const long = markdownFiles().flatMap((file) =>
+    read(file)
+      .split('\n')
+      .flatMap((line, index) => (line.startsWith('|') && line.length > 160 ? [`${file}:${index + 1} (${line.length})`] : [])),
+  );
+  expect(long).toEqual([]);
+});
+
+test('every page of docs/ starts with its title, then a paragraph saying what it is for', () => {
+  const pages = markdownFiles().filter((file) => file.startsWith('docs'));
+  const without = pages.filter((file) => !/^# .+\n\n[A-Za-z`[(]/.test(read(file)));
+  expect(without).toEqual([]);
+});
