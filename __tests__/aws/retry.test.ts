@@ -95,6 +95,7 @@ const emptyListing: FakeAnswer = {
   body: '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>',
 };
 
+// These use the SDK's real backoff (throttling: up to 1 + 2 + 4 s with jitter), hence the 60 s timeouts.
 test('a project S3 client retries 503 SlowDown and 500 InternalError answers and then succeeds', async () => {
   process.env = { ...saved, AWS_MAX_ATTEMPTS: '', AWS_RETRY_MODE: '' };
   const { client, requests } = s3With([slowDown, internalError, slowDown, emptyListing]);
@@ -102,7 +103,7 @@ test('a project S3 client retries 503 SlowDown and 500 InternalError answers and
   expect(out.KeyCount).toBe(0);
   expect(out.$metadata.attempts).toBe(4);
   expect(requests()).toBe(4);
-});
+}, 60_000);
 
 test('when the faults outlast AWS_MAX_ATTEMPTS the client gives up, and the error reads as one line', async () => {
   process.env = { ...saved, AWS_MAX_ATTEMPTS: '2' };
@@ -110,13 +111,13 @@ test('when the faults outlast AWS_MAX_ATTEMPTS the client gives up, and the erro
   const error: unknown = await client.send(new ListObjectsV2Command({ Bucket: 'b' })).catch((caught: unknown) => caught);
   expect(requests()).toBe(2);
   expect(describeAwsError(error)).toBe('SlowDown after 2 attempts: Please reduce your request rate.');
-});
+}, 60_000);
 
 test('an error that is not retryable is not retried', async () => {
   const { client, requests } = s3With([{ status: 403, body: '' }]);
   await expect(client.send(new HeadBucketCommand({ Bucket: 'b' }))).rejects.toThrow();
   expect(requests()).toBe(1);
-});
+}, 60_000);
 
 test('describeAwsError gives the first line of anything thrown', () => {
   expect(describeAwsError(Object.assign(new Error('a\nb'), { name: 'Boom' }))).toBe('Boom: a');
