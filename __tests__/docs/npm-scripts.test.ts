@@ -25,3 +25,11 @@ test('the check finds a script that does not exist, also across a line break, an
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('every npm script in package.json has its row in the commands reference, docs/commands.md', () => {
+  const reference = readFileSync(path.join(PROJECT_ROOT, 'docs', 'commands.md'), 'utf8');
+  const documented = new Set([...reference.matchAll(/`npm run ([\w:-]+)/g)].map((match) => match[1]));
+  // `npm test` is the README's own command, written without `run`.
+  documented.add(reference.includes('`npm test`') ? 'test' : '');
+  expect(Object.keys(scripts).filter((script) => !documented.has(script))).toEqual([]);
+});
