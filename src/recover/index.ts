@@ -68,9 +68,13 @@ async function recoverStack(stack: string, named: boolean, options: RecoverOptio
   const synthesized = readSynthesizedStack(options.outdir, stack);
   const problem = existingStateProblem(stack, synthesized.backend);
   if (problem !== undefined) {
-    // Unnamed stacks with state are the ones that were not lost (or were recovered already): left alone.
-    print(`${named && synthesized.backend.kind === 'local' ? 'error' : 'note'}: ${problem}`);
-    return named && synthesized.backend.kind === 'local' ? 'refused' : 'skipped';
+    if (named && synthesized.backend.kind === 'local') {
+      print(`error: ${problem}`);
+      return 'refused';
+    }
+    // Stacks not named whose state exists were not lost (or are recovered already): left alone, briefly.
+    print(`note: ${synthesized.backend.kind === 'local' ? `${stack}: ${synthesized.backend.path} exists; left alone` : problem}`);
+    return 'skipped';
   }
   const statePath = synthesized.backend.kind === 'local' ? synthesized.backend.path : '';
   const { provider } = synthesized;
@@ -105,9 +109,10 @@ async function recoverStack(stack: string, named: boolean, options: RecoverOptio
       .resource_changes;
     const classified = classifyPlan(changes ?? []);
     const verdict = planVerdict(stack, classified, options.allowUpdates);
+    for (const { address, attributes } of classified.stateOnly) {
+      print(`${stack}: ${address}: ${attributes.join(', ')} set in the state only (AWS does not report them; no AWS call)`);
+    }
     if (!verdict.ok) {
-      const shown = await terraform(synthesized.dir, ['show', '-no-color', PLAN_FILE], options.env);
-      for (const line of shown) print(`  ${line}`);
       for (const line of verdict.problems) print(`error: ${line}`);
       print(`error: ${stack}: refused; nothing was imported and ${statePath} was not written`);
       return 'refused';
