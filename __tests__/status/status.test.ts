@@ -251,7 +251,11 @@ describe('formatStatus', () => {
   });
 
   test('with --live a pipeline resource that is gone is drift, with the fix', () => {
-    const report = { access: [], accounts: [notDeployed], pipeline: { ...pipeline, gone: [pipeline.resources[1] as KeyResource] } };
+    const report = {
+      access: [],
+      accounts: [notDeployed],
+      pipeline: { ...pipeline, gone: [pipeline.resources[1] as KeyResource] },
+    };
     const text = formatStatus(report, true);
     expect(text).toMatch(/^pipeline-prod\s+prod\s+yes\s+local\s+eu-west-1\s+acme-prod\s+1 of 2 exist\s+DRIFT$/m);
     expect(text).toContain(
