@@ -6,6 +6,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../config/errors';
+import { mapWithLimit } from '../sandbox/limit';
+import { deployParallelism } from '../sandbox/parallelism';
 import { CommandError, runProcess } from '../sandbox/process';
 import { awsFinder, recoverClients } from './finders';
 import {
@@ -41,7 +43,10 @@ export interface RecoverOptions {
 
 type StackOutcome = 'recovered' | 'skipped' | 'refused';
 
-/** Recovers each stack in turn; exit code 0 when none was refused. */
+/**
+ * Recovers the stacks, as many at a time as a deploy would run (`BOOTSTRAP_DEPLOY_PARALLELISM`); every
+ * line names its stack. Exit code 0 when none was refused.
+ */
 export async function runRecover(options: RecoverOptions): Promise<number> {
   const named = options.stacks.length > 0;
   const all = stacksOf(options.outdir);
@@ -51,8 +56,18 @@ export async function runRecover(options: RecoverOptions): Promise<number> {
       `${unknown.join(', ')}: not a stack of the synth output ${options.outdir} (it has ${all.join(', ')}); run "npx cdktf synth" with the accounts.json the stacks were deployed with`,
     ]);
   }
-  const outcomes: StackOutcome[] = [];
-  for (const stack of named ? options.stacks : all) outcomes.push(await recoverStack(stack, named, options));
+  const userErrors: ConfigError[] = [];
+  const outcomes = await mapWithLimit(named ? options.stacks : all, deployParallelism(options.env), async (stack) => {
+    try {
+      return await recoverStack(stack, named, options);
+    } catch (error) {
+      // Bad input (e.g. AWS_MAX_ATTEMPTS) is the same for every stack: reported once, below.
+      if (error instanceof ConfigError) userErrors.push(error);
+      else options.print(`error: ${stack}: ${error instanceof Error ? error.message : String(error)}`);
+      return 'refused' as const;
+    }
+  });
+  if (userErrors[0] !== undefined) throw userErrors[0];
   const refused = outcomes.filter((outcome) => outcome === 'refused').length;
   const recovered = outcomes.filter((outcome) => outcome === 'recovered').length;
   options.print(
