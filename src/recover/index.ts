@@ -6,6 +6,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../config/errors';
+import { mapWithLimit } from '../sandbox/limit';
+import { deployParallelism } from '../sandbox/parallelism';
 import { CommandError, runProcess } from '../sandbox/process';
 import { awsFinder, recoverClients } from './finders';
 import {
@@ -41,7 +43,10 @@ export interface RecoverOptions {
 
 type StackOutcome = 'recovered' | 'skipped' | 'refused';
 
-/** Recovers each stack in turn; exit code 0 when none was refused. */
+/**
+ * Recovers the stacks, as many at a time as a deploy would run (`BOOTSTRAP_DEPLOY_PARALLELISM`); every
+ * line names its stack. Exit code 0 when none was refused.
+ */
 export async function runRecover(options: RecoverOptions): Promise<number> {
   const named = options.stacks.length > 0;
   const all = stacksOf(options.outdir);
@@ -51,8 +56,18 @@ export async function runRecover(options: RecoverOptions): Promise<number> {
       `${unknown.join(', ')}: not a stack of the synth output ${options.outdir} (it has ${all.join(', ')}); run "npx cdktf synth" with the accounts.json the stacks were deployed with`,
     ]);
   }
-  const outcomes: StackOutcome[] = [];
-  for (const stack of named ? options.stacks : all) outcomes.push(await recoverStack(stack, named, options));
+  const userErrors: ConfigError[] = [];
+  const outcomes = await mapWithLimit(named ? options.stacks : all, deployParallelism(options.env), async (stack) => {
+    try {
+      return await recoverStack(stack, named, options);
+    } catch (error) {
+      // Bad input (e.g. AWS_MAX_ATTEMPTS) is the same for every stack: reported once, below.
+      if (error instanceof ConfigError) userErrors.push(error);
+      else options.print(`error: ${stack}: ${error instanceof Error ? error.message : String(error)}`);
+      return 'refused' as const;
+    }
+  });
+  if (userErrors[0] !== undefined) throw userErrors[0];
   const refused = outcomes.filter((outcome) => outcome === 'refused').length;
   const recovered = outcomes.filter((outcome) => outcome === 'recovered').length;
   options.print(
@@ -68,9 +83,13 @@ async function recoverStack(stack: string, named: boolean, options: RecoverOptio
   const synthesized = readSynthesizedStack(options.outdir, stack);
   const problem = existingStateProblem(stack, synthesized.backend);
   if (problem !== undefined) {
-    // Unnamed stacks with state are the ones that were not lost (or were recovered already): left alone.
-    print(`${named && synthesized.backend.kind === 'local' ? 'error' : 'note'}: ${problem}`);
-    return named && synthesized.backend.kind === 'local' ? 'refused' : 'skipped';
+    if (named && synthesized.backend.kind === 'local') {
+      print(`error: ${problem}`);
+      return 'refused';
+    }
+    // Stacks not named whose state exists were not lost (or are recovered already): left alone, briefly.
+    print(`note: ${synthesized.backend.kind === 'local' ? `${stack}: ${synthesized.backend.path} exists; left alone` : problem}`);
+    return 'skipped';
   }
   const statePath = synthesized.backend.kind === 'local' ? synthesized.backend.path : '';
   const { provider } = synthesized;
@@ -105,9 +124,10 @@ async function recoverStack(stack: string, named: boolean, options: RecoverOptio
       .resource_changes;
     const classified = classifyPlan(changes ?? []);
     const verdict = planVerdict(stack, classified, options.allowUpdates);
+    for (const { address, attributes } of classified.stateOnly) {
+      print(`${stack}: ${address}: ${attributes.join(', ')} set in the state only (AWS does not report them; no AWS call)`);
+    }
     if (!verdict.ok) {
-      const shown = await terraform(synthesized.dir, ['show', '-no-color', PLAN_FILE], options.env);
-      for (const line of shown) print(`  ${line}`);
       for (const line of verdict.problems) print(`error: ${line}`);
       print(`error: ${stack}: refused; nothing was imported and ${statePath} was not written`);
       return 'refused';

@@ -128,12 +128,50 @@ export function existingStateProblem(stack: string, backend: StackBackend): stri
 export interface PlannedChange {
   readonly address: string;
   readonly mode?: string;
-  readonly change: { readonly actions: readonly string[]; readonly importing?: unknown };
+  readonly type?: string;
+  readonly change: {
+    readonly actions: readonly string[];
+    readonly importing?: unknown;
+    readonly before?: Readonly<Record<string, unknown>> | null;
+    readonly after?: Readonly<Record<string, unknown>> | null;
+    readonly after_unknown?: Readonly<Record<string, unknown>>;
+  };
+}
+
+/**
+ * Arguments that exist only in Terraform's state: AWS has no API that returns them, so an import leaves
+ * them unset and the first plan "changes" them in place, which writes the state and calls no AWS API
+ * (hashicorp/aws 5.100.0). Such an update is part of every import of these types, on AWS as on moto.
+ */
+export const STATE_ONLY_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
+  aws_kms_key: ['deletion_window_in_days', 'bypass_policy_lockout_safety_check'],
+  aws_security_group: ['revoke_rules_on_delete'],
+  aws_default_security_group: ['revoke_rules_on_delete'],
+  aws_s3_bucket: ['force_destroy'],
+  aws_iam_role: ['force_detach_policies'],
+};
+
+/** Top-level attributes an update changes, those only known after apply left out. */
+export function changedAttributes(change: PlannedChange['change']): string[] {
+  const before = change.before ?? {};
+  const after = change.after ?? {};
+  const unknown = change.after_unknown ?? {};
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((key) => unknown[key] !== true && JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null))
+    .sort();
+}
+
+export interface PlannedUpdate {
+  readonly address: string;
+  readonly attributes: readonly string[];
 }
 
 export interface ClassifiedPlan {
   readonly imports: readonly string[];
-  readonly updates: readonly string[];
+  /** In-place updates of AWS settings. */
+  readonly updates: readonly PlannedUpdate[];
+  /** In-place updates of {@link STATE_ONLY_ARGUMENTS} alone: state is written, AWS is not called. */
+  readonly stateOnly: readonly PlannedUpdate[];
   readonly creates: readonly string[];
   readonly deletes: readonly string[];
   readonly replaces: readonly string[];
@@ -143,17 +181,22 @@ export interface ClassifiedPlan {
 export function classifyPlan(changes: readonly PlannedChange[]): ClassifiedPlan {
   const result = {
     imports: [] as string[],
-    updates: [] as string[],
+    updates: [] as PlannedUpdate[],
+    stateOnly: [] as PlannedUpdate[],
     creates: [] as string[],
     deletes: [] as string[],
     replaces: [] as string[],
   };
-  for (const { address, mode, change } of changes) {
+  for (const { address, mode, type, change } of changes) {
     if (mode === 'data') continue;
     const actions = change.actions.join(',');
     if (change.importing !== undefined && change.importing !== null) result.imports.push(address);
-    if (actions === 'update') result.updates.push(address);
-    else if (actions === 'create') result.creates.push(address);
+    if (actions === 'update') {
+      const attributes = changedAttributes(change);
+      const stateOnly = STATE_ONLY_ARGUMENTS[type ?? address.split('.')[0] ?? ''] ?? [];
+      const onlyState = attributes.length > 0 && attributes.every((attribute) => stateOnly.includes(attribute));
+      (onlyState ? result.stateOnly : result.updates).push({ address, attributes });
+    } else if (actions === 'create') result.creates.push(address);
     else if (actions === 'delete') result.deletes.push(address);
     else if (actions === 'delete,create' || actions === 'create,delete') result.replaces.push(address);
   }
@@ -168,8 +211,9 @@ export function planVerdict(stack: string, plan: ClassifiedPlan, allowUpdates: b
   if (plan.deletes.length > 0) problems.push(`${stack}: the plan would destroy ${list(plan.deletes)}`);
   if (plan.replaces.length > 0) problems.push(`${stack}: the plan would replace (destroy and create) ${list(plan.replaces)}`);
   if (plan.updates.length > 0 && !allowUpdates) {
+    const updates = plan.updates.map(({ address, attributes }) => `${address} (${attributes.join(', ')})`);
     problems.push(
-      `${stack}: the plan would change ${list(plan.updates)} in place (the live settings differ from the stack's); look at the plan above, and if the stack's settings are the ones to keep, run recover-state again with --allow-updates`,
+      `${stack}: the plan would change ${list(updates)} in place (the live settings differ from the stack's); if the stack's settings are the ones to keep, run recover-state again with --allow-updates`,
     );
   }
   return { ok: problems.length === 0, problems };
