@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { runDeploy } from '../../src/deploy';
+import { runDeploy, taintedBuckets } from '../../src/deploy';
 
 const FAKE_CDKTF = path.join(__dirname, 'fixtures', 'fake-cdktf.ts');
 const TS_RUNNER = path.resolve(__dirname, '..', '..', 'scripts', 'ts-runner.js');
@@ -202,3 +202,23 @@ test('Ctrl-C while cdktf runs no terraform stops cdktf itself', async () => {
   expect(await fake.done).toBe(130);
   expect(fake.output()).toContain('Interrupted: ');
 }, 30_000);
+
+test('the buckets a state records as tainted are found for untainting, and nothing else', () => {
+  const state = JSON.stringify({
+    version: 4,
+    serial: 3,
+    lineage: 'l',
+    resources: [
+      {
+        mode: 'managed',
+        type: 'aws_s3_bucket',
+        name: 'state-bucket_828F7150',
+        instances: [{ status: 'tainted', attributes: {} }],
+      },
+      { mode: 'managed', type: 'aws_s3_bucket', name: 'access-log-bucket_1', instances: [{ attributes: {} }] },
+      { mode: 'managed', type: 'aws_s3_bucket_versioning', name: 'v', instances: [{ status: 'tainted', attributes: {} }] },
+    ],
+  });
+  expect(taintedBuckets(state)).toEqual(['aws_s3_bucket.state-bucket_828F7150']);
+  expect(taintedBuckets('{')).toEqual([]);
+});

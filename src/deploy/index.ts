@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -246,7 +246,12 @@ async function runCdktf(options: DeployOptions, run: CdktfRun): Promise<{ exitCo
         resolve(code);
       });
     });
-    const removeHandler = options.onInterrupt?.((signal) => interrupter?.interrupt(signal));
+    // The stacks deploying when the first interrupt came: once stopped, cdktf reports them as failed.
+    let runningAtInterrupt: string[] | undefined;
+    const removeHandler = options.onInterrupt?.((signal) => {
+      runningAtInterrupt ??= progress.stacksIn('running');
+      interrupter?.interrupt(signal);
+    });
     let code: number | null;
     try {
       code = await exited;
@@ -261,7 +266,9 @@ async function runCdktf(options: DeployOptions, run: CdktfRun): Promise<{ exitCo
     parser.end();
 
     if (interrupter !== undefined && interrupter.state !== 'running') {
-      const stopped = progress.stacksIn('running').map((stack) => stoppedStack(stack, run));
+      const stoppedStacks = runningAtInterrupt ?? progress.stacksIn('running');
+      for (const line of untaintBuckets(stoppedStacks, run, command.env)) options.stderr.write(`${line}\n`);
+      const stopped = stoppedStacks.map((stack) => stoppedStack(stack, run));
       options.stderr.write(`\n${progress.summary(1, rerun).slice(0, -1).join('\n')}\n`);
       options.stderr.write(`${interruptedMessage(rerun, interrupter.state === 'killed', stopped)}\n`);
       return { exitCode: INTERRUPTED_EXIT_CODE, deployed: progress.stacksIn('deployed') };
@@ -275,6 +282,56 @@ async function runCdktf(options: DeployOptions, run: CdktfRun): Promise<{ exitCo
     return { exitCode: code ?? 1, deployed: progress.stacksIn('deployed') };
   } finally {
     rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Untaints the buckets an interrupt left tainted. Stopping the provider after S3 created a bucket but before it
+ * finished (tags, read-back) records the bucket as tainted, and Terraform would replace a tainted bucket: its
+ * prevent_destroy refuses that, so no rerun could finish. The bucket is the stack's own (the state records it);
+ * the rerun completes its settings instead. Returns the lines that say what was done.
+ */
+function untaintBuckets(stacks: readonly string[], run: CdktfRun, env: NodeJS.ProcessEnv): string[] {
+  const lines: string[] = [];
+  for (const stack of stacks) {
+    const stateFile = path.join(run.settings.stateDir, `${stack}.tfstate`);
+    if (!existsSync(stateFile)) continue;
+    for (const address of taintedBuckets(readFileSync(stateFile, 'utf8'))) {
+      const dir = path.join(run.outdir, 'stacks', stack);
+      try {
+        execFileSync('terraform', ['untaint', '-no-color', '-lock-timeout=30s', address], { cwd: dir, env, stdio: 'pipe' });
+        lines.push(
+          `${stack}: untainted ${address}: the interrupt stopped Terraform after S3 created the bucket; the rerun completes it ` +
+            '(a tainted bucket would be replaced, which prevent_destroy refuses)',
+        );
+      } catch (error) {
+        const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        lines.push(
+          `${stack}: ${address} is tainted and could not be untainted (${String(detail)}); before the rerun, run: ` +
+            `cd ${dir} && terraform untaint '${address}'`,
+        );
+      }
+    }
+  }
+  return lines;
+}
+
+/** Addresses of the buckets a state's text records as tainted. */
+export function taintedBuckets(text: string): string[] {
+  try {
+    const state = JSON.parse(text) as {
+      resources?: { mode?: string; type?: string; name?: string; instances?: { status?: string }[] }[];
+    };
+    return (state.resources ?? [])
+      .filter(
+        (resource) =>
+          resource.mode === 'managed' &&
+          resource.type === 'aws_s3_bucket' &&
+          (resource.instances ?? []).some((instance) => instance.status === 'tainted'),
+      )
+      .map((resource) => `aws_s3_bucket.${String(resource.name)}`);
+  } catch {
+    return [];
   }
 }
 
