@@ -57,6 +57,8 @@ void exitOnUserError(async () => {
       noncurrentVersionExpirationDays: config.stateBucket.noncurrentVersionExpirationDays,
       accessLogRetentionDays: config.stateBucket.accessLogRetentionDays,
       preventDestroy: account !== destroyable,
+      // Set by `npm run deploy` after an interrupted first deploy: the buckets it left, proven ours by their tags.
+      resumeBuckets: settings.resumeBuckets,
       ...(settings.endpointUrl !== undefined ? { endpointUrl: settings.endpointUrl } : {}),
     });
   }

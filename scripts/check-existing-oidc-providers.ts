@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { assumedRoleCredentials, ROLE_ARN_ENV, ROLE_EXTERNAL_ID_ENV, serviceEndpoint } from '../src/aws/account-credentials';
+import { describeAwsError, retryOptions } from '../src/aws/retry';
 import { decideOidc, existingIssuers, managedIssuers } from '../src/existing-oidc-provider/check';
 
 async function main(): Promise<number> {
@@ -47,7 +48,7 @@ async function main(): Promise<number> {
       : process.env.AWS_PROFILE
         ? { profile: process.env.AWS_PROFILE }
         : {}),
-    maxAttempts: 3,
+    ...retryOptions(process.env),
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     ...(endpoint !== undefined ? { endpoint } : {}),
   });
@@ -56,9 +57,8 @@ async function main(): Promise<number> {
     try {
       existing = await existingIssuers(iam);
     } catch (error) {
-      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       process.stderr.write(
-        `error: cannot list the OIDC providers of account ${account}: ${text.split('\n')[0] ?? text}; the profile needs iam:ListOpenIDConnectProviders (check it with "npm run doctor -- --live"), then deploy again\n`,
+        `error: cannot list the OIDC providers of account ${account}: ${describeAwsError(error)}; the profile needs iam:ListOpenIDConnectProviders (check it with "npm run doctor -- --live"), then deploy again\n`,
       );
       return 1;
     }

@@ -1,7 +1,7 @@
 // Run by Terraform (local-exec of each state stack's `existing-bucket-check`, on the stack's first deploy,
 // before the bucket is created), from the stack's folder in cdktf.out:
 //   node --require <root>/scripts/ts-runner.js <root>/scripts/check-existing-state-bucket.ts \
-//     --bucket acme-dev-state --stack state-dev --account dev --state-file <state file> [--adopt]
+//     --bucket acme-dev-state --stack state-dev --account dev --state-file <state file> [--adopt] [--resume]
 // with AWS_PROFILE and AWS_REGION of the account (AWS_ENDPOINT_URL too against a local AWS double), and
 // BOOTSTRAP_ROLE_ARN (BOOTSTRAP_ROLE_EXTERNAL_ID) when the profile reaches the account through a role.
 // Exit code 0 when the deploy may create (or, with --adopt, import) the bucket; 1 with one line on
@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { assumedRoleCredentials, ROLE_ARN_ENV, ROLE_EXTERNAL_ID_ENV } from '../src/aws/account-credentials';
+import { retryOptions } from '../src/aws/retry';
 import { checkExistingBucket } from '../src/existing-bucket/check';
 
 async function main(): Promise<number> {
@@ -19,6 +20,7 @@ async function main(): Promise<number> {
       account: { type: 'string' },
       'state-file': { type: 'string' },
       adopt: { type: 'boolean', default: false },
+      resume: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -27,7 +29,7 @@ async function main(): Promise<number> {
   const region = process.env.AWS_REGION;
   if (bucket === undefined || stack === undefined || account === undefined || stateFile === undefined || !region) {
     process.stderr.write(
-      'error: usage: --bucket <name> --stack <id> --account <name> --state-file <path> [--adopt], with AWS_REGION set\n',
+      'error: usage: --bucket <name> --stack <id> --account <name> --state-file <path> [--adopt] [--resume], with AWS_REGION set\n',
     );
     return 2;
   }
@@ -51,7 +53,7 @@ async function main(): Promise<number> {
       : process.env.AWS_PROFILE
         ? { profile: process.env.AWS_PROFILE }
         : {}),
-    maxAttempts: 3,
+    ...retryOptions(process.env),
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
     // A local AWS double serves every bucket under one host, as the provider's s3_use_path_style does.
     ...(endpoint !== undefined ? { endpoint, forcePathStyle: true } : {}),
@@ -64,6 +66,7 @@ async function main(): Promise<number> {
       region,
       stateFile,
       adopt: values.adopt,
+      resume: values.resume,
       accountsFile: process.env.BOOTSTRAP_ACCOUNTS_FILE || 'accounts.json',
     });
     if (result.ok) process.stdout.write(`${result.message}\n`);

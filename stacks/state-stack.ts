@@ -8,6 +8,7 @@ import { DEFAULT_ACCESS_LOG_RETENTION_DAYS } from '../src/config/schema';
 import { addAccountProvider } from '../src/constructs/aws-provider';
 import { addExistingBucketCheck } from '../src/constructs/existing-bucket-check';
 import { SecureStateBucket } from '../src/constructs/secure-state-bucket';
+import { ownershipTags } from '../src/existing-bucket/ownership';
 import { EncryptionKey } from '../src/constructs/encryption-key';
 import { stateKeyPolicy } from '../src/constructs/key-policy';
 import { StateLockTable } from '../src/constructs/state-lock-table';
@@ -47,6 +48,12 @@ export interface StateStackProps {
    * @default true: every plan that destroys the bucket fails.
    */
   readonly preventDestroy?: boolean;
+  /**
+   * Buckets an interrupted first deploy of this stack created and `npm run deploy` proved this project's own
+   * (`BOOTSTRAP_RESUME_BUCKETS`): they are imported instead of created.
+   * @default none
+   */
+  readonly resumeBuckets?: readonly string[];
 }
 
 /**
@@ -71,6 +78,9 @@ export class StateStack extends ResolvedOnceStack {
     super(scope, id);
     const { account } = props;
     const preventDestroy = props.preventDestroy ?? true;
+    const resumed = (bucket: string | undefined): boolean => bucket !== undefined && (props.resumeBuckets ?? []).includes(bucket);
+    // Written with the bucket, so that a bucket a killed first deploy left outside the state is known for ours.
+    const tags = ownershipTags({ platform: props.platform, account: account.name, stack: id });
 
     const statePath = localStatePath(this, props.stateDir);
     new LocalBackend(this, { path: statePath });
@@ -92,6 +102,7 @@ export class StateStack extends ResolvedOnceStack {
       region: account.region,
       stateFile: statePath,
       adopt: account.adopt,
+      resume: resumed(account.stateBucketName),
     });
 
     // The deploying account as AWS reports it (accountId in accounts.json is optional); made once,
@@ -126,6 +137,8 @@ export class StateStack extends ResolvedOnceStack {
       bucketName: account.stateBucketName,
       preventDestroy,
       adopt: account.adopt,
+      importExisting: resumed(account.stateBucketName),
+      tags,
       bucketDependsOn: [existingBucketCheck],
       ...(props.noncurrentVersionExpirationDays !== undefined
         ? { noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays }
@@ -140,6 +153,8 @@ export class StateStack extends ResolvedOnceStack {
       this.accessLogBucket = new SecureStateBucket(this, 'access-log-bucket', {
         bucketName: account.accessLogBucketName,
         preventDestroy,
+        importExisting: resumed(account.accessLogBucketName),
+        tags,
         bucketDependsOn: [existingBucketCheck],
         expirationDays: props.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
         // An expired or deleted log stays restorable as long as an overwritten state version.

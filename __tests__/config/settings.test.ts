@@ -19,7 +19,15 @@ describe('readSettings', () => {
       accountsFile: path.join(cwd, 'accounts.json'),
       stateDir: path.join(cwd, 'terraform-state'),
       outdir: path.join(cwd, 'cdktf.out'),
+      resumeBuckets: [],
     });
+  });
+
+  test('BOOTSTRAP_RESUME_BUCKETS names the buckets to import, comma-separated, blanks ignored', () => {
+    expect(readSettings({ BOOTSTRAP_RESUME_BUCKETS: ' acme-dev-state, ,acme-dev-logs ' }, cwd).resumeBuckets).toEqual([
+      'acme-dev-state',
+      'acme-dev-logs',
+    ]);
   });
 
   test('empty or blank variables count as unset', () => {

@@ -1,6 +1,12 @@
 // What `npm run deploy` reads in cdktf's output, and the lines it adds after it.
 import { validateConfig } from '../../src/config';
-import { credentialHints, DeployOutputScanner, interruptedMessage } from '../../src/deploy/output';
+import {
+  credentialHints,
+  DeployOutputScanner,
+  interruptedMessage,
+  StateLockScanner,
+  stateLockHints,
+} from '../../src/deploy/output';
 import { pipelineStackId } from '../../stacks/pipeline-stack';
 import { stateStackId } from '../../stacks/state-stack';
 
@@ -74,4 +80,78 @@ test('the interrupted message says what the state holds and gives the command to
   expect(interruptedMessage('npm run deploy -- state-dev', true)).toMatch(
     /^Killed: Terraform was stopped at once, so a resource it was creating may exist without being in its state\.\nRun the same command again to finish: npm run deploy -- state-dev /,
   );
+});
+
+test('after an interrupt, each stack that was deploying is named with its state file, what it records and what is left', () => {
+  expect(
+    interruptedMessage('npm run deploy -- state-dev', false, [
+      { stack: 'state-dev', stateFile: 'terraform-state/state-dev.tfstate', recorded: 5, planned: 9 },
+      { stack: 'state-qa', stateFile: 'terraform-state/state-qa.tfstate', recorded: 9, planned: 9 },
+      { stack: 'pipeline-prod', recorded: 0 },
+    ]).split('\n'),
+  ).toEqual([
+    'Interrupted: Terraform stopped cleanly; its state records everything it created.',
+    '  state-dev: terraform-state/state-dev.tfstate records 5 resource(s); 4 of its 9 resources are left to create',
+    '  state-qa: terraform-state/state-qa.tfstate records 9 resource(s); it records all 9 of its resources (some may still need changes)',
+    '  pipeline-prod: stopped; its state is not local (see its backend)',
+    'Run the same command again to finish: npm run deploy -- state-dev ("Error acquiring the state lock" then means another deploy still runs).',
+  ]);
+});
+
+describe('StateLockScanner', () => {
+  // As Terraform 1.11 prints it when another Terraform holds a local state (inside cdktf's output).
+  const refusal = [
+    'state-dev  ╷',
+    '           │ Error: Error acquiring the state lock',
+    '           │ ',
+    '           │ Error message: resource temporarily unavailable',
+    '           │ Lock Info:',
+    '           │   ID:        6a0c1b2e-0000-4000-8000-000000000001',
+    '           │   Path:      ../../../terraform-state/state-dev.tfstate',
+    '           │   Operation: OperationTypeInvalid',
+    '           │   Who:       alice@laptop',
+    '           │   Version:   1.11.4',
+    '           │   Created:   2026-12-02 01:02:03 +0000 UTC',
+    '           ╵',
+    'state-qa  Apply complete! Resources: 8 added, 0 changed, 0 destroyed.',
+  ].join('\n');
+
+  test('reads which stack was refused and the lock info Terraform printed', () => {
+    const scanner = new StateLockScanner();
+    scanner.push(refusal.slice(0, 200));
+    scanner.push(refusal.slice(200));
+    scanner.end();
+    expect(scanner.conflicts).toEqual([
+      {
+        stack: 'state-dev',
+        info: {
+          ID: '6a0c1b2e-0000-4000-8000-000000000001',
+          Path: '../../../terraform-state/state-dev.tfstate',
+          Operation: 'OperationTypeInvalid',
+          Who: 'alice@laptop',
+          Version: '1.11.4',
+          Created: '2026-12-02 01:02:03 +0000 UTC',
+        },
+      },
+    ]);
+  });
+
+  test('the hint says who holds the state and what to do, in the user’s words', () => {
+    const scanner = new StateLockScanner();
+    scanner.push(refusal);
+    scanner.end();
+    expect(stateLockHints(scanner.conflicts)).toEqual([
+      'state-dev: its state ../../../terraform-state/state-dev.tfstate is locked by another Terraform ' +
+        '(OperationTypeInvalid by alice@laptop since 2026-12-02 01:02:03 +0000 UTC), one not started by npm run deploy ' +
+        '(which refuses a second deploy itself). Wait for it to finish, or stop it with Ctrl-C where it runs; ' +
+        'a Terraform that was killed holds no lock. Then run the same command again.',
+    ]);
+  });
+
+  test('output without a lock error yields no conflict', () => {
+    const scanner = new StateLockScanner();
+    scanner.push('state-dev  │ Error: creating S3 Bucket (acme-dev-state): BucketAlreadyExists\n');
+    scanner.end();
+    expect(scanner.conflicts).toEqual([]);
+  });
 });

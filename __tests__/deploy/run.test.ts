@@ -156,8 +156,15 @@ test('Ctrl-C lets terraform stop cleanly instead of aborting cdktf, then says wh
   expect(fake.output()).toContain('Gracefully shutting down...');
   // cdktf was not signalled: it would have aborted and hung up on terraform.
   expect(fake.output()).not.toContain('AbortError');
-  expect(fake.output()).toMatch(
-    /Invoking Terraform CLI failed with exit code 1\n\nNot finished \(1\): state-dev\nInterrupted: Terraform stopped cleanly; its state records everything it created\.\nRun the same command again to finish: npm run deploy -- 'state-\*' /,
+  expect(fake.output()).toContain(
+    [
+      'Invoking Terraform CLI failed with exit code 1\n',
+      'Not finished (1): state-dev',
+      'Interrupted: Terraform stopped cleanly; its state records everything it created.',
+      // The stack that was running, its state file and what it holds (the fake terraform wrote none).
+      `  state-dev: ${path.join(dir, 'terraform-state', 'state-dev.tfstate')} records 0 resource(s)`,
+      "Run the same command again to finish: npm run deploy -- 'state-*' ",
+    ].join('\n'),
   );
 }, 30_000);
 
@@ -184,7 +191,7 @@ test('a second Ctrl-C kills a terraform that does not stop, and says what that m
   expect(pid).toBeDefined();
   await waitFor(() => !isRunning(pid ?? 0), 'terraform to be killed');
   expect(fake.output()).toMatch(
-    /Killed: Terraform was stopped at once.*\nRun the same command again to finish: npm run deploy -- state-dev /,
+    /Killed: Terraform was stopped at once.*\n {2}state-dev: \S+state-dev\.tfstate records 0 resource\(s\)\nRun the same command again to finish: npm run deploy -- state-dev /,
   );
 }, 30_000);
 

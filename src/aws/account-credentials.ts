@@ -1,5 +1,6 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ROLE_SESSION_NAME } from '../config/access';
+import { retryOptions } from './retry';
 
 /** How an SDK client reaches an account: a profile, and the role it assumes when there is one. */
 export interface AccountAccess {
@@ -40,7 +41,7 @@ export function serviceEndpoint(env: NodeJS.ProcessEnv, service: string): string
 /** An STS client signed with the profile itself (the hub, for an account reached through a role). */
 export function profileStsClient(profile: string, region: string, env: NodeJS.ProcessEnv): STSClient {
   const endpoint = serviceEndpoint(env, 'STS');
-  return new STSClient({ profile, region, maxAttempts: 2, ...(endpoint !== undefined ? { endpoint } : {}) });
+  return new STSClient({ profile, region, ...retryOptions(env), ...(endpoint !== undefined ? { endpoint } : {}) });
 }
 
 /**

@@ -26,6 +26,12 @@ export interface Settings {
    * @default undefined: every state bucket keeps `prevent_destroy`.
    */
   readonly confirmDestroy?: string;
+  /**
+   * Buckets left outside the state by an interrupted first deploy and proven this project's own by their tags
+   * (`BOOTSTRAP_RESUME_BUCKETS`, comma-separated, set by `npm run deploy`): their stacks import them.
+   * @default none
+   */
+  readonly resumeBuckets: readonly string[];
 }
 
 /** Reads and checks the environment variables this project understands. */
@@ -46,11 +52,16 @@ export function readSettings(env: NodeJS.ProcessEnv, cwd: string = process.cwd()
     );
   }
   const confirmDestroy = nonEmpty(env.BOOTSTRAP_CONFIRM_DESTROY)?.trim();
+  const resumeBuckets = (env.BOOTSTRAP_RESUME_BUCKETS ?? '')
+    .split(',')
+    .map((bucket) => bucket.trim())
+    .filter((bucket) => bucket !== '');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     accountsFile,
     stateDir,
     outdir,
+    resumeBuckets,
     ...(endpointUrl !== undefined ? { endpointUrl } : {}),
     ...(confirmDestroy !== undefined ? { confirmDestroy } : {}),
   };

@@ -2,6 +2,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { Construct } from 'constructs';
 import type { AccountConfig } from '../config';
 import { ROLE_SESSION_NAME } from '../config/access';
+import { MANAGED_BY, MANAGED_BY_TAG } from '../existing-bucket/ownership';
 
 /**
  * Where HTTPS requests of a provider synthesized for a local AWS double go when they are not for the
@@ -82,8 +83,7 @@ function localDoubleSettings(endpointUrl: string) {
   };
 }
 
-/** Value of the `managed-by` tag on every resource this project creates. */
-export const MANAGED_BY = 'bootstrap-aws';
+export { MANAGED_BY } from '../existing-bucket/ownership';
 
 export interface AccountProviderProps {
   /** Platform name from accounts.json (the `platform` tag). */
@@ -107,6 +107,6 @@ export function addAccountProvider(scope: Construct, props: AccountProviderProps
     ...(account.roleArn !== undefined ? { roleArn: account.roleArn } : {}),
     ...(account.externalId !== undefined ? { externalId: account.externalId } : {}),
     ...(props.endpointUrl !== undefined ? { endpointUrl: props.endpointUrl } : {}),
-    tags: { platform: props.platform, account: account.name, 'managed-by': MANAGED_BY },
+    tags: { platform: props.platform, account: account.name, [MANAGED_BY_TAG]: MANAGED_BY },
   });
 }

@@ -35,6 +35,12 @@ export interface ExistingBucketCheckProps {
    * @default false: an existing bucket the state does not record fails the deploy.
    */
   readonly adopt?: boolean;
+  /**
+   * The bucket exists from an interrupted first deploy of this stack (proven by its tags): it passes, and the
+   * stack imports it (`--resume`).
+   * @default false
+   */
+  readonly resume?: boolean;
 }
 
 /**
@@ -61,6 +67,7 @@ export function addExistingBucketCheck(stack: TerraformStack, id: string, props:
     '--state-file',
     props.stateFile,
     ...(props.adopt === true ? ['--adopt'] : []),
+    ...(props.resume === true ? ['--resume'] : []),
   ]);
   // A plain `terraform_data` rather than cdktf's DataResource class: that one adds a synth-time
   // validation that runs `terraform version` once per resource (40 s for 1000 accounts) and fails

@@ -51,6 +51,22 @@ export interface SecureStateBucketProps {
   readonly adopt?: boolean;
 
   /**
+   * Import a bucket of this name that exists already, and only that: unlike `adopt`, the normal retention
+   * applies. For a bucket this project created in a first deploy that was interrupted before Terraform
+   * recorded it (`npm run deploy` proves it by the bucket's tags and sets this for one deploy).
+   * @default false
+   */
+  readonly importExisting?: boolean;
+
+  /**
+   * Tags of the bucket itself, besides the provider's default tags. The provider writes them right after
+   * S3 created the bucket (hashicorp/aws 5.100.0: CreateBucket, then PutBucketTagging), so they mark a
+   * bucket a killed deploy left outside the state. Adding them to a deployed bucket is an in-place update.
+   * @default none
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+
+  /**
    * Resources the bucket is created after (its `depends_on`), e.g. a check that it does not exist yet.
    * @default none
    */
@@ -111,10 +127,11 @@ export class SecureStateBucket extends Construct {
       // Never delete objects implicitly: a bucket that still holds state cannot be destroyed.
       forceDestroy: false,
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
+      ...(props.tags !== undefined ? { tags: { ...props.tags } } : {}),
       ...(props.bucketDependsOn !== undefined ? { dependsOn: props.bucketDependsOn } : {}),
     });
     // `import { to = <bucket>, id = <name> }`: Terraform skips it once the bucket is in the state.
-    if (adopt) this.bucket.importFrom(props.bucketName);
+    if (adopt || props.importExisting === true) this.bucket.importFrom(props.bucketName);
     // Each attribute getter creates a new token (and cdktf captures a stack trace for each): read
     // them once. The sub-resources reference the bucket rather than repeat its name, which gives
     // Terraform their dependency on it without a depends_on (itself one more token each).

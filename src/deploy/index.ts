@@ -1,13 +1,34 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type BootstrapConfig, ConfigError, loadConfig, readSettings } from '../config';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { type AccountConfig, type BootstrapConfig, ConfigError, loadConfig, readSettings, type Settings } from '../config';
+import { matchesStackPattern } from '../cli/cdktf-command';
 import { cdktfCliPath, PROJECT_ROOT } from '../sandbox/cdktf';
+import { stateResourceCount } from '../status/state-file';
 import { deployCommand, shellQuote } from './command';
 import { type ChildLister, DeployInterrupter } from './interrupt';
-import { credentialHints, DeployOutputScanner, interruptedMessage } from './output';
-import { CdktfOutputParser, DeployProgress, deployedStacks, type StackEvent } from './progress';
+import { acquireDeployLock, currentHolder, type ProcessProbe } from './lock';
+import {
+  credentialHints,
+  DeployOutputScanner,
+  interruptedMessage,
+  StateLockScanner,
+  stateLockHints,
+  type StoppedStack,
+} from './output';
+import {
+  CdktfOutputParser,
+  DeployProgress,
+  deployedStacks,
+  type StackEvent,
+  stackPatterns,
+  synthesizedResourceCount,
+  synthOutdir,
+} from './progress';
+import { type FirstDeployPlan, planFirstDeploys, removeMarker, RESUME_BUCKETS_ENV, writeMarker } from './resume';
+import { checkStateFiles } from './state-check';
 import type { MachineResources } from '../sandbox/parallelism';
 
 export { deployAdvice, DEPLOY_USAGE, deployCommand, shellQuote } from './command';
@@ -42,6 +63,18 @@ export interface DeployOptions {
   readonly logFile?: string;
   /** How often the progress count is printed while no stack finishes. @default 30 s */
   readonly progressIntervalMs?: number;
+  /** An S3 client of an account, to look at the buckets of an interrupted first deploy. @default accountS3Client */
+  readonly s3For?: (account: AccountConfig) => Pick<S3Client, 'send' | 'destroy'>;
+  /** Liveness of the process named in a deploy lock. @default systemProcesses */
+  readonly processes?: ProcessProbe;
+}
+
+/** The deploy lock in the state folder; the synth output folder has its own, `<outdir>.deploy.lock`. */
+export const DEPLOY_LOCK_FILE = 'deploy.lock';
+
+/** The lock files a deploy takes: the state folder's (its state) and the synth output's (its synth). */
+export function deployLockFiles(stateDir: string, outdir: string): string[] {
+  return [path.join(stateDir, DEPLOY_LOCK_FILE), `${outdir}.${DEPLOY_LOCK_FILE}`];
 }
 
 /** The wrapper's own option: show cdktf's full output, not only the progress view. */
@@ -58,10 +91,99 @@ export const VERBOSE_FLAG = '--verbose';
  * @throws ConfigError for bad input, before anything runs.
  */
 export async function runDeploy(options: DeployOptions): Promise<number> {
+  const verbose = options.args.includes(VERBOSE_FLAG);
+  const cdktfArgs = options.args.filter((arg) => arg !== VERBOSE_FLAG);
+  const cwd = options.cwd ?? PROJECT_ROOT;
+  const rerun = `npm run deploy -- ${options.args.map(shellQuote).join(' ')}`.trimEnd();
+  const settings = readSettings(options.env, cwd);
+  const outdir = synthOutdir(cdktfArgs, cwd);
+  // Taken before synth: a second deploy must neither re-synthesize the output folder nor touch the state.
+  const lock = acquireDeployLock({
+    files: deployLockFiles(settings.stateDir, outdir),
+    holder: currentHolder(rerun, cwd, options.processes),
+    ...(options.processes !== undefined ? { processes: options.processes } : {}),
+  });
+  if (!lock.ok) throw new ConfigError([lock.message]);
+  try {
+    for (const notice of lock.notices) options.stderr.write(`${notice}\n`);
+    const config = readConfig(options.env, cwd);
+    const patterns = stackPatterns(cdktfArgs);
+    const selected = (stack: string): boolean => patterns.some((pattern) => matchesStackPattern(stack, pattern));
+    // The pipeline stack's state may live in the production bucket; a local file left from before is not its state.
+    const remotePipeline = config?.pipeline?.stateBackend === 's3' ? `pipeline-${config.productionAccount}` : undefined;
+    const badStates = checkStateFiles(settings.stateDir, (stack) => selected(stack) && stack !== remotePipeline);
+    if (badStates.length > 0) throw new ConfigError(badStates);
+    const firstDeploys = config !== undefined ? await prepareFirstDeploys(options, config, settings, selected, rerun) : undefined;
+    for (const note of firstDeploys?.notes ?? []) options.stdout.write(`${note}\n`);
+    const code = await runCdktf(options, {
+      cdktfArgs,
+      verbose,
+      cwd,
+      rerun,
+      settings,
+      outdir,
+      imports: firstDeploys?.imports ?? [],
+    });
+    // A marker stays until its stack deployed: a rerun then knows the buckets it finds are its own.
+    for (const [stack, marker] of firstDeploys?.markers ?? []) {
+      if (code.exitCode === 0 || code.deployed.includes(stack)) removeMarker(marker);
+    }
+    return code.exitCode;
+  } finally {
+    lock.release();
+  }
+}
+
+/** Looks at the first deploys among the stacks (see planFirstDeploys); writes their markers once nothing is refused. */
+async function prepareFirstDeploys(
+  options: DeployOptions,
+  config: BootstrapConfig,
+  settings: Settings,
+  selected: (stack: string) => boolean,
+  rerun: string,
+): Promise<FirstDeployPlan> {
+  const clients: Pick<S3Client, 'send' | 'destroy'>[] = [];
+  const s3For = async (account: AccountConfig): Promise<Pick<S3Client, 'send' | 'destroy'>> => {
+    // The status module (and with it the EC2 and IAM clients) loads only when a bucket has to be looked at.
+    const client =
+      options.s3For?.(account) ?? (await import('../status/live')).accountS3Client(account, account.region, options.env);
+    clients.push(client);
+    return client;
+  };
+  let plan: Awaited<ReturnType<typeof planFirstDeploys>>;
+  try {
+    plan = await planFirstDeploys({
+      config,
+      stateDir: settings.stateDir,
+      accountsFile: options.env.BOOTSTRAP_ACCOUNTS_FILE ?? 'accounts.json',
+      selected,
+      s3For,
+    });
+  } finally {
+    for (const client of clients) client.destroy();
+  }
+  if ('refusals' in plan) throw new ConfigError(plan.refusals);
+  if (plan.newMarkers.size > 0) mkdirSync(settings.stateDir, { recursive: true });
+  for (const marker of plan.newMarkers.values()) writeMarker(marker, rerun);
+  return plan;
+}
+
+interface CdktfRun {
+  readonly cdktfArgs: readonly string[];
+  readonly verbose: boolean;
+  readonly cwd: string;
+  readonly rerun: string;
+  readonly settings: Settings;
+  readonly outdir: string;
+  /** Buckets synth imports (RESUME_BUCKETS_ENV). */
+  readonly imports: readonly string[];
+}
+
+/** Runs cdktf with the progress view; resolves with its exit code and the stacks it deployed. */
+async function runCdktf(options: DeployOptions, run: CdktfRun): Promise<{ exitCode: number; deployed: string[] }> {
+  const { cdktfArgs, verbose, cwd, rerun } = run;
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'bootstrap-deploy-'));
   try {
-    const verbose = options.args.includes(VERBOSE_FLAG);
-    const cdktfArgs = options.args.filter((arg) => arg !== VERBOSE_FLAG);
     const command = deployCommand(cdktfArgs, options.env, {
       workDir,
       ...(options.findMirror !== undefined ? { findMirror: options.findMirror } : {}),
@@ -70,22 +192,24 @@ export async function runDeploy(options: DeployOptions): Promise<number> {
     const logFile =
       options.logFile ?? path.join(os.tmpdir(), `bootstrap-deploy-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
     const log = createWriteStream(logFile);
-    options.stdout.write(`$ ${command.display}\n${command.note !== undefined ? `  (${command.note})\n` : ''}`);
+    const resume = run.imports.length > 0 ? `${RESUME_BUCKETS_ENV}=${shellQuote(run.imports.join(','))} ` : '';
+    options.stdout.write(`$ ${resume}${command.display}\n${command.note !== undefined ? `  (${command.note})\n` : ''}`);
     options.stdout.write(
       `  ${command.parallelismNote}\n  cdktf's full output: ${logFile}${verbose ? '' : ` (${VERBOSE_FLAG} shows it here)`}\n`,
     );
     const [executable, ...cliArgs] = options.cli ?? [process.execPath, cdktfCliPath()];
-    const cwd = options.cwd ?? PROJECT_ROOT;
     // A process group of its own: the terminal's Ctrl-C reaches only this process, which passes it on
     // to terraform (DeployInterrupter). No stdin: a background group reading the terminal would stop.
+    // The wrapper alone decides which buckets synth imports: never a value left in the user's environment.
     const child = spawn(executable, [...cliArgs, ...command.args], {
       cwd,
-      env: command.env,
+      env: { ...command.env, [RESUME_BUCKETS_ENV]: run.imports.join(',') },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
     const interrupter = child.pid !== undefined ? new DeployInterrupter(child.pid, options.listChildren) : undefined;
     const scanner = new DeployOutputScanner();
+    const locks = new StateLockScanner();
     const progress = new DeployProgress();
     const passThrough = () => verbose || (interrupter !== undefined && interrupter.state !== 'running');
     const onEvent = (event: StackEvent) => {
@@ -107,6 +231,7 @@ export async function runDeploy(options: DeployOptions): Promise<number> {
       if (passThrough()) target.write(chunk);
       const text = chunk.toString('utf8');
       scanner.push(text);
+      locks.push(text);
       parser.push(text);
     };
     child.stdout.on('data', pass(options.stdout));
@@ -132,23 +257,33 @@ export async function runDeploy(options: DeployOptions): Promise<number> {
       await new Promise((resolve) => log.end(resolve));
     }
     scanner.end();
+    locks.end();
     parser.end();
 
-    const rerun = `npm run deploy -- ${options.args.map(shellQuote).join(' ')}`.trimEnd();
     if (interrupter !== undefined && interrupter.state !== 'running') {
+      const stopped = progress.stacksIn('running').map((stack) => stoppedStack(stack, run));
       options.stderr.write(`\n${progress.summary(1, rerun).slice(0, -1).join('\n')}\n`);
-      options.stderr.write(`${interruptedMessage(rerun, interrupter.state === 'killed')}\n`);
-      return INTERRUPTED_EXIT_CODE;
+      options.stderr.write(`${interruptedMessage(rerun, interrupter.state === 'killed', stopped)}\n`);
+      return { exitCode: INTERRUPTED_EXIT_CODE, deployed: progress.stacksIn('deployed') };
     }
     options.stderr.write(`\n${progress.summary(code ?? 1, rerun).join('\n')}\n`);
     const failedStacks = scanner.credentialErrors;
     if (code !== 0 && failedStacks.length > 0) {
       options.stderr.write(`\n${credentialHints(failedStacks, readConfig(options.env, cwd)).join('\n')}\n`);
     }
-    return code ?? 1;
+    if (code !== 0 && locks.conflicts.length > 0) options.stderr.write(`\n${stateLockHints(locks.conflicts).join('\n')}\n`);
+    return { exitCode: code ?? 1, deployed: progress.stacksIn('deployed') };
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** A stack that was deploying when the deploy was interrupted: its local state file and what it records. */
+function stoppedStack(stack: string, run: CdktfRun): StoppedStack {
+  const stateFile = path.join(run.settings.stateDir, `${stack}.tfstate`);
+  const planned = synthesizedResourceCount(run.outdir, stack);
+  if (!existsSync(stateFile)) return { stack, recorded: 0, ...(planned !== undefined ? { planned } : {}), stateFile };
+  return { stack, stateFile, recorded: stateResourceCount(stateFile), ...(planned !== undefined ? { planned } : {}) };
 }
 
 /** accounts.json as synth reads it, to name accounts and profiles; `undefined` when it cannot be read. */

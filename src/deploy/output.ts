@@ -75,20 +75,107 @@ export function credentialHints(stacks: readonly (string | undefined)[], config:
   });
 }
 
+/** A stack that was deploying when the deploy was interrupted, and what its state holds now. */
+export interface StoppedStack {
+  readonly stack: string;
+  /** Its local state file; `undefined` when its state is not local (the pipeline stack's S3 backend). */
+  readonly stateFile?: string;
+  /** Resources the state file records now. */
+  readonly recorded: number;
+  /** Resources the stack has in all (its synthesized configuration); `undefined` when unknown. */
+  readonly planned?: number;
+}
+
 /**
- * What to say after an interrupted deploy: what the state holds and what to run next.
+ * What to say after an interrupted deploy: for each stack that was deploying, its state file and what it
+ * records, and what to run next.
  * @param rerun the command line to run again
  * @param killed a second interrupt killed terraform instead of letting it stop
  */
-export function interruptedMessage(rerun: string, killed: boolean): string {
-  if (killed) {
-    return [
-      'Killed: Terraform was stopped at once, so a resource it was creating may exist without being in its state.',
-      `Run the same command again to finish: ${rerun} (an "already exists" error then names a resource to import or delete).`,
-    ].join('\n');
+export function interruptedMessage(rerun: string, killed: boolean, stopped: readonly StoppedStack[] = []): string {
+  const lines = killed
+    ? ['Killed: Terraform was stopped at once, so a resource it was creating may exist without being in its state.']
+    : ['Interrupted: Terraform stopped cleanly; its state records everything it created.'];
+  for (const stack of stopped) {
+    if (stack.stateFile === undefined) {
+      lines.push(`  ${stack.stack}: stopped; its state is not local (see its backend)`);
+      continue;
+    }
+    const left =
+      stack.planned === undefined
+        ? ''
+        : stack.planned > stack.recorded
+          ? `; ${stack.planned - stack.recorded} of its ${stack.planned} resources are left to create`
+          : `; it records all ${stack.planned} of its resources (some may still need changes)`;
+    lines.push(`  ${stack.stack}: ${stack.stateFile} records ${stack.recorded} resource(s)${left}`);
   }
-  return [
-    'Interrupted: Terraform stopped cleanly; its state records everything it created.',
-    `Run the same command again to finish: ${rerun} ("Error acquiring the state lock" then means another deploy still runs).`,
-  ].join('\n');
+  lines.push(
+    killed
+      ? `Run the same command again to finish: ${rerun} (an "already exists" error then names a resource to import or delete).`
+      : `Run the same command again to finish: ${rerun} ("Error acquiring the state lock" then means another deploy still runs).`,
+  );
+  return lines.join('\n');
+}
+
+/** Terraform's refusal of a state another Terraform holds, with its lock info. */
+export interface StateLockConflict {
+  readonly stack?: string;
+  /** Lock Info fields as Terraform prints them (ID, Path, Operation, Who, Created). */
+  readonly info: Readonly<Record<string, string>>;
+}
+
+/**
+ * Reads Terraform's "Error acquiring the state lock" boxes in cdktf's output: the local backend's lock
+ * refuses a second Terraform on the same state file, e.g. a plain `terraform` or `cdktf` run by hand
+ * while `npm run deploy` runs, or the other way round.
+ */
+export class StateLockScanner {
+  private pending = '';
+  private stack: string | undefined;
+  private current: { stack?: string; info: Record<string, string> } | undefined;
+  readonly conflicts: StateLockConflict[] = [];
+
+  push(chunk: string): void {
+    const lines = (this.pending + chunk).split(/\r?\n/);
+    this.pending = lines.pop() ?? '';
+    for (const line of lines) this.line(stripAnsi(line));
+  }
+
+  end(): void {
+    if (this.pending !== '') this.line(stripAnsi(this.pending));
+    this.pending = '';
+    this.current = undefined;
+  }
+
+  private line(line: string): void {
+    const prefix = STACK_PREFIX.exec(line);
+    if (prefix !== null) this.stack = prefix[1];
+    if (/Error: Error acquiring the state lock/.test(line)) {
+      this.current = { ...(this.stack !== undefined ? { stack: this.stack } : {}), info: {} };
+      this.conflicts.push(this.current);
+      return;
+    }
+    const field = /│?\s*(ID|Path|Operation|Who|Version|Created):\s+(.*?)\s*$/.exec(line);
+    if (this.current !== undefined && field?.[1] !== undefined && field[2] !== undefined) this.current.info[field[1]] = field[2];
+    if (/^\s*╵/.test(line) || line.includes('╵')) this.current = undefined;
+  }
+}
+
+/** What to do about a state another Terraform holds: the user's words next to Terraform's. */
+export function stateLockHints(conflicts: readonly StateLockConflict[]): string[] {
+  return conflicts.map((conflict) => {
+    const { Path: file, Who: who, Operation: operation, Created: created } = conflict.info;
+    const holder = [
+      operation,
+      who !== undefined ? `by ${who}` : undefined,
+      created !== undefined ? `since ${created}` : undefined,
+    ]
+      .filter((part) => part !== undefined)
+      .join(' ');
+    return (
+      `${conflict.stack ?? 'a stack'}: its state${file !== undefined ? ` ${file}` : ''} is locked by another Terraform` +
+      `${holder !== '' ? ` (${holder})` : ''}, one not started by npm run deploy (which refuses a second deploy itself). ` +
+      'Wait for it to finish, or stop it with Ctrl-C where it runs; a Terraform that was killed holds no lock. Then run the same command again.'
+    );
+  });
 }

@@ -114,6 +114,11 @@ export class DeployProgress {
     return this.planned !== undefined;
   }
 
+  /** Stacks in this state now, e.g. `running` ones after an interrupt, `deployed` ones to clear their markers. */
+  stacksIn(state: StackState['state']): string[] {
+    return [...this.states.entries()].filter(([, stack]) => stack.state === state).map(([name]) => name);
+  }
+
   /** Records an event; returns the lines to print. */
   apply(event: StackEvent): string[] {
     if (event.kind === 'started') {
@@ -159,8 +164,7 @@ export class DeployProgress {
       for (const state of this.states.values()) state.state = 'deployed';
       return [`Deployed ${this.states.size} stack(s) in ${duration(this.now() - this.startedAt)}.`];
     }
-    const named = (state: StackState['state']) =>
-      [...this.states.entries()].filter(([, stack]) => stack.state === state).map(([name]) => name);
+    const named = (state: StackState['state']) => this.stacksIn(state);
     const notStarted = (this.planned ?? []).filter((stack) => !this.states.has(stack));
     const lines: string[] = [];
     const list = (label: string, stacks: readonly string[]) => {
@@ -184,13 +188,15 @@ export function duration(ms: number): string {
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-/**
- * The stacks a `cdktf deploy <patterns> [options]` covers, from the synth output's manifest.json
- * (`--output`, else cdktf.json's `output`, else cdktf.out); `undefined` when there is none to read.
- */
-export function deployedStacks(args: readonly string[], cwd: string): string[] | undefined {
-  const { values, positionals } = parseCdktfArgs(args);
-  const patterns = positionals[0] === 'deploy' ? positionals.slice(1) : positionals;
+/** The stack patterns of `cdktf deploy <patterns> [options]` (or of the wrapper's arguments alone). */
+export function stackPatterns(args: readonly string[]): string[] {
+  const { positionals } = parseCdktfArgs(args);
+  return positionals[0] === 'deploy' ? positionals.slice(1) : positionals;
+}
+
+/** The synth output folder of a `cdktf deploy`: `--output`, else cdktf.json's `output`, else cdktf.out. */
+export function synthOutdir(args: readonly string[], cwd: string): string {
+  const { values } = parseCdktfArgs(args);
   let outdir = typeof values.output === 'string' ? values.output : undefined;
   if (outdir === undefined) {
     try {
@@ -200,11 +206,32 @@ export function deployedStacks(args: readonly string[], cwd: string): string[] |
       outdir = 'cdktf.out';
     }
   }
-  const manifest = path.resolve(cwd, outdir, 'manifest.json');
+  return path.resolve(cwd, outdir);
+}
+
+/**
+ * The stacks a `cdktf deploy <patterns> [options]` covers, from the synth output's manifest.json
+ * (see {@link synthOutdir}); `undefined` when there is none to read.
+ */
+export function deployedStacks(args: readonly string[], cwd: string): string[] | undefined {
+  const patterns = stackPatterns(args);
+  const manifest = path.join(synthOutdir(args, cwd), 'manifest.json');
   if (!existsSync(manifest)) return undefined;
   try {
     const stacks = Object.keys((JSON.parse(readFileSync(manifest, 'utf8')) as { stacks?: Record<string, unknown> }).stacks ?? {});
     return stacks.filter((stack) => patterns.some((pattern) => matchesStackPattern(stack, pattern)));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resources of a synthesized stack (`<outdir>/stacks/<stack>/cdk.tf.json`); `undefined` when it cannot be read. */
+export function synthesizedResourceCount(outdir: string, stack: string): number | undefined {
+  try {
+    const config = JSON.parse(readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as {
+      resource?: Record<string, Record<string, unknown>>;
+    };
+    return Object.values(config.resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
   } catch {
     return undefined;
   }

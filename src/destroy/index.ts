@@ -19,6 +19,7 @@ import {
   emptyBucket,
 } from './objects';
 import { describeAccess } from '../aws/account-credentials';
+import { describeAwsError } from '../aws/retry';
 
 export { DESTROY_USAGE, parseDestroyArgs, type DestroyArgs } from './args';
 export { CONFIRM_DESTROY_ENV, confirmedDestroyAccount, requireAllowDestroy } from './confirmation';
@@ -194,9 +195,8 @@ async function readContents(s3: S3Client, account: AccountConfig, bucket: string
     return await countBucketContents(s3, bucket);
   } catch (error) {
     if (error instanceof Error && error.name === 'NoSuchBucket') return undefined;
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new ConfigError([
-      `could not list the contents of ${bucket} with ${describeAccess(account)} (${message.split('\n')[0] ?? message}); check with "npm run doctor -- --live"; nothing was changed`,
+      `could not list the contents of ${bucket} with ${describeAccess(account)} (${describeAwsError(error)}); check with "npm run doctor -- --live"; nothing was changed`,
     ]);
   }
 }

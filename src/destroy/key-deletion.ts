@@ -2,6 +2,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { type AccountConfig, ConfigError } from '../config';
 import { formatJsonPath } from '../config/errors';
 import { accountCredentialOptions, describeAccess } from '../aws/account-credentials';
+import { describeAwsError, retryOptions } from '../aws/retry';
 
 /**
  * The IAM principal ARN that a key policy's `aws:PrincipalArn` sees for `callerArn` (STS
@@ -56,16 +57,15 @@ export async function callerArn(account: AccountConfig, env: NodeJS.ProcessEnv):
   const sts = new STSClient({
     ...accountCredentialOptions(account, account.region, env),
     region: account.region,
-    maxAttempts: 2,
+    ...retryOptions(env),
     ...(endpoint !== undefined ? { endpoint } : {}),
   });
   try {
     const { Arn } = await sts.send(new GetCallerIdentityCommand({}));
     return Arn ?? '';
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new ConfigError([
-      `could not read the identity of ${describeAccess(account)} (${message.split('\n')[0] ?? message}); check with "npm run doctor -- --live"; nothing was changed`,
+      `could not read the identity of ${describeAccess(account)} (${describeAwsError(error)}); check with "npm run doctor -- --live"; nothing was changed`,
     ]);
   } finally {
     sts.destroy();

@@ -8,6 +8,7 @@ import { AWS_PROVIDER_VERSION, holdsAwsProvider } from '../terraform/provider-mi
 import { providerSource } from '../terraform/provider-source';
 import { awsFileLocations, loadAwsProfiles, resolveProfile } from './aws-profiles';
 import { assumedRoleCredentials, describeAccess, profileStsClient, serviceEndpoint } from '../aws/account-credentials';
+import { retryOptions } from '../aws/retry';
 
 /** Outcome of one check: `fail` makes `npm run doctor` exit non-zero; `warn` does not. */
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -262,7 +263,7 @@ async function checkIdentity(config: BootstrapConfig, account: AccountConfig, en
       const member = new STSClient({
         credentials: assumedRoleCredentials({ ...account, roleArn: account.roleArn }, account.region, env),
         region: account.region,
-        maxAttempts: 2,
+        ...retryOptions(env),
         ...(endpoint !== undefined ? { endpoint } : {}),
       });
       try {

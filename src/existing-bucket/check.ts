@@ -3,8 +3,9 @@
 // already exists but is not in the stack's state fails with a message that names "adopt".
 // Light on purpose: it runs inside every first deploy, so it loads the S3 client and nothing of cdktf.
 import * as path from 'node:path';
-import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetBucketTaggingCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { readStackState } from '../status/state-file';
+import { describeAwsError } from '../aws/retry';
 
 /** What one state stack's check needs to know; all of it comes from the synthesized command line. */
 export interface ExistingBucketCheckOptions {
@@ -20,6 +21,11 @@ export interface ExistingBucketCheckOptions {
   readonly stateFile: string;
   /** The account has `"adopt": true`: an existing bucket is imported, not refused. */
   readonly adopt: boolean;
+  /**
+   * `npm run deploy` found the bucket left by an interrupted first deploy of this stack, with its tags: the
+   * stack imports it. @default false
+   */
+  readonly resume?: boolean;
   /** The accounts file as the user named it, for the message. */
   readonly accountsFile: string;
 }
@@ -61,8 +67,18 @@ export async function probeBucket(s3: Pick<S3Client, 'send'>, bucket: string): P
       const region = error.$response?.headers?.['x-amz-bucket-region'];
       return region !== undefined && region !== '' ? { kind: 'elsewhere', region } : { kind: 'elsewhere' };
     }
-    const text = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
-    return { kind: 'error', message: text.split('\n')[0] ?? text };
+    return { kind: 'error', message: describeAwsError(caught) };
+  }
+}
+
+/** A bucket's tags; none for a bucket without a tag set (S3 answers NoSuchTagSet). Rejects on other errors. */
+export async function readBucketTags(s3: Pick<S3Client, 'send'>, bucket: string): Promise<Record<string, string>> {
+  try {
+    const out = await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }));
+    return Object.fromEntries((out.TagSet ?? []).map((tag) => [String(tag.Key), String(tag.Value)]));
+  } catch (error) {
+    if (error instanceof Error && error.name === 'NoSuchTagSet') return {};
+    throw error;
   }
 }
 
@@ -81,6 +97,11 @@ export function decide(probe: BucketProbe, options: ExistingBucketCheckOptions, 
       return { ok: true, message: `${bucket} does not exist yet: ${stack} creates it` };
     case 'present':
       if (managed) return { ok: true, message: `${bucket} exists and ${stack} already manages it` };
+      if (options.resume === true)
+        return {
+          ok: true,
+          message: `${bucket} exists from an interrupted first deploy of ${stack} (its tags say so): ${stack} imports it`,
+        };
       if (options.adopt)
         return { ok: true, message: `${bucket} exists: ${stack} adopts it ("adopt": true on accounts.${account})` };
       return {

@@ -10,19 +10,13 @@ import {
 } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { profileStsClient, serviceEndpoint } from '../aws/account-credentials';
+import { ORGANIZATIONS_MAX_ATTEMPTS, retryOptions } from '../aws/retry';
 import { ConfigError } from '../config/errors';
 import type { AccountToAdd } from '../config/import-merge';
 import { awsFileLocations, loadAwsProfiles } from '../doctor/aws-profiles';
 
 /** The most accounts AWS returns in one ListAccounts page (its MaxResults allows 1 to 20). */
 export const LIST_ACCOUNTS_PAGE_SIZE = 20;
-
-/**
- * Attempts per request, first one included. Organizations allows only a few requests a second per
- * account and answers more with TooManyRequestsException; the SDK's adaptive mode retries those
- * with exponential backoff and jitter and slows its own sending rate down after one.
- */
-export const ORGANIZATIONS_MAX_ATTEMPTS = 10;
 
 /** One account of the organization. */
 export interface OrganizationAccount {
@@ -62,8 +56,7 @@ export function organizationsClient(profile: string, region: string, env: NodeJS
   return new OrganizationsClient({
     profile,
     region,
-    retryMode: 'adaptive',
-    maxAttempts: ORGANIZATIONS_MAX_ATTEMPTS,
+    ...retryOptions(env, 'organizations'),
     ...(endpoint !== undefined ? { endpoint } : {}),
   });
 }
@@ -128,7 +121,7 @@ export function organizationsProblem(error: unknown, profile: string, identity: 
     case 'AccessDenied':
       return `--profile ${profile}: ${identity} may not list the organization's accounts (${error.name}); use a profile of the management account, or of a delegated administrator for AWS Organizations, allowed organizations:DescribeOrganization and organizations:ListAccounts`;
     case 'TooManyRequestsException':
-      return `AWS Organizations still refused with TooManyRequestsException after ${ORGANIZATIONS_MAX_ATTEMPTS} attempts (other tools may be using the account's quota); wait a minute and run the import again`;
+      return `AWS Organizations still refused with TooManyRequestsException after ${attemptsOf(error) ?? ORGANIZATIONS_MAX_ATTEMPTS} attempts (other tools may be using the account's quota); wait a minute and run the import again`;
     case 'CredentialsProviderError':
     case 'InvalidClientTokenId':
     case 'ExpiredToken':
@@ -172,4 +165,9 @@ export function selectAccounts(org: Organization): { toAdd: AccountToAdd[]; left
     }
   }
   return { toAdd, leftOut };
+}
+
+/** How many attempts the SDK made before giving up, when it says. */
+function attemptsOf(error: Error): number | undefined {
+  return (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
 }

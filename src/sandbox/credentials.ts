@@ -1,5 +1,6 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { TemporaryCredentials } from '../aws/account-credentials';
+import { retryOptions } from '../aws/retry';
 import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from './aws-files';
 
 /** Role name of the sessions that stand for a profile's own keys; moto does not check that it exists. */
@@ -15,6 +16,7 @@ export async function sandboxAccountCredentials(endpoint: string, accountId: str
   const sts = new STSClient({
     endpoint,
     region: 'us-east-1',
+    ...retryOptions(process.env),
     credentials: { accessKeyId: DUMMY_ACCESS_KEY_ID, secretAccessKey: DUMMY_SECRET_ACCESS_KEY },
   });
   try {

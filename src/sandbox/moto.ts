@@ -53,6 +53,11 @@ export interface MotoServer {
   /** `http://127.0.0.1:<port>`: the value for `AWS_ENDPOINT_URL`. */
   readonly endpoint: string;
   readonly port: number;
+  /**
+   * Process id of the server, the leader of its process group. Tests that time a fault pause it with
+   * SIGSTOP (every AWS request then waits), kill a deploy at that exact point, and resume it with SIGCONT.
+   */
+  readonly pid: number;
   /** Stops the server and everything it started; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -132,7 +137,7 @@ async function startOnce(options: MotoOptions, port: number): Promise<MotoServer
     // Ends the polling loop when the process failed first.
     waiting.abort();
   }
-  return { endpoint, port, stop };
+  return { endpoint, port, pid: child.pid ?? 0, stop };
 }
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */

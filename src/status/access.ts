@@ -5,6 +5,7 @@ import type { AccountConfig, BootstrapConfig } from '../config';
 import { accessStackId } from '../../stacks/access-stack';
 import { describeAccess } from '../aws/account-credentials';
 import { recordedResources } from './state-file';
+import { describeAwsError } from '../aws/retry';
 
 /** A resource of an access stack that `status --live` checks: the deploy role or an OIDC provider. */
 export interface AccessResource {
@@ -103,10 +104,9 @@ async function accessStatus(input: AccessStatusInput, account: AccountConfig, ro
     for (const resource of resources) if (!(await exists(iam, resource))) gone.push(resource);
     return { ...status, gone };
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return {
       ...status,
-      error: `could not check its resources with ${describeAccess(account)} (${message.split('\n')[0] ?? message}); the profile needs iam:GetRole and iam:GetOpenIDConnectProvider`,
+      error: `could not check its resources with ${describeAccess(account)} (${describeAwsError(error)}); the profile needs iam:GetRole and iam:GetOpenIDConnectProvider`,
     };
   } finally {
     iam.destroy();

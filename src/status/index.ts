@@ -19,6 +19,7 @@ import { type AccessStatus, collectAccessStatus } from './access';
 import { collectPipelineStatus, type PipelineStatus } from './pipeline';
 import { readStackState, type StackState } from './state-file';
 import { describeAccess } from '../aws/account-credentials';
+import { describeAwsError } from '../aws/retry';
 
 export { driftFrom, lifecycleVerdict, type LiveSettings } from './live';
 export { readStackState, type StackState } from './state-file';
@@ -125,8 +126,7 @@ async function accountStatus(options: StatusOptions, clients: StatusClients, acc
     return { account, state, live, drift: driftFrom(live, expectedSettings(options.config, account)) };
   } catch (error) {
     if (isMissingBucket(error)) return { account, state, drift: [], bucketGone: true };
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { account, state, drift: [], error: message.split('\n')[0] ?? message };
+    return { account, state, drift: [], error: describeAwsError(error) };
   } finally {
     s3.destroy();
   }

@@ -12,6 +12,7 @@ import {
 import { readBucketReport } from '../sandbox/bucket-report';
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS } from '../constructs/secure-state-bucket';
 import { type AccountAccess, accountCredentialOptions, serviceEndpoint } from '../aws/account-credentials';
+import { retryOptions } from '../aws/retry';
 
 /** A state bucket's settings as S3 reports them, each as a short verdict for the table. */
 export interface LiveSettings {
@@ -66,7 +67,7 @@ export function accountS3Client(access: AccountAccess, region: string, env: Node
   return new S3Client({
     ...accountCredentialOptions(access, region, env),
     region,
-    maxAttempts: 2,
+    ...retryOptions(env),
     ...(endpoint !== undefined ? { endpoint, forcePathStyle: true } : {}),
   });
 }
@@ -77,7 +78,7 @@ export function accountEc2Client(access: AccountAccess, region: string, env: Nod
   return new EC2Client({
     ...accountCredentialOptions(access, region, env),
     region,
-    maxAttempts: 2,
+    ...retryOptions(env),
     ...(endpoint !== undefined ? { endpoint } : {}),
   });
 }
@@ -88,7 +89,7 @@ export function accountIamClient(access: AccountAccess, region: string, env: Nod
   return new IAMClient({
     ...accountCredentialOptions(access, region, env),
     region,
-    maxAttempts: 2,
+    ...retryOptions(env),
     ...(endpoint !== undefined ? { endpoint } : {}),
   });
 }

@@ -12,6 +12,7 @@ import type { AccountConfig, BootstrapConfig } from '../config';
 import { s3StateKey } from '../pipeline-state';
 import { recordedResources, type RecordedResource, stateResourceCount } from './state-file';
 import { describeAccess } from '../aws/account-credentials';
+import { describeAwsError } from '../aws/retry';
 
 /**
  * The pipeline stack's resources that `status` checks: a runner needs each of them. `name` matches the
@@ -244,6 +245,5 @@ function readLocalState(file: string): { text: string | undefined } | { problem:
 }
 
 function oneLine(error: unknown): string {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return message.split('\n')[0] ?? message;
+  return describeAwsError(error);
 }

@@ -1,0 +1,98 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * Why a local state file's text cannot be Terraform's state; `undefined` when it can. An empty file is refused
+ * too: Terraform reads it as "no state" and would create every resource again (and fail on the buckets).
+ */
+export function stateTextProblem(text: string): string | undefined {
+  if (text.trim() === '') return `is empty (${Buffer.byteLength(text)} bytes): Terraform would take it for no state at all`;
+  let state: unknown;
+  try {
+    state = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return `is truncated or corrupted: not valid JSON (${reason}, ${Buffer.byteLength(text)} bytes)`;
+  }
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) return 'is not a Terraform state: not a JSON object';
+  const { version, serial, lineage, resources } = state as Record<string, unknown>;
+  const missing = [
+    typeof version === 'number' ? undefined : 'version',
+    typeof serial === 'number' ? undefined : 'serial',
+    typeof lineage === 'string' ? undefined : 'lineage',
+    resources === undefined || Array.isArray(resources) ? undefined : 'resources',
+  ].filter((field) => field !== undefined);
+  if (missing.length > 0) return `is not a Terraform state: no valid ${missing.join(', ')}`;
+  return undefined;
+}
+
+/** What a readable state file holds, for the message about its backup. */
+interface StateSummary {
+  readonly serial: number;
+  readonly resources: number;
+  readonly written: Date;
+}
+
+function summary(file: string, text: string): StateSummary {
+  const state = JSON.parse(text) as { serial: number; resources?: unknown[] };
+  return { serial: state.serial, resources: state.resources?.length ?? 0, written: statSync(file).mtime };
+}
+
+/**
+ * The refusal for a bad state file, with what Terraform kept: `<file>.backup` (the state before the last run that
+ * changed it) and how to put it back, or that there is none and what is left to do.
+ */
+export function badStateMessage(file: string, problem: string, stack: string): string {
+  const backup = `${file}.backup`;
+  const lines = [`${file} ${problem}. Refused before Terraform ran; the file is left as it is.`];
+  let backupText: string | undefined;
+  try {
+    backupText = readFileSync(backup, 'utf8');
+  } catch {
+    backupText = undefined;
+  }
+  const backupProblem = backupText === undefined ? undefined : stateTextProblem(backupText);
+  const ownCopy = `restore ${path.basename(file)} from your own copy of ${path.dirname(file)}`;
+  const adopt = `or move it aside (mv ${file} ${file}.corrupt) and take the state bucket over with "adopt": true (see "Adopt an existing bucket")`;
+  if (backupText === undefined) {
+    lines.push(`  Terraform kept no ${backup}: ${ownCopy}, ${adopt}.`);
+  } else if (backupProblem !== undefined) {
+    lines.push(`  Terraform's ${backup} ${backupProblem} as well: ${ownCopy}, ${adopt}.`);
+  } else {
+    const kept = summary(backup, backupText);
+    lines.push(
+      `  Terraform kept ${backup} (serial ${kept.serial}, ${kept.resources} resources, written ${kept.written.toISOString()}): the state before its last change.`,
+      `  To recover: mv ${file} ${file}.corrupt && cp ${backup} ${file}, then run npm run deploy -- ${stack} again.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Checks the local state files of the stacks a deploy covers (`<stateDir>/<stack>.tfstate`, for the stacks
+ * `selected`), before Terraform runs on them. Returns one message per bad file.
+ */
+export function checkStateFiles(stateDir: string, selected: (stack: string) => boolean): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(stateDir);
+  } catch {
+    return [];
+  }
+  const messages: string[] = [];
+  for (const name of names.filter((entry) => entry.endsWith('.tfstate')).sort()) {
+    const stack = name.slice(0, -'.tfstate'.length);
+    if (!selected(stack)) continue;
+    const file = path.join(stateDir, name);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      messages.push(`${file} cannot be read (${String((error as NodeJS.ErrnoException).code)}); check its permissions`);
+      continue;
+    }
+    const problem = stateTextProblem(text);
+    if (problem !== undefined) messages.push(badStateMessage(file, problem, stack));
+  }
+  return messages;
+}
