@@ -24,3 +24,12 @@ test('every page of docs/ starts with its title, then a paragraph saying what it
   const without = pages.filter((file) => !/^# .+\n\n[A-Za-z`[(]/.test(read(file)));
   expect(without).toEqual([]);
 });
+
+test('every page of docs/ is linked from the index, docs/README.md', () => {
+  const index = read(path.join('docs', 'README.md'));
+  const linked = new Set(
+    [...index.matchAll(/\]\(([\w./-]+\.md)(?:#[^)]*)?\)/g)].map((match) => path.join('docs', match[1] ?? '')),
+  );
+  const pages = markdownFiles().filter((file) => file.startsWith('docs') && file !== path.join('docs', 'README.md'));
+  expect(pages.filter((file) => !linked.has(file))).toEqual([]);
+});

@@ -43,7 +43,7 @@ beforeAll(async () => {
     accounts: { prod: { profile: 'flaky-prod', allowDestroy: true } },
   });
   proxy = await startFaultProxy(sandbox.moto.endpoint, 1402);
-  // Synthesized for the proxy's endpoint, as a user's synth would be for theirs (README, "The endpoint contract").
+  // Synthesized for the proxy's endpoint, as a user's synth would be for theirs (docs/local-aws-double.md, "The endpoint contract").
   await cdktfSynth({ outdir: sandbox.workspace.outdir, env: viaProxy() });
 }, 120_000);
 

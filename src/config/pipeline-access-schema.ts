@@ -122,11 +122,17 @@ const githubIdSchema = (key: string) =>
 const githubTrustSchema = z
   .strictObject(
     {
-      repository: exactString('the repository', '"repository": "acme/infrastructure"', githubRepositoryProblem),
-      branch: exactString('the branch', '"branch": "main"', branchProblem).optional(),
-      environment: exactString('the environment', '"environment": "production"', environmentProblem).optional(),
-      ownerId: githubIdSchema('ownerId').optional(),
-      repositoryId: githubIdSchema('repositoryId').optional(),
+      repository: exactString('the repository', '"repository": "acme/infrastructure"', githubRepositoryProblem).describe(
+        'OWNER/REPO whose jobs may assume the role.',
+      ),
+      branch: exactString('the branch', '"branch": "main"', branchProblem)
+        .optional()
+        .describe('The branch whose jobs may assume the role; exactly one of branch or environment.'),
+      environment: exactString('the environment', '"environment": "production"', environmentProblem)
+        .optional()
+        .describe('The GitHub environment whose jobs may assume the role; exactly one of branch or environment.'),
+      ownerId: githubIdSchema('ownerId').optional().describe('Numeric owner ID, in quotes; with repositoryId.'),
+      repositoryId: githubIdSchema('repositoryId').optional().describe('Numeric repository ID, in quotes; with ownerId.'),
     },
     { error: typeError('an object', GITHUB_EXAMPLE) },
   )
@@ -153,8 +159,10 @@ const githubTrustSchema = z
 /** One GitLab project and branch whose jobs may assume the role. */
 const gitlabTrustSchema = z.strictObject(
   {
-    project: exactString('the project path', '"project": "acme/platform/infra"', gitlabProjectProblem),
-    branch: exactString('the branch', '"branch": "main"', branchProblem),
+    project: exactString('the project path', '"project": "acme/platform/infra"', gitlabProjectProblem).describe(
+      'The project path, group/.../project.',
+    ),
+    branch: exactString('the branch', '"branch": "main"', branchProblem).describe('The branch whose jobs may assume the role.'),
     url: exactString('the GitLab instance URL', '"url": "https://gitlab.example.com"', (value) =>
       GITLAB_URL.test(value)
         ? undefined
@@ -179,7 +187,9 @@ const uuidSchema = (what: string, example: string) =>
 /** CircleCI projects of one organization whose jobs may assume the role. */
 const circleciTrustSchema = z.strictObject(
   {
-    organizationId: uuidSchema('organization ID', '"organizationId": "2b3c4d5e-6f70-4812-9abc-def012345678"'),
+    organizationId: uuidSchema('organization ID', '"organizationId": "2b3c4d5e-6f70-4812-9abc-def012345678"').describe(
+      "The organization's UUID from the CircleCI settings.",
+    ),
     projectIds: z
       .array(uuidSchema('project ID', '"3c4d5e6f-7081-4923-abcd-ef0123456789"'), {
         error: typeError('a list of project IDs', '"projectIds": ["3c4d5e6f-7081-4923-abcd-ef0123456789"]'),

@@ -60,20 +60,26 @@ export function isWorldCidr(cidr: string): boolean {
 function ruleSchema() {
   return z.strictObject(
     {
-      cidr: z.string({ error: typeError('a string', '"cidr": "10.1.0.0/16"') }).superRefine((value, ctx) => {
-        const problem = ruleCidrProblem(value);
-        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-      }),
+      cidr: z
+        .string({ error: typeError('a string', '"cidr": "10.1.0.0/16"') })
+        .superRefine((value, ctx) => {
+          const problem = ruleCidrProblem(value);
+          if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .describe('An IPv4 or IPv6 network.'),
       port: z
         .int({ error: typeError('a whole number', '"port": 443') })
         .min(1, { error: (issue) => `${describeValue(issue.input)} is not a port; use 1 to 65535, e.g. 443` })
-        .max(65535, { error: (issue) => `${describeValue(issue.input)} is not a port; use 1 to 65535, e.g. 443` }),
-      protocol: z.enum(['tcp', 'udp'], {
-        error: (issue) =>
-          issue.input === undefined
-            ? 'is missing; add "protocol": "tcp" or "udp"'
-            : `must be "tcp" or "udp", got ${describeValue(issue.input)}; all-protocol rules are not offered, list each port`,
-      }),
+        .max(65535, { error: (issue) => `${describeValue(issue.input)} is not a port; use 1 to 65535, e.g. 443` })
+        .describe('Port, 1 to 65535.'),
+      protocol: z
+        .enum(['tcp', 'udp'], {
+          error: (issue) =>
+            issue.input === undefined
+              ? 'is missing; add "protocol": "tcp" or "udp"'
+              : `must be "tcp" or "udp", got ${describeValue(issue.input)}; all-protocol rules are not offered, list each port`,
+        })
+        .describe('"tcp" or "udp".'),
       description: z
         .string({ error: typeError('a string', '"description": "HTTPS to the package mirror"') })
         .superRefine((value, ctx) => {
@@ -87,7 +93,8 @@ function ruleSchema() {
               message: `${JSON.stringify(value)} has characters EC2 refuses in a rule description; use letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*`,
             });
           }
-        }),
+        })
+        .describe('Why the rule exists; at most 255 characters EC2 accepts in a rule description.'),
     },
     { error: typeError(`a rule object`, EXAMPLE_RULE) },
   );

@@ -24,13 +24,19 @@ export const suppressionsSchema = z
   .array(
     z.strictObject(
       {
-        rule: textField('rule', 'the id of the rule the finding broke', '"BA-S3-1"'),
-        resource: textField('resource', 'the construct path printed with the finding', '"state-dev/state-bucket/bucket"'),
+        rule: textField('rule', 'the id of the rule the finding broke', '"BA-S3-1"').describe(
+          'The rule id, as printed with the finding.',
+        ),
+        resource: textField(
+          'resource',
+          'the construct path printed with the finding',
+          '"state-dev/state-bucket/bucket"',
+        ).describe('The construct path, as printed with the finding.'),
         reason: textField(
           'reason',
           'why this finding is acceptable',
           '"log archive bucket; versioning is handled by replication"',
-        ),
+        ).describe('Why the finding is acceptable; not blank.'),
       },
       {
         error: (issue) =>
