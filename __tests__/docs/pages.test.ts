@@ -1,6 +1,6 @@
 // The shape issue 15 asked for: a README that fits on a few screens, tables that fit a screen, and
 // pages that say in their first lines what they are for.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { markdownFiles, PROJECT_ROOT } from '../support/docs';
 
@@ -32,4 +32,17 @@ test('every page of docs/ is linked from the index, docs/README.md', () => {
   );
   const pages = markdownFiles().filter((file) => file.startsWith('docs') && file !== path.join('docs', 'README.md'));
   expect(pages.filter((file) => !linked.has(file))).toEqual([]);
+});
+
+test('every BOOTSTRAP_ environment variable the code reads is documented in docs/environment.md', () => {
+  const sources = ['src', 'scripts', 'stacks'].flatMap((dir) =>
+    readdirSync(path.join(PROJECT_ROOT, dir), { recursive: true, encoding: 'utf8' })
+      .filter((file) => /\.(ts|js|py)$/.test(file))
+      .map((file) => readFileSync(path.join(PROJECT_ROOT, dir, file), 'utf8')),
+  );
+  sources.push(readFileSync(path.join(PROJECT_ROOT, 'main.ts'), 'utf8'));
+  const used = new Set(sources.flatMap((source) => [...source.matchAll(/\bBOOTSTRAP_[A-Z_]+\b/g)].map((match) => match[0])));
+  const reference = readFileSync(path.join(PROJECT_ROOT, 'docs', 'environment.md'), 'utf8');
+  expect(used.size).toBeGreaterThan(5);
+  expect([...used].filter((name) => !reference.includes(`\`${name}\``)).sort()).toEqual([]);
 });
