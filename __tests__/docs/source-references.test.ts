@@ -1,6 +1,6 @@
 // Messages and comments in the code send readers to docs/ pages, never to README sections (the README is a
-// front page now).
-import { readdirSync, readFileSync } from 'node:fs';
+// front page now): every docs/<page>.md they name exists.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../support/docs';
 
@@ -15,4 +15,14 @@ function sourceFiles(): string[] {
 test('no file of src/, scripts/, stacks/ or main.ts refers to a README section', () => {
   const found = sourceFiles().filter((file) => /README/.test(readFileSync(path.join(PROJECT_ROOT, file), 'utf8')));
   expect(found).toEqual([]);
+});
+
+test('every docs page the code names exists', () => {
+  const missing = sourceFiles().flatMap((file) =>
+    [...readFileSync(path.join(PROJECT_ROOT, file), 'utf8').matchAll(/\bdocs\/([\w-]+\.md)/g)]
+      .map((match) => path.join('docs', match[1] ?? ''))
+      .filter((page) => !existsSync(path.join(PROJECT_ROOT, page)))
+      .map((page) => `${file}: ${page}`),
+  );
+  expect(missing).toEqual([]);
 });
