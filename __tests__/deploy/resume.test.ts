@@ -4,7 +4,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateConfig } from '../../src/config';
-import { creatingMarker, decideResume, type InterruptedStack, planFirstDeploys, writeMarker } from '../../src/deploy/resume';
+import {
+  creatingMarker,
+  decideResume,
+  type InterruptedStack,
+  planFirstDeploys,
+  stateRecordsBuckets,
+  writeMarker,
+} from '../../src/deploy/resume';
 import { ownershipTags } from '../../src/existing-bucket/ownership';
 import { awsError, fakeAws } from '../support/fake-aws';
 
@@ -198,4 +205,26 @@ describe('planFirstDeploys', () => {
       /^first deploy started \S+ with: npm run deploy -- state-dev\n$/,
     );
   });
+});
+
+test('a marker goes only once the state records every bucket of the stack', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'resume-buckets-test-'));
+  try {
+    const file = path.join(dir, 'state-dev.tfstate');
+    const bucketResource = (name: string, id: string) => ({
+      mode: 'managed',
+      type: 'aws_s3_bucket',
+      name,
+      instances: [{ attributes: { id } }],
+    });
+    expect(stateRecordsBuckets(file, ['acme-dev-state'])).toBe(false);
+    writeFileSync(
+      file,
+      JSON.stringify({ version: 4, serial: 1, lineage: 'l', resources: [bucketResource('state-bucket_1', 'acme-dev-state')] }),
+    );
+    expect(stateRecordsBuckets(file, ['acme-dev-state'])).toBe(true);
+    expect(stateRecordsBuckets(file, ['acme-dev-state', logBucket])).toBe(false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

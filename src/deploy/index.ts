@@ -27,7 +27,14 @@ import {
   synthesizedResourceCount,
   synthOutdir,
 } from './progress';
-import { type FirstDeployPlan, planFirstDeploys, removeMarker, RESUME_BUCKETS_ENV, writeMarker } from './resume';
+import {
+  type FirstDeployPlan,
+  planFirstDeploys,
+  removeMarker,
+  RESUME_BUCKETS_ENV,
+  stateRecordsBuckets,
+  writeMarker,
+} from './resume';
 import { checkStateFiles } from './state-check';
 import type { MachineResources } from '../sandbox/parallelism';
 
@@ -126,7 +133,9 @@ export async function runDeploy(options: DeployOptions): Promise<number> {
     });
     // A marker stays until its stack deployed: a rerun then knows the buckets it finds are its own.
     for (const [stack, marker] of firstDeploys?.markers ?? []) {
-      if (code.exitCode === 0 || code.deployed.includes(stack)) removeMarker(marker);
+      const [stateFile, buckets] = firstDeploys?.markerBuckets.get(stack) ?? ['', []];
+      const succeeded = code.exitCode === 0 || code.deployed.includes(stack);
+      if (succeeded && stateRecordsBuckets(stateFile, buckets)) removeMarker(marker);
     }
     return code.exitCode;
   } finally {

@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { AccountConfig, BootstrapConfig } from '../config';
 import { type BucketProbe, decide, probeBucket, readBucketTags } from '../existing-bucket/check';
 import { type BucketOwner, ownershipOf, ownershipTags } from '../existing-bucket/ownership';
-import { readStackState } from '../status/state-file';
+import { readStackState, recordedResources } from '../status/state-file';
 
 /**
  * Environment variable through which `npm run deploy` tells synth which buckets an interrupted first deploy
@@ -110,8 +110,10 @@ export interface FirstDeployPlan {
   readonly notes: readonly string[];
   /** Markers to write now, stack → file. */
   readonly newMarkers: ReadonlyMap<string, string>;
-  /** Every marker of the stacks deployed, stack → file: each is removed once its stack deployed. */
+  /** Every marker of the stacks deployed, stack → file: each is removed once its state records its buckets. */
   readonly markers: ReadonlyMap<string, string>;
+  /** The buckets each marked stack's state must record before its marker goes: stack → [state file, buckets]. */
+  readonly markerBuckets: ReadonlyMap<string, readonly [string, readonly string[]]>;
 }
 
 export interface FirstDeployOptions {
@@ -137,10 +139,15 @@ export async function planFirstDeploys(options: FirstDeployOptions): Promise<Fir
   const refusals: string[] = [];
   const newMarkers = new Map<string, string>();
   const markers = new Map<string, string>();
+  const markerBuckets = new Map<string, readonly [string, readonly string[]]>();
   for (const account of options.config.accounts) {
     const stack = `state-${account.name}`;
     if (!options.selected(stack)) continue;
     const state = readStackState(options.stateDir, stack, account);
+    markerBuckets.set(stack, [
+      state.stateFile,
+      [account.stateBucketName, ...(account.accessLogBucketName !== undefined ? [account.accessLogBucketName] : [])],
+    ]);
     // A state file that cannot be read is refused by the state check; one with a bucket is past its first deploy.
     if (state.problem !== undefined && !state.deployed) continue;
     const marker = creatingMarker(state.stateFile);
@@ -180,7 +187,8 @@ export async function planFirstDeploys(options: FirstDeployOptions): Promise<Fir
     }
   }
   if (refusals.length > 0) return { refusals };
-  return { imports, notes, newMarkers, markers };
+  for (const stack of [...markerBuckets.keys()]) if (!markers.has(stack)) markerBuckets.delete(stack);
+  return { imports, notes, newMarkers, markers, markerBuckets };
 }
 
 /** Writes a first deploy's marker: when it started and with which command. */
@@ -190,4 +198,21 @@ export function writeMarker(file: string, command: string, now: Date = new Date(
 
 export function removeMarker(file: string): void {
   rmSync(file, { force: true });
+}
+
+/**
+ * Whether a state file records every one of `buckets` (as `aws_s3_bucket` ids). A marker goes only then: cdktf's
+ * exit code alone is not proof (cdktf 0.21 was seen to report success for an apply killed with SIGKILL).
+ */
+export function stateRecordsBuckets(stateFile: string, buckets: readonly string[]): boolean {
+  let text: string;
+  try {
+    text = readFileSync(stateFile, 'utf8');
+  } catch {
+    return false;
+  }
+  const recorded = new Set(
+    (recordedResources(text) ?? []).filter((resource) => resource.type === 'aws_s3_bucket').map((resource) => resource.id),
+  );
+  return buckets.every((bucket) => recorded.has(bucket));
 }

@@ -1,0 +1,299 @@
+// kill -9 during a state stack's first deploy (issue 14, fault 1), against moto with the real terraform: of
+// terraform alone, and of the whole `npm run deploy` process tree (the laptop's power going), at three points:
+// right after S3 created the bucket, during the provider's lifecycle-rule wait, and just before the end. Each
+// kill lands at its exact point: moto is paused (SIGSTOP) once the point is reached, so terraform's next request
+// waits, and resumed after the kill. An object written into the bucket between the kill and the rerun survives;
+// the rerun converges to the full secure buckets with every resource in state, importing the buckets the killed
+// deploy left when their tags name this platform, account and stack, and refusing a bucket without those tags
+// with the case and the fix. The four cases run at once, each account with a workspace of its own, so their
+// ~55 s lifecycle waits overlap. Moto stands in for S3: tags, HeadBucket and the import are moto's behaviour here.
+import { existsSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  DeleteBucketTaggingCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketLoggingCommand,
+  GetBucketTaggingCommand,
+  HeadBucketCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { loadConfig } from '../../src/config';
+import { creatingMarker } from '../../src/deploy/resume';
+import { ownershipOf } from '../../src/existing-bucket/ownership';
+import { readBucketReport } from '../../src/sandbox/bucket-report';
+import { type MotoServer, startMoto } from '../../src/sandbox/moto';
+import {
+  atMotoPoint,
+  killTerraform,
+  killTree,
+  type Phase,
+  putObject,
+  readObject,
+  resumeMoto,
+  runWrapper,
+  startPhase,
+  startWrapper,
+  stateEntries,
+  synthesizedEntries,
+} from './fault-support';
+
+const PLATFORM = 'fk';
+
+/** A one-account file with the access-log bucket, so that both buckets of a state stack are covered. */
+function accounts(account: string, adopt = false): object {
+  return {
+    platform: PLATFORM,
+    productionAccount: account,
+    pipeline: false,
+    stateBucket: { accessLogs: true },
+    accounts: { [account]: adopt ? { profile: `fk-${account}`, adopt: true } : `fk-${account}` },
+  };
+}
+
+const stateBucket = (account: string): string => `${PLATFORM}-${account}-state`;
+
+async function exists(s3: S3Client, bucket: string): Promise<boolean> {
+  return s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function taggedOurs(s3: S3Client, bucket: string, account: string): Promise<boolean> {
+  const out = await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }));
+  const tags = Object.fromEntries((out.TagSet ?? []).map((tag) => [String(tag.Key), String(tag.Value)]));
+  return ownershipOf(tags, { platform: PLATFORM, account, stack: `state-${account}` }).kind === 'ours';
+}
+
+async function lifecycleSet(s3: S3Client, bucket: string): Promise<boolean> {
+  return ((await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))).Rules ?? []).length > 0;
+}
+
+/** True from 20 s after both buckets' lifecycle rules were first seen set, with logging on. */
+function lateInLifecycleWait(account: string): (s3: S3Client) => Promise<boolean> {
+  let firstSeen: number | undefined;
+  return async (s3) => {
+    if (firstSeen === undefined) {
+      const config = loadConfig(get(account).phase.accountsFile).accounts[0];
+      const both = [stateBucket(account), String(config?.accessLogBucketName)];
+      if ((await Promise.all(both.map((bucket) => lifecycleSet(s3, bucket)))).every(Boolean)) firstSeen = Date.now();
+      return false;
+    }
+    if (Date.now() - firstSeen < 20_000) return false;
+    return (await s3.send(new GetBucketLoggingCommand({ Bucket: stateBucket(account) }))).LoggingEnabled !== undefined;
+  };
+}
+
+interface Result {
+  readonly code: number | null;
+  readonly output: string;
+}
+
+/** What one case saw: the killed deploy, the state it left, and the rerun. */
+interface KillCase {
+  readonly phase: Phase;
+  readonly account: string;
+  readonly object: { readonly key: string; readonly body: string };
+  killedProcesses: number;
+  killed?: Result;
+  markerAfterKill?: boolean;
+  entriesAfterKill?: string[];
+  rerun?: Result;
+  /** The case without tags: the rerun after "adopt": true. */
+  fixed?: Result;
+}
+
+let moto: MotoServer | undefined;
+const cases = new Map<string, KillCase>();
+const get = (account: string): KillCase => {
+  const found = cases.get(account);
+  if (found === undefined) throw new Error(`the ${account} case did not start; see the beforeAll error`);
+  return found;
+};
+const marker = (c: KillCase): string => creatingMarker(path.join(c.phase.ws.stateDir, `state-${c.account}.tfstate`));
+
+/**
+ * Starts the first deploy of `state-<account>`, applies `fault` once `point` holds (moto paused), writes the
+ * case's object into the bucket, and deploys again.
+ */
+async function runCase(
+  server: MotoServer,
+  account: string,
+  point: (s3: S3Client, output: () => string) => Promise<boolean>,
+  fault: (wrapperPid: number) => number,
+  between: (c: KillCase) => Promise<void> = () => Promise.resolve(),
+): Promise<void> {
+  const phase = await startPhase(server, accounts(account));
+  const c: KillCase = {
+    phase,
+    account,
+    object: { key: `${account}/terraform.tfstate`, body: `{"written":"${account}"}` },
+    killedProcesses: 0,
+  };
+  cases.set(account, c);
+  const s3 = phase.s3(account);
+  const run = startWrapper(phase.ws, [`state-${account}`]);
+  await atMotoPoint(
+    server,
+    () => point(s3, () => run.output()),
+    `the kill point of state-${account}`,
+    () => {
+      c.killedProcesses = fault(run.pid);
+    },
+  );
+  c.killed = { code: await run.done, output: run.output() };
+  c.markerAfterKill = existsSync(marker(c));
+  c.entriesAfterKill = stateEntries(phase.ws, `state-${account}`);
+  await between(c);
+  await putObject(s3, stateBucket(account), c.object.key, c.object.body);
+  c.rerun = await runWrapper(phase.ws, [`state-${account}`]);
+}
+
+beforeAll(async () => {
+  const server = await startMoto();
+  moto = server;
+  await Promise.all([
+    // Right after S3 created the bucket and the provider tagged it: terraform killed.
+    runCase(
+      server,
+      'one',
+      async (s3) => (await exists(s3, stateBucket('one'))) && taggedOurs(s3, stateBucket('one'), 'one'),
+      killTerraform,
+    ),
+    // During the lifecycle-rule wait (the rule is set, the provider reads it back for ~55 s): everything killed.
+    runCase(server, 'two', (s3) => lifecycleSet(s3, stateBucket('two')), killTree),
+    // Just before the end: every setting is on both buckets and the provider's last waits (~55 s after it set
+    // the lifecycle rules) are 20 s in. Timed from moto, not from cdktf's output, which can lag behind.
+    runCase(server, 'three', lateInLifecycleWait('three'), killTerraform),
+    // Right after S3 created the bucket, before the provider tagged it: hashicorp/aws 5.100.0 tags a bucket in
+    // a request of its own after CreateBucket; removing the tags after the kill reaches that point every time.
+    runCase(
+      server,
+      'four',
+      // Both buckets made and tagged (they are created side by side): only the state bucket's tags go below.
+      async (s3) =>
+        (await taggedOurs(s3, stateBucket('four'), 'four')) &&
+        taggedOurs(s3, String(loadConfig(get('four').phase.accountsFile).accounts[0]?.accessLogBucketName), 'four'),
+      killTerraform,
+      async (c) => {
+        await c.phase.s3('four').send(new DeleteBucketTaggingCommand({ Bucket: stateBucket('four') }));
+      },
+    ),
+  ]);
+  // The fix the refusal names: "adopt": true, then the same command.
+  const four = get('four');
+  writeFileSync(four.phase.accountsFile, JSON.stringify(accounts('four', true), null, 2));
+  four.fixed = await runWrapper(four.phase.ws, ['state-four']);
+}, 600_000);
+
+afterAll(async () => {
+  if (moto !== undefined) resumeMoto(moto);
+  for (const c of cases.values()) c.phase.remove();
+  await moto?.stop();
+});
+
+/** The account's access-log bucket, as its accounts file names it. */
+function logBucketOf(c: KillCase): string {
+  const name = loadConfig(c.phase.accountsFile).accounts[0]?.accessLogBucketName;
+  if (name === undefined) throw new Error(`${c.account} has no access-log bucket`);
+  return name;
+}
+
+/** Secure buckets with their tags, the lifecycle rules and logging set, the object kept, every resource in state once, no marker. */
+async function expectConverged(c: KillCase): Promise<void> {
+  const s3 = c.phase.s3(c.account);
+  const stack = `state-${c.account}`;
+  for (const bucket of [stateBucket(c.account), logBucketOf(c)]) {
+    expect(await readBucketReport(s3, bucket)).toMatchObject({ secure: true });
+    expect(await taggedOurs(s3, bucket, c.account)).toBe(true);
+    expect(await lifecycleSet(s3, bucket)).toBe(true);
+  }
+  const logging = await s3.send(new GetBucketLoggingCommand({ Bucket: stateBucket(c.account) }));
+  expect(logging.LoggingEnabled?.TargetBucket).toBe(logBucketOf(c));
+  expect(await readObject(s3, stateBucket(c.account), c.object.key)).toBe(c.object.body);
+  expect(stateEntries(c.phase.ws, stack)).toEqual(synthesizedEntries(c.phase.ws, stack));
+  expect(existsSync(marker(c))).toBe(false);
+}
+
+describe('kill -9 of terraform right after S3 created and tagged the bucket', () => {
+  test('the killed deploy failed and left its marker; its state does not record the bucket', () => {
+    const c = get('one');
+    expect(c.killedProcesses).toBeGreaterThan(0);
+    expect(c.killed?.code).not.toBe(0);
+    expect(c.markerAfterKill).toBe(true);
+    expect(c.entriesAfterKill?.filter((entry) => entry.startsWith('aws_s3_bucket.state-bucket_'))).toEqual([]);
+  });
+
+  test('the rerun imports the bucket, saying it was created by the interrupted first deploy and that its tags prove it', () => {
+    const c = get('one');
+    expect(c.rerun?.output).toContain(
+      `state-one: ${stateBucket('one')} was created by the interrupted first deploy of state-one (state-one.tfstate.creating: first deploy started `,
+    );
+    expect(c.rerun?.output).toContain(
+      `its tags name platform ${PLATFORM}, account one and stack state-one: this deploy imports it into ${path.join(c.phase.ws.stateDir, 'state-one.tfstate')}.`,
+    );
+    expect(c.rerun?.output).toMatch(/^\$ BOOTSTRAP_RESUME_BUCKETS=\S*fk-one-state\S* TF_CLI_CONFIG_FILE=/m);
+    expect(c.rerun?.code).toBe(0);
+  });
+
+  test('the rerun converged to the full secure buckets and the object written in between is still there', async () => {
+    await expectConverged(get('one'));
+  });
+});
+
+describe('kill -9 of the whole npm run deploy process tree during the lifecycle-rule wait', () => {
+  test('the kill took the wrapper, cdktf and terraform, and the rerun took over the lock they left, with a notice', () => {
+    const c = get('two');
+    expect(c.killedProcesses).toBeGreaterThanOrEqual(3);
+    expect(c.killed?.code).toBeNull();
+    expect(c.markerAfterKill).toBe(true);
+    expect(c.rerun?.output).toMatch(
+      new RegExp(
+        `^Took over ${path.join(c.phase.ws.stateDir, 'deploy.lock')}: the deploy that held it is gone \\(pid \\d+, `,
+        'm',
+      ),
+    );
+    expect(c.rerun?.code).toBe(0);
+  });
+
+  test('the rerun converged with the object written in between', async () => {
+    await expectConverged(get('two'));
+  });
+});
+
+describe('kill -9 of terraform just before the end', () => {
+  test('the killed deploy left its last resources unrecorded, and the rerun converged with the object kept', async () => {
+    const c = get('three');
+    // cdktf 0.21 may report this apply as deployed (exit code 0) although terraform was killed; the state, saved
+    // during the long apply, records the buckets (so the marker went) but not the lifecycle rules.
+    expect(c.killedProcesses).toBeGreaterThan(0);
+    expect(c.entriesAfterKill?.length).toBeLessThan(synthesizedEntries(c.phase.ws, 'state-three').length);
+    expect(c.rerun?.code).toBe(0);
+    await expectConverged(c);
+  });
+});
+
+describe('a bucket left without the tags', () => {
+  test('the rerun is refused before Terraform runs, naming this case, the other one and the fix', () => {
+    const c = get('four');
+    expect(c.rerun?.code).toBe(1);
+    expect(c.rerun?.output).toContain(`error: state-four: ${stateBucket('four')} exists, `);
+    expect(c.rerun?.output).toContain(
+      "either it was stopped after S3 created the bucket and before Terraform tagged it, or the bucket is someone else's.",
+    );
+    expect(c.rerun?.output).toContain(
+      `set "adopt": true on accounts.four in ${c.phase.accountsFile}, then run npm run deploy -- state-four`,
+    );
+    expect(c.rerun?.output).not.toContain('npx cdktf deploy');
+  });
+
+  test('the fix it names converges and keeps the object', async () => {
+    const c = get('four');
+    expect(c.fixed?.code).toBe(0);
+    const s3 = c.phase.s3('four');
+    expect(await readBucketReport(s3, stateBucket('four'))).toMatchObject({ secure: true });
+    expect(await readObject(s3, stateBucket('four'), c.object.key)).toBe(c.object.body);
+    expect(stateEntries(c.phase.ws, 'state-four')).toEqual(synthesizedEntries(c.phase.ws, 'state-four'));
+    expect(existsSync(marker(c))).toBe(false);
+  });
+});
