@@ -8,6 +8,7 @@ module.exports = {
   globalSetup: '<rootDir>/__tests__/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   testTimeout: 600_000,
-  // Each suite starts its own moto and terraform processes; two at a time fit 2 cores.
-  maxWorkers: 2,
+  // Each suite starts its own moto and terraform processes and spends most of its time in the AWS provider's
+  // lifecycle wait (docs/performance.md), not on a core: three at a time fit 2 cores (docs/e2e-tests.md).
+  maxWorkers: 3,
 };
