@@ -101,8 +101,25 @@ describe('the deploy progress', () => {
     const progress = new DeployProgress(time.now);
     progress.apply({ kind: 'started', stack: 'state-a' });
     time.advance(3725);
+    progress.apply({ kind: 'deployed', stack: 'state-a', changes: '8 added, 0 changed, 0 destroyed' });
     expect(progress.summary(0, 'x')).toEqual(['Deployed 1 stack(s) in 1h02m.']);
     expect(duration(45_400)).toBe('45s');
+  });
+
+  test("a stack whose end of output cdktf dropped is still counted as deployed when cdktf's exit code says so", () => {
+    const time = clock();
+    const progress = new DeployProgress(time.now);
+    progress.setStacks(['state-a', 'state-b', 'state-c']);
+    for (const stack of ['state-a', 'state-b']) progress.apply({ kind: 'started', stack });
+    progress.apply({ kind: 'deployed', stack: 'state-a', changes: 'no changes' });
+    time.advance(60);
+    expect(progress.summary(0, 'x')).toEqual([
+      "state-b: deployed (cdktf's output for it was cut short; its exit code says it succeeded)",
+      "state-c: deployed (cdktf's output for it was cut short; its exit code says it succeeded)",
+      'Progress: 3 done, 0 running, 0 waiting, 0 failed of 3; 1m00s elapsed, about 0s left',
+      'Deployed 3 stack(s) in 1m00s.',
+    ]);
+    expect(progress.stacksIn('deployed')).toEqual(['state-a', 'state-b', 'state-c']);
   });
 });
 

@@ -161,8 +161,17 @@ export class DeployProgress {
    */
   summary(exitCode: number, rerun: string): string[] {
     if (exitCode === 0) {
-      for (const state of this.states.values()) state.state = 'deployed';
-      return [`Deployed ${this.states.size} stack(s) in ${duration(this.now() - this.startedAt)}.`];
+      // cdktf 0.21 on Node 20 can drop the end of a stack's output under load (libuv, see
+      // docs/troubleshooting.md), "Apply complete" included; its zero exit code still says the stack deployed.
+      const stacks = new Set([...(this.planned ?? []), ...this.states.keys()]);
+      const unreported = [...stacks].filter((stack) => this.states.get(stack)?.state !== 'deployed');
+      for (const stack of stacks)
+        this.states.set(stack, { state: 'deployed', startedAt: this.states.get(stack)?.startedAt ?? 0 });
+      const lines = unreported.map(
+        (stack) => `${stack}: deployed (cdktf's output for it was cut short; its exit code says it succeeded)`,
+      );
+      if (unreported.length > 0) lines.push(this.statusLine());
+      return [...lines, `Deployed ${stacks.size} stack(s) in ${duration(this.now() - this.startedAt)}.`];
     }
     const named = (state: StackState['state']) => this.stacksIn(state);
     const notStarted = (this.planned ?? []).filter((stack) => !this.states.has(stack));
