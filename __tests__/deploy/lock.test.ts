@@ -16,6 +16,8 @@ afterEach(() => {
 });
 
 const HOST = 'laptop';
+// The holder's folder, only ever printed.
+const CWD = path.join(os.tmpdir(), 'alice', 'bootstrap');
 
 function holder(pid: number, extra: Partial<LockHolder> = {}): LockHolder {
   return {
@@ -23,7 +25,7 @@ function holder(pid: number, extra: Partial<LockHolder> = {}): LockHolder {
     host: HOST,
     startedAt: '2026-12-02T01:00:00.000Z',
     command: "npm run deploy -- 'state-*'",
-    cwd: '/home/alice/bootstrap',
+    cwd: CWD,
     processId: `boot:${pid}`,
     ...extra,
   };
@@ -60,7 +62,7 @@ test('a second deploy is refused while the first runs, naming its process and wh
     ok: false,
     message:
       `another deploy holds ${files[0]}: pid 100, started 2026-12-02T01:00:00.000Z, running "npm run deploy -- 'state-*'" ` +
-      'in /home/alice/bootstrap. Wait for it to finish (it removes the lock), or stop it with Ctrl-C in its terminal ' +
+      `in ${CWD}. Wait for it to finish (it removes the lock), or stop it with Ctrl-C in its terminal ` +
       '(kill -INT 100); then run your command again',
   });
   // The first deploy's locks are untouched.
@@ -83,7 +85,7 @@ test('a lock of a process gone from this host is taken over, with a notice', () 
   if (!result.ok) return;
   expect(result.notices).toEqual([
     `Took over ${files[0]}: the deploy that held it is gone (pid 100, started 2026-12-02T01:00:00.000Z, ` +
-      `running "npm run deploy -- 'state-*'" in /home/alice/bootstrap; no such process on laptop now).`,
+      `running "npm run deploy -- 'state-*'" in ${CWD}; no such process on laptop now).`,
   ]);
   expect(readHolder(files[0] as string)?.pid).toBe(200);
 });
@@ -106,7 +108,7 @@ test('a lock of another host is never taken over, and the message says how to re
     ok: false,
     message:
       `another deploy holds ${files[0]}: pid 100, started 2026-12-02T01:00:00.000Z, running "npm run deploy -- 'state-*'" ` +
-      'in /home/alice/bootstrap, on host desktop (this is laptop). A lock of another machine is never taken over: ' +
+      `in ${CWD}, on host desktop (this is laptop). A lock of another machine is never taken over: ` +
       `wait for that deploy to finish; if it no longer runs there, remove the lock (rm ${files[0]}) and deploy again`,
   });
   expect(readHolder(files[0] as string)?.host).toBe('desktop');

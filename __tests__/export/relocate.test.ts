@@ -4,15 +4,19 @@ import * as path from 'node:path';
 import { conflictsIn } from '../../src/export';
 import { rebasePath, relocateCommand, relocateStack } from '../../src/export/relocate';
 
-const FROM = '/home/ops/bootstrap-aws/cdktf.out/stacks/state-dev';
-const TO = '/home/ops/exported/state-dev';
+// Folders that need not exist: the functions only compute paths.
+const ROOT = path.join(os.tmpdir(), 'ops');
+const FROM = path.join(ROOT, 'bootstrap-aws', 'cdktf.out', 'stacks', 'state-dev');
+const TO = path.join(ROOT, 'exported', 'state-dev');
 
 describe('rebasePath', () => {
   test('it points a path relative to the old folder at the same file from the new one', () => {
     expect(rebasePath('../../../terraform-state/state-dev.tfstate', FROM, TO)).toBe(
       '../../bootstrap-aws/terraform-state/state-dev.tfstate',
     );
-    expect(path.resolve(TO, rebasePath('../../../scripts/x.ts', FROM, TO))).toBe('/home/ops/bootstrap-aws/scripts/x.ts');
+    expect(path.resolve(TO, rebasePath('../../../scripts/x.ts', FROM, TO))).toBe(
+      path.join(ROOT, 'bootstrap-aws', 'scripts', 'x.ts'),
+    );
   });
 
   test('it leaves an absolute path as it is', () => {
