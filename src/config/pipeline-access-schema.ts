@@ -21,6 +21,12 @@ export const GITHUB_ISSUER = 'token.actions.githubusercontent.com';
 export const GITHUB_AUDIENCE = 'sts.amazonaws.com';
 /** CircleCI's issuers are per organization: `oidc.circleci.com/org/<organization id>`. */
 export const CIRCLECI_ISSUER_PREFIX = 'oidc.circleci.com/org/';
+/**
+ * The user part of a CircleCI subject (`…/user/<user id>/…`), as an IAM pattern: a user ID is a UUID,
+ * so 36 characters with the hyphens in place. Each `?` matches exactly one character, so unlike `*` the
+ * pattern cannot reach into the segments after it (the VCS origin and ref, which a fork controls).
+ */
+export const CIRCLECI_USER_ID_PATTERN = '????????-????-????-????-????????????';
 
 /** An IAM managed policy ARN (AWS-managed or of an account), in any partition; wildcards are refused first. */
 const POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
