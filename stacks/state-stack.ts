@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { App, dependable, Fn, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, dependable, Fn, LocalBackend, TerraformLocal, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AccountConfig } from '../src/config';
 import { roleArnIn } from '../src/config/access';
@@ -76,8 +76,9 @@ export interface StateStackProps {
  * that creates it.
  *
  * Permanent construct ids besides those of the constructs: `aws`, `existing-bucket-check`,
- * `state-bucket`, `state-bucket-key`, `access-log-bucket`, `state-lock-table`, and the data
- * sources `caller-identity` and `partition`.
+ * `state-bucket`, `state-bucket-key`, `access-log-bucket`, `state-lock-table`, the data
+ * sources `caller-identity` and `partition`, and the locals `deployer-role-arn` and
+ * `deployer-role-any-path-arn` (the deployer of a profile without `roleArn`, see {@link deployerArns}).
  *
  * With a deploy role or the runner in the account, the bucket's policy, the created key's policy and
  * the lock table's resource policy keep them to the state objects (issue 22); the created key is
@@ -260,7 +261,14 @@ export class StateStack extends ResolvedOnceStack {
     const callerArn = this.callerIdentity().arn;
     // Terraform's replace() with a /regex/ (only the outer slashes delimit it) and $n captures.
     const session = '/^arn:([^:]+):sts::([0-9]+):assumed-role/([^/]+)/.*$/';
-    return [Fn.replace(callerArn, session, 'arn:$1:iam::$2:role/$3'), Fn.replace(callerArn, session, 'arn:$1:iam::$2:role/*/$3')];
+    // Locals, so the policy holds plain references: a function call's quoted arguments inside the
+    // policy's JSON string would keep the policy guard (and any JSON reader of cdk.tf.json) from reading it.
+    const local = (id: string, replacement: string): string =>
+      new TerraformLocal(this, id, Fn.replace(callerArn, session, replacement)).asString;
+    return [
+      local('deployer-role-arn', 'arn:$1:iam::$2:role/$3'),
+      local('deployer-role-any-path-arn', 'arn:$1:iam::$2:role/*/$3'),
+    ];
   }
 
   /** The deploying identity as AWS reports it, made once for whichever value needs it first. */

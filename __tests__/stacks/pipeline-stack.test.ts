@@ -280,6 +280,16 @@ describe('PipelineStack', () => {
   });
 });
 
+/** The key ARNs the runner's state-access document lets it use. */
+function runnerStateKey(json: SynthesizedStack): unknown {
+  const documents = (json.data.aws_iam_policy_document ?? {}) as Record<
+    string,
+    { statement: { sid: string; resources: string[] }[] }
+  >;
+  const [, document] = Object.entries(documents).find(([id]) => id.startsWith('runner-role_state-access-document')) ?? [];
+  return document?.statement.find((statement) => statement.sid === 'UseStateKeyThroughS3')?.resources;
+}
+
 describe('PipelineStack when the production state bucket uses SSE-KMS', () => {
   const keyed = build({}, { stateBucket: { kms: true } });
   const keyAddress = Object.keys(keyed.json.resource.aws_kms_key ?? {})[0] ?? 'missing';
@@ -326,7 +336,15 @@ describe('PipelineStack when the production state bucket uses SSE-KMS', () => {
     const ownKey = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const own = build({}, { production: { kmsKeyArn: ownKey } });
     expect(own.synthesized).toHaveResource(KmsKey);
-    expect(own.synthesized).not.toContain(ownKey);
+    expect(JSON.stringify(own.json.resource)).not.toContain(ownKey);
+    // Only the runner's state access names it: the key through S3 (runner-role's own tests check the statements).
+    expect(runnerStateKey(own.json)).toEqual([ownKey]);
+    expect(own.json.data.aws_kms_alias).toBeUndefined();
+  });
+
+  test("a created state key is found by its alias (data source state-key-alias), for the runner's use of it through S3", () => {
+    expect(keyed.json.data.aws_kms_alias).toEqual({ 'state-key-alias': { name: 'alias/acme-prod-state' } });
+    expect(runnerStateKey(keyed.json)).toEqual(['${data.aws_kms_alias.state-key-alias.target_key_arn}']);
   });
 
   test('the policy guard finds nothing in the stack with the key (BA-KMS-1 included)', () => {

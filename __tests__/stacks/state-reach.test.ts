@@ -71,8 +71,10 @@ interface Synthesized {
  * stack's resources, the partition, the account ID, and the deployer's ARN as replace() derives it from
  * the caller's session ARN `callerArn`.
  */
-function resolve(text: string, name: string, account: string, callerArn: string): string {
+function resolve(text: string, name: string, account: string, callerArn: string, locals: Record<string, string> = {}): string {
   return text.replace(/\$\{((?:[^{}"]|"[^"]*")*)\}/g, (_match, expression: string) => {
+    const local = /^local\.([\w-]+)$/.exec(expression);
+    if (local !== null) return resolve(String(locals[String(local[1])]), name, account, callerArn);
     const replace = /^replace\(data\.aws_caller_identity\.[\w-]+\.arn, "\/(.*)\/", "(.*)"\)$/.exec(expression);
     if (replace !== null) return callerArn.replace(new RegExp(String(replace[1])), String(replace[2]));
     const known: [RegExp, string][] = [
@@ -106,10 +108,10 @@ function statePolicies(name: string, from = config, callerArn = `arn:aws:sts::${
       ? { runnerRoleName: runnerRoleName(from.pipeline.namePrefix) }
       : {}),
   });
-  const json = JSON.parse(Testing.synth(stack)) as Synthesized;
+  const json = JSON.parse(Testing.synth(stack)) as Synthesized & { locals?: Record<string, string> };
   const only = (blocks: Record<string, Record<string, unknown>> | undefined, attribute: string): object => {
     const [block] = Object.values(blocks ?? {});
-    return JSON.parse(resolve(String(block?.[attribute]), name, accountId, callerArn)) as object;
+    return JSON.parse(resolve(String(block?.[attribute]), name, accountId, callerArn, json.locals)) as object;
   };
   return {
     bucket: only(json.resource.aws_s3_bucket_policy, 'policy'),
