@@ -1,5 +1,4 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsKmsAlias } from '@cdktf/provider-aws/lib/data-aws-kms-alias';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { Fn, LocalBackend, Op, S3Backend, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -62,8 +61,7 @@ export interface PipelineStackProps {
  *
  * Permanent construct ids (Terraform addresses; renaming one replaces the resource): `aws`,
  * `partition`, `caller`, `network`, `security-group`, `runner-role`, `runner-launch-template`,
- * `flow-log-key`, the data source `state-key-alias` (the production state key the state stack
- * created, found by its alias: the runner may use it through S3), and those documented in each construct.
+ * `flow-log-key`, and those documented in each construct.
  */
 export class PipelineStack extends ResolvedOnceStack {
   public readonly network: PipelineNetwork;
@@ -137,12 +135,13 @@ export class PipelineStack extends ResolvedOnceStack {
       egress: pipeline.egress,
     });
 
-    // The production state's key: the account's own, or the one its state stack created (by alias).
+    // The production state's key: the account's own, or the one its state stack created, named by its
+    // alias (kms:ResourceAliases) rather than looked up: a lookup would fail this stack's plan whenever the
+    // state stack is not deployed yet, e.g. both in one `cdktf deploy`, which runs them in parallel.
+    const createdKey = account.kmsKeyArn === undefined ? account.stateKeyAlias : undefined;
     const stateKmsKeyArn =
       account.kmsKeyArn ??
-      (account.stateKeyAlias !== undefined
-        ? new DataAwsKmsAlias(this, 'state-key-alias', { name: account.stateKeyAlias }).targetKeyArn
-        : undefined);
+      (createdKey !== undefined ? `arn:${partition.partition}:kms:${account.region}:${caller.accountId}:key/*` : undefined);
     this.runnerRole = new RunnerRole(this, 'runner-role', {
       // The deploy roles of pipelineAccess trust this name (src/config/load.ts builds its ARN).
       name: runnerRoleName(prefix),
@@ -150,6 +149,7 @@ export class PipelineStack extends ResolvedOnceStack {
       stateBucketName: account.stateBucketName,
       region: account.region,
       ...(stateKmsKeyArn !== undefined ? { stateKmsKeyArn } : {}),
+      ...(createdKey !== undefined ? { stateKmsKeyAlias: createdKey } : {}),
       ...(account.lockTableName !== undefined
         ? {
             lockTableArn: `arn:${partition.partition}:dynamodb:${account.region}:${caller.accountId}:table/${account.lockTableName}`,

@@ -172,4 +172,30 @@ describe('RunnerRole under SSE-KMS (issue 22 item 5)', () => {
       },
     ]);
   });
+
+  test("a key the production state stack creates is named by its alias: the account's keys, only with that alias", () => {
+    const json = JSON.parse(
+      Testing.synthScope((scope) => {
+        new RunnerRole(scope, 'runner-role', {
+          name: 'acme-pipeline-runner',
+          partition: 'aws',
+          stateBucketName: 'acme-prod-state',
+          stateKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/*',
+          stateKmsKeyAlias: 'alias/acme-prod-state',
+          region: 'eu-west-1',
+        });
+      }),
+    ) as { data: Blocks };
+    const [, document] =
+      Object.entries(json.data.aws_iam_policy_document ?? {}).find(([id]) =>
+        id.startsWith('runner-role_state-access-document'),
+      ) ?? [];
+    expect((document?.statement as unknown[])[2]).toEqual({
+      sid: 'UseStateKeyThroughS3',
+      effect: 'Allow',
+      actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*'],
+      resources: ['arn:aws:kms:eu-west-1:123456789012:key/*'],
+      condition: [s3, { test: 'ForAnyValue:StringEquals', variable: 'kms:ResourceAliases', values: ['alias/acme-prod-state'] }],
+    });
+  });
 });

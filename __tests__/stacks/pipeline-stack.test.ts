@@ -280,15 +280,17 @@ describe('PipelineStack', () => {
   });
 });
 
-/** The key ARNs the runner's state-access document lets it use. */
-function runnerStateKey(json: SynthesizedStack): unknown {
+/** The runner's statement that lets it use the state key through S3. */
+function runnerKeyStatement(json: SynthesizedStack): { resources: string[]; condition: unknown[] } | undefined {
   const documents = (json.data.aws_iam_policy_document ?? {}) as Record<
     string,
-    { statement: { sid: string; resources: string[] }[] }
+    { statement: { sid: string; resources: string[]; condition: unknown[] }[] }
   >;
   const [, document] = Object.entries(documents).find(([id]) => id.startsWith('runner-role_state-access-document')) ?? [];
-  return document?.statement.find((statement) => statement.sid === 'UseStateKeyThroughS3')?.resources;
+  return document?.statement.find((statement) => statement.sid === 'UseStateKeyThroughS3');
 }
+const runnerStateKey = (json: SynthesizedStack): unknown => runnerKeyStatement(json)?.resources;
+const runnerStateKeyConditions = (json: SynthesizedStack): unknown[] => runnerKeyStatement(json)?.condition ?? [];
 
 describe('PipelineStack when the production state bucket uses SSE-KMS', () => {
   const keyed = build({}, { stateBucket: { kms: true } });
@@ -339,12 +341,19 @@ describe('PipelineStack when the production state bucket uses SSE-KMS', () => {
     expect(JSON.stringify(own.json.resource)).not.toContain(ownKey);
     // Only the runner's state access names it: the key through S3 (runner-role's own tests check the statements).
     expect(runnerStateKey(own.json)).toEqual([ownKey]);
-    expect(own.json.data.aws_kms_alias).toBeUndefined();
+    expect(runnerStateKeyConditions(own.json)).toHaveLength(1);
   });
 
-  test("a created state key is found by its alias (data source state-key-alias), for the runner's use of it through S3", () => {
-    expect(keyed.json.data.aws_kms_alias).toEqual({ 'state-key-alias': { name: 'alias/acme-prod-state' } });
-    expect(runnerStateKey(keyed.json)).toEqual(['${data.aws_kms_alias.state-key-alias.target_key_arn}']);
+  test('a created state key is named by its alias (kms:ResourceAliases), not looked up: the stack plans before state-prod exists', () => {
+    expect(keyed.json.data.aws_kms_alias).toBeUndefined();
+    expect(runnerStateKey(keyed.json)).toEqual([
+      'arn:${data.aws_partition.partition.partition}:kms:eu-west-1:${data.aws_caller_identity.caller.account_id}:key/*',
+    ]);
+    expect(runnerStateKeyConditions(keyed.json)).toContainEqual({
+      test: 'ForAnyValue:StringEquals',
+      variable: 'kms:ResourceAliases',
+      values: ['alias/acme-prod-state'],
+    });
   });
 
   test('the policy guard finds nothing in the stack with the key (BA-KMS-1 included)', () => {

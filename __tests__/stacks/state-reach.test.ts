@@ -191,7 +191,7 @@ async function decide(
   action: string,
   resource: string,
   resourcePolicy: object,
-  context: Record<string, string> = {},
+  context: Record<string, string | string[]> = {},
 ): Promise<string> {
   const [, account, name] = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(principal.roleArn) ?? [];
   const result = await runSimulation(
@@ -408,8 +408,15 @@ describe("the runner on the production account's state (its bucket, key and lock
   const STATE = `${BUCKET}/runner/terraform.tfstate`;
   const TABLE = tableArn('prod', PROD);
   const KEY = keyArn(PROD);
-  const s3 = { 'kms:ViaService': via('s3'), 'kms:CallerAccount': PROD };
-  const dynamodb = { 'kms:ViaService': via('dynamodb'), 'kms:CallerAccount': PROD };
+  // The runner's policy names the created key by its alias (kms:ResourceAliases), which AWS sets from the key.
+  const aliases = { 'kms:ResourceAliases': ['alias/acme-prod-state'] };
+  const s3 = { 'kms:ViaService': via('s3'), 'kms:CallerAccount': PROD, ...aliases };
+  const dynamodb = { 'kms:ViaService': via('dynamodb'), 'kms:CallerAccount': PROD, ...aliases };
+
+  test("with its own policies, a key without the state key's alias is not the runner's", async () => {
+    const other = { ...s3, 'kms:ResourceAliases': ['alias/someone-else'] };
+    expect(await decide(runner, 'kms:Decrypt', KEY, prod.key, other)).not.toBe('Allowed');
+  });
 
   test("with its own policies, reads and writes its state under SSE-KMS: the key through S3 and DynamoDB, the lock table's items", async () => {
     expect(await decide(runner, 's3:ListBucket', BUCKET, prod.bucket)).toBe('Allowed');

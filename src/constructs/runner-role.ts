@@ -24,6 +24,13 @@ export interface RunnerRoleProps {
    */
   readonly stateKmsKeyArn?: string;
   /**
+   * The alias of the key the production state stack created: `stateKmsKeyArn` is then the ARN pattern of
+   * the account's keys (`…:key/*`) and the statements hold only for the key that has this alias
+   * (`kms:ResourceAliases`), so the stack needs no lookup of a key another stack creates.
+   * @default undefined: `stateKmsKeyArn` is the key's own ARN.
+   */
+  readonly stateKmsKeyAlias?: string;
+  /**
    * ARN of the production account's DynamoDB lock table: the runner may use its lock items.
    * @default undefined: S3 native locking only.
    */
@@ -84,6 +91,9 @@ export class RunnerRole extends Construct {
     // table, on the same key, with the grant DynamoDB creates for it): never directly.
     const key = props.stateKmsKeyArn;
     if (key !== undefined && props.region === undefined) throw new Error('RunnerRole: stateKmsKeyArn needs region');
+    const alias = props.stateKmsKeyAlias;
+    const named =
+      alias !== undefined ? [{ test: 'ForAnyValue:StringEquals', variable: 'kms:ResourceAliases', values: [alias] }] : [];
     const via = (service: string) => ({
       test: 'StringEquals',
       variable: 'kms:ViaService',
@@ -106,7 +116,7 @@ export class RunnerRole extends Construct {
                 effect: 'Allow',
                 actions: [...S3_USE_ACTIONS],
                 resources: [key],
-                condition: [via('s3')],
+                condition: [via('s3'), ...named],
               },
             ]
           : []),
@@ -120,14 +130,14 @@ export class RunnerRole extends Construct {
                 effect: 'Allow',
                 actions: [...DYNAMODB_USE_ACTIONS],
                 resources: [key],
-                condition: [via('dynamodb')],
+                condition: [via('dynamodb'), ...named],
               },
               {
                 sid: 'LockTableGrantsThroughDynamoDB',
                 effect: 'Allow',
                 actions: [...PIPELINE_LOCK_TABLE_KEY_ACTIONS],
                 resources: [key],
-                condition: [via('dynamodb'), { test: 'Bool', variable: 'kms:GrantIsForAWSResource', values: ['true'] }],
+                condition: [via('dynamodb'), { test: 'Bool', variable: 'kms:GrantIsForAWSResource', values: ['true'] }, ...named],
               },
             ]
           : []),
