@@ -70,6 +70,7 @@ function accountsFile(adoptInProd: boolean): object {
     pipelineAccess: {
       policyArns: ['arn:aws:iam::aws:policy/PowerUserAccess'],
       trust: { github: [{ repository: 'acme/infrastructure', branch: 'main' }] },
+      permissionsBoundary: 'create',
     },
   };
 }

@@ -1,7 +1,8 @@
 // Proof, with a real IAM policy evaluator (@cloud-copilot/iam-simulate, test-only), that the pipeline's
 // principals reach their state and nothing more (issue 22, items 3-5): every decision below evaluates,
 // as AWS does, the principal's identity policies (PowerUserAccess from the fixture, plus the inline
-// policy the access or pipeline stack synthesizes) together with the resource's own policy as the state
+// policies the access or pipeline stack synthesizes), the deploy role's permissions boundary (the one the
+// access stack creates; denials are also checked without it), together with the resource's own policy as the state
 // stack synthesizes it: the bucket policy (S3), the key policy (KMS: the evaluator applies KMS's rule
 // that the key policy must allow, here through the account root, before IAM policies count), the lock
 // table's resource policy (DynamoDB). Terraform references are replaced by the values AWS would give.
@@ -9,8 +10,6 @@
 // action (aws:PrincipalArn, the SSE headers, kms:ViaService, kms:GrantIsForAWSResource).
 // moto enforces none of the KMS and DynamoDB policies, and the bucket policy only with the project's
 // patch (src/sandbox/moto-python/sitecustomize.py; __tests__/e2e/access.e2e.test.ts shows what it can).
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Testing } from 'cdktf';
 import { type AccountConfig, validateConfig } from '../../src/config';
@@ -18,12 +17,11 @@ import { runnerRoleName } from '../../src/config/pipeline-schema';
 import { AccessStack, accessStackId } from '../../stacks/access-stack';
 import { PipelineStack, pipelineStackId } from '../../stacks/pipeline-stack';
 import { StateStack, stateStackId } from '../../stacks/state-stack';
+import { ADMINISTRATOR_ACCESS, POWER_USER_ACCESS } from './fixtures/aws-managed-policies';
 
 const DEV = '111111111111';
 const PROD = '222222222222';
 const REGION = 'eu-west-1';
-const POWER_USER_ACCESS = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'power-user-access.json'), 'utf8')) as object;
-const ADMINISTRATOR_ACCESS = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 /** The role dev's profile assumes (accountDefaults.roleName): dev's state stack is deployed with it. */
 const DEV_DEPLOYER = `arn:aws:iam::${DEV}:role/platform-admin`;
 /** prod is deployed with its own profile: an SSO session, whose role has a path its session ARN hides. */
@@ -46,6 +44,7 @@ function configWith(extra: Record<string, unknown> = {}) {
       pipelineAccess: {
         policyArns: ['arn:aws:iam::aws:policy/PowerUserAccess'],
         trust: { github: [{ repository: 'acme/infrastructure', branch: 'main' }] },
+        permissionsBoundary: 'create',
       },
     },
     'accounts.json',
@@ -120,8 +119,12 @@ function statePolicies(name: string, from = config, callerArn = `arn:aws:sts::${
   };
 }
 
-/** The deploy role's inline policy (terraform-state-access) as the account's access stack synthesizes it. */
-function deployRoleInlinePolicy(name: string): object {
+/**
+ * The deploy role's inline policies (terraform-state-access, and the others the access stack gives it) and
+ * the permissions boundary it creates (`"permissionsBoundary": "create"`), as the account's access stack
+ * synthesizes them.
+ */
+function deployRolePolicies(name: string): { inline: object[]; boundary: object } {
   const account = accountOf(name);
   if (config.pipelineAccess === undefined) throw new Error('fixture lost pipelineAccess');
   const app = Testing.app();
@@ -132,8 +135,11 @@ function deployRoleInlinePolicy(name: string): object {
     stateDir: '/tmp/state',
   });
   const json = JSON.parse(Testing.synth(stack)) as Synthesized;
-  const [inline] = Object.values(json.resource.aws_iam_role_policy ?? {});
-  return JSON.parse(resolve(String(inline?.policy), name, String(account.accountId), '')) as object;
+  const document = (block: Record<string, unknown> | undefined): object =>
+    JSON.parse(resolve(String(block?.policy), name, String(account.accountId), '')) as object;
+  const [boundary] = Object.values(json.resource.aws_iam_policy ?? {});
+  if (boundary === undefined) throw new Error('the access stack created no boundary');
+  return { inline: Object.values(json.resource.aws_iam_role_policy ?? {}).map(document), boundary: document(boundary) };
 }
 
 /** The runner's state-access policy as pipeline-prod synthesizes it (a policy-document data source). */
@@ -183,6 +189,8 @@ interface Principal {
   /** The session's ARN, when the role's name is not its ARN's last segment (a path). */
   readonly sessionArn?: string;
   readonly identityPolicies: readonly object[];
+  /** The role's permissions boundary. @default none */
+  readonly boundary?: object;
 }
 
 /** AWS's decision on `action` by a session of `principal` on `resource` (which lives in `account`), with its resource policy. */
@@ -206,6 +214,9 @@ async function decide(
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy,
+      ...(principal.boundary !== undefined
+        ? { permissionBoundaryPolicies: [{ name: 'boundary', policy: principal.boundary }] }
+        : {}),
     },
     {},
   );
@@ -215,11 +226,21 @@ async function decide(
 
 const dev = statePolicies('dev');
 const prod = statePolicies('prod', config, PROD_DEPLOYER_SESSION);
+const devRole = deployRolePolicies('dev');
+/** dev's deploy role as the access stack makes it: PowerUserAccess, its inline policies, the boundary it creates. */
 const devDeployRole: Principal = {
   roleArn: DEPLOY_ROLE(DEV),
-  identityPolicies: [POWER_USER_ACCESS, deployRoleInlinePolicy('dev')],
+  identityPolicies: [POWER_USER_ACCESS, ...devRole.inline],
+  boundary: devRole.boundary,
 };
-const devDeployRoleInlineOnly: Principal = { roleArn: DEPLOY_ROLE(DEV), identityPolicies: [deployRoleInlinePolicy('dev')] };
+/** The same role with no managed policy: its inline policies alone (what `stateAccessPolicy` gives). */
+const devDeployRoleInlineOnly: Principal = {
+  roleArn: DEPLOY_ROLE(DEV),
+  identityPolicies: devRole.inline,
+  boundary: devRole.boundary,
+};
+/** The same role without the boundary: the resource policies alone must hold it. */
+const devDeployRoleUnbounded: Principal = { roleArn: DEPLOY_ROLE(DEV), identityPolicies: [POWER_USER_ACCESS, ...devRole.inline] };
 const runnerOwn = runnerInlinePolicy();
 const runner: Principal = { roleArn: RUNNER_ROLE, identityPolicies: [runnerOwn] };
 /** The runner as if someone attached PowerUserAccess to it: the resource policies still hold it. */
@@ -299,8 +320,9 @@ describe("dev's deploy role (PowerUserAccess and its inline policy) on dev's buc
     ['s3:PutObjectAcl', STATE],
     ['s3:PutObject', `${BUCKET}/bootstrap/pipeline-prod.tfstate`],
     ['s3:DeleteObject', `${BUCKET}/bootstrap/pipeline-prod.tfstate`],
-  ])('may not %s %s', async (action, resource) => {
+  ])('may not %s %s, with or without its boundary', async (action, resource) => {
     expect(await decide(devDeployRole, action, resource, dev.bucket)).toBe('ExplicitlyDenied');
+    expect(await decide(devDeployRoleUnbounded, action, resource, dev.bucket)).toBe('ExplicitlyDenied');
   });
 });
 
@@ -342,8 +364,9 @@ describe("dev's deploy role on dev's lock table", () => {
     'dynamodb:DeleteResourcePolicy',
     'dynamodb:UpdateContinuousBackups',
     'dynamodb:Scan',
-  ])('may not %s', async (action) => {
+  ])('may not %s, with or without its boundary', async (action) => {
     expect(await decide(devDeployRole, action, TABLE, dev.table)).toBe('ExplicitlyDenied');
+    expect(await decide(devDeployRoleUnbounded, action, TABLE, dev.table)).toBe('ExplicitlyDenied');
   });
   test('an administrator keeps the table: UpdateTable is allowed to it', async () => {
     expect(await decide(devAdmin, 'dynamodb:UpdateTable', TABLE, dev.table)).toBe('Allowed');
@@ -384,8 +407,9 @@ describe("dev's deploy role on dev's created state key", () => {
     'kms:ScheduleKeyDeletion',
     'kms:DisableKey',
     'kms:TagResource',
-  ])('may not %s (PowerUserAccess allows kms:*)', async (action) => {
+  ])('may not %s (PowerUserAccess allows kms:*), with or without its boundary', async (action) => {
     expect(await decide(devDeployRole, action, KEY, dev.key)).toBe('ExplicitlyDenied');
+    expect(await decide(devDeployRoleUnbounded, action, KEY, dev.key)).toBe('ExplicitlyDenied');
   });
 
   test.each([
@@ -398,8 +422,9 @@ describe("dev's deploy role on dev's created state key", () => {
       { ...dynamodb, 'kms:GrantIsForAWSResource': 'false' },
     ],
     ['kms:CreateGrant through S3', 'kms:CreateGrant', { ...s3, 'kms:GrantIsForAWSResource': 'true' }],
-  ])('may not use it %s', async (_what, action, context) => {
+  ])('may not use it %s, with or without its boundary', async (_what, action, context) => {
     expect(await decide(devDeployRole, action, KEY, dev.key, context)).toBe('ExplicitlyDenied');
+    expect(await decide(devDeployRoleUnbounded, action, KEY, dev.key, context)).toBe('ExplicitlyDenied');
   });
 });
 
