@@ -108,8 +108,9 @@ export interface SecureStateBucketProps {
  * An S3 bucket fit to hold Terraform state: versioned, encrypted (SSE-S3, or SSE-KMS with a bucket
  * key), private (all four public-access-block flags, bucket-owner-enforced ownership), reachable
  * over TLS only, with noncurrent versions and incomplete uploads cleaned up, and protected from
- * `terraform destroy`. With `accessLogSource` and `expirationDays` the same hardening makes the
- * bucket that receives the state bucket's server access logs.
+ * `terraform destroy`; with `pipelinePrincipalArns` the pipeline's roles kept to the state objects,
+ * and with SSE-KMS no object written under another key. With `accessLogSource` and `expirationDays`
+ * the same hardening makes the bucket that receives the state bucket's server access logs.
  *
  * Construct ids below are part of the Terraform resource addresses: renaming one makes
  * Terraform replace the resource (for the bucket: delete and recreate it). Keep them.
