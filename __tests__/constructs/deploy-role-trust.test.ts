@@ -183,7 +183,7 @@ describe('subjects and audiences', () => {
 
   test('a GitHub entry without IDs gets a warning that names the date and the gh api command; with IDs none', () => {
     expect(githubNameOnlyWarning({ repository: 'acme/infra' })).toBe(
-      `the GitHub trust of acme/infra names no "ownerId" and "repositoryId", so it trusts only the name subject repo:acme/infra:…; GitHub gives repositories created, renamed or transferred after 2026-07-15 the immutable subject repo:OWNER@<owner id>/REPO@<repository id>:… (changelog 2026-04-23, "Immutable subject claims"), which this trust denies. Add both IDs, read with: gh api repos/acme/infra --jq '.owner.id, .id'`,
+      `the GitHub trust of acme/infra names no "ownerId" and "repositoryId", so it trusts only the name subject repo:acme/infra:…; GitHub gives repositories created, renamed or transferred after 2026-07-15 the immutable subject repo:OWNER@<owner id>/REPO@<repository id>:… (changelog 2026-04-23, "Immutable subject claims"), which this trust denies. Add both IDs, read with: gh api repos/acme/infra --jq '.owner.id, .id'; see docs/pipeline-access.md`,
     );
     expect(githubNameOnlyWarning({ repository: 'acme/infra', ownerId: '12' })).toBeUndefined();
   });

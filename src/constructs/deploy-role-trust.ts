@@ -69,7 +69,7 @@ export function githubSubjects(entry: GithubTrustConfig): string[] {
  */
 export function githubNameOnlyWarning(entry: Pick<GithubTrustConfig, 'repository' | 'ownerId'>): string | undefined {
   if (entry.ownerId !== undefined) return undefined;
-  return `the GitHub trust of ${entry.repository} names no "ownerId" and "repositoryId", so it trusts only the name subject repo:${entry.repository}:…; GitHub gives repositories created, renamed or transferred after 2026-07-15 the immutable subject repo:OWNER@<owner id>/REPO@<repository id>:… (changelog 2026-04-23, "Immutable subject claims"), which this trust denies. Add both IDs, read with: gh api repos/${entry.repository} --jq '.owner.id, .id'`;
+  return `the GitHub trust of ${entry.repository} names no "ownerId" and "repositoryId", so it trusts only the name subject repo:${entry.repository}:…; GitHub gives repositories created, renamed or transferred after 2026-07-15 the immutable subject repo:OWNER@<owner id>/REPO@<repository id>:… (changelog 2026-04-23, "Immutable subject claims"), which this trust denies. Add both IDs, read with: gh api repos/${entry.repository} --jq '.owner.id, .id'; see docs/pipeline-access.md`;
 }
 
 /** The subject of GitLab's tokens for jobs of `project` on `branch`. */
