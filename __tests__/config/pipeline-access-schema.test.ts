@@ -505,7 +505,7 @@ describe('the "pipelineAccess" section of accounts.json', () => {
       },
       {},
       [
-        'accounts.json: pipelineAccess.trust.github[0].jobWorkflowRef: "" is not a ref of the workflow (refs/heads/BRANCH, refs/tags/TAG or a full commit SHA); write e.g. "acme/infrastructure/.github/workflows/deploy.yml@refs/heads/main"',
+        'accounts.json: pipelineAccess.trust.github[0].jobWorkflowRef: "acme/infra/.github/workflows/deploy.yml" names no ref ("@refs/heads/BRANCH" at the end); write e.g. "acme/infrastructure/.github/workflows/deploy.yml@refs/heads/main"',
         'accounts.json: pipelineAccess.trust.github[1].jobWorkflowRef: "acme/infra/.github/workflows/*.yml@refs/heads/main" has a wildcard; a trust names the workflow exactly, so list each one, e.g. "jobWorkflowRef": "acme/infrastructure/.github/workflows/deploy.yml@refs/heads/main"',
         'accounts.json: pipelineAccess.trust.github[2].jobWorkflowRef: "acme/infra/deploy.yml@refs/heads/main" does not name a workflow file (OWNER/REPO/.github/workflows/FILE.yml@REF); write e.g. "acme/infrastructure/.github/workflows/deploy.yml@refs/heads/main"',
         'accounts.json: pipelineAccess.trust.github[3].jobWorkflowRef: "main" is not a ref of the workflow (refs/heads/BRANCH, refs/tags/TAG or a full commit SHA); write e.g. "acme/infrastructure/.github/workflows/deploy.yml@refs/heads/main"',

@@ -301,6 +301,7 @@ function jobWorkflowRefProblem(value: string): string | undefined {
   if (value.includes(':')) return `${JSON.stringify(value)} contains ":", which the subject uses as a separator; ${example}`;
   const repositoryProblem = githubRepositoryProblem(`${owner}/${repository}`);
   if (repositoryProblem !== undefined) return repositoryProblem.replace(/write e\.g\. .*$/, example);
+  if (at < 0) return `${JSON.stringify(value)} names no ref ("@refs/heads/BRANCH" at the end); ${example}`;
   if (!WORKFLOW_FILE.test(file.join('/'))) {
     return `${JSON.stringify(value)} does not name a workflow file (OWNER/REPO/.github/workflows/FILE.yml@REF); ${example}`;
   }

@@ -17,7 +17,7 @@
  *   `StringLike` and a pattern of exactly 36 `?` there (see CIRCLECI_USER_ID_PATTERN), then the VCS
  *   origin and the branch ref exactly. The V1 subject ends at the user and names no branch or fork.
  */
-import type { CircleciTrustConfig, GithubTrustConfig, GitlabTrustConfig, TrustConfig } from '../config';
+import type { CircleciProjectTrustConfig, CircleciTrustConfig, GithubTrustConfig, GitlabTrustConfig } from '../config';
 import {
   CIRCLECI_USER_ID_PATTERN,
   circleciIssuer,
@@ -40,7 +40,19 @@ export interface TrustStatement {
   readonly Condition: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
-export interface DeployRoleTrustProps extends Partial<TrustConfig> {
+/** Who may assume the role (an account's resolved `TrustConfig` fits), and where its providers are. */
+export interface DeployRoleTrustProps {
+  /**
+   * The runner role that may assume the deploy role (`sts:AssumeRole`).
+   * @default undefined: the runner is not trusted.
+   */
+  readonly runnerRoleArn?: string;
+  /** @default []: no GitHub repository. */
+  readonly github?: readonly GithubTrustConfig[];
+  /** @default []: no GitLab project. */
+  readonly gitlab?: readonly GitlabTrustConfig[];
+  /** @default undefined: no CircleCI organization. */
+  readonly circleci?: CircleciTrustConfig;
   /** The ARN of the account's OIDC provider for an issuer (`token.actions.githubusercontent.com`). */
   readonly providerArn: (issuer: string) => string;
 }
@@ -84,7 +96,7 @@ export function gitlabSubject(entry: Pick<GitlabTrustConfig, 'project' | 'branch
  * `x/vcs-origin/github.com/acme/infra/vcs-ref/refs/heads/main` would match `user/*` followed by the real
  * origin and ref. The 36 `?` match one user ID and nothing more.
  */
-export function circleciSubjectPatterns(organizationId: string, project: CircleciTrustConfig['projects'][number]): string[] {
+export function circleciSubjectPatterns(organizationId: string, project: CircleciProjectTrustConfig): string[] {
   return project.branches.map(
     (branch) =>
       `org/${organizationId}/project/${project.projectId}/user/${CIRCLECI_USER_ID_PATTERN}/vcs-origin/${project.vcsOrigin}/vcs-ref/refs/heads/${branch}`,
@@ -92,7 +104,7 @@ export function circleciSubjectPatterns(organizationId: string, project: Circlec
 }
 
 /** The OIDC issuers the trust names, each with the audiences its provider must list (its client IDs). */
-export function oidcAudiences(props: Omit<Partial<TrustConfig>, 'runnerRoleArn'>): Map<string, string[]> {
+export function oidcAudiences(props: Omit<DeployRoleTrustProps, 'providerArn' | 'runnerRoleArn'>): Map<string, string[]> {
   const audiences = new Map<string, string[]>();
   const add = (issuer: string, audience: string): void => {
     const list = audiences.get(issuer) ?? [];
