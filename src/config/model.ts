@@ -220,8 +220,14 @@ export interface PipelineAccessConfig extends Omit<TrustConfig, 'runnerRoleArn'>
   readonly maxSessionDuration: number;
   /** The top-level managed policies, of every deploy role without its own `policyArns`. */
   readonly policyArns: readonly string[];
-  /** @default undefined: no permissions boundary. */
+  /** @default undefined: no permissions boundary of one's own. */
   readonly permissionsBoundaryArn?: string;
+  /**
+   * `"create"`: each access stack creates its deploy role's permissions boundary (never with
+   * `permissionsBoundaryArn`).
+   * @default undefined: none created.
+   */
+  readonly permissionsBoundary?: 'create';
   /**
    * The runner role of pipeline-prod, when the deploy role of at least one account trusts it (the
    * top-level `trust.runner`, or an account's own).
