@@ -147,7 +147,7 @@ const accountObjectSchema = z.strictObject(
     roleArn: roleArnSchema.optional().describe('IAM role the profile assumes to reach the account.'),
     externalId: externalIdSchema.optional().describe('External ID sent when assuming the role.'),
     pipelineAccess: accountPipelineAccessSchema.describe(
-      'false: no deploy role in this account; an object: existing OIDC providers to adopt. Default: included.',
+      'false: no deploy role in this account; an object: its own trust and policies, existing OIDC providers to adopt. Default: included.',
     ),
   },
   {
