@@ -2,7 +2,7 @@ import { ConfigError } from '../config/errors';
 import { mirrorCliConfig, PROVIDER_MIRROR_ENV, terraformEnv } from '../terraform/cli-config';
 import { AWS_PROVIDER_VERSION, holdsAwsProvider } from '../terraform/provider-mirror';
 import { needsCliConfig, type ProviderSource, providerSource } from '../terraform/provider-source';
-import { chooseParallelism, type MachineResources } from '../sandbox/parallelism';
+import { chooseParallelism, type MachineResources } from '../process/parallelism';
 
 export const DEPLOY_USAGE = `Usage: npm run deploy -- <stack>... [--verbose] [cdktf deploy options]
 

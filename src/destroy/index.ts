@@ -1,10 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type AccountConfig, type BootstrapConfig, ConfigError } from '../config';
 import { formatJsonPath } from '../config/errors';
-import { cdktfCliPath, PROJECT_ROOT } from '../sandbox/cdktf';
-import { runProcess } from '../sandbox/process';
+import { cdktfCliPath, PROJECT_ROOT } from '../terraform/cdktf-cli';
+import { runProcess } from '../process/run';
 import { accountS3Client } from '../status/live';
-import { readStackState, stateResourceCount } from '../status/state-file';
+import { readStackState, stateResourceCount } from '../terraform/state-file';
 import { stateStackId } from '../../stacks/state-stack';
 import { s3StateKey } from '../pipeline-state';
 import { CONFIRM_DESTROY_ENV, requireAllowDestroy } from './confirmation';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { type AccountConfig, type BootstrapConfig, ConfigError, loadConfig, readSettings } from '../config';
-import { findOnPath } from '../sandbox/preconditions';
+import { findOnPath } from '../process/find-on-path';
 import { PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
 import { AWS_PROVIDER_VERSION, holdsAwsProvider } from '../terraform/provider-mirror';
 import { providerSource } from '../terraform/provider-source';

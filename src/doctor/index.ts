@@ -1,6 +1,6 @@
 import { deployAdvice } from '../deploy/command';
-import { chooseParallelism } from '../sandbox/parallelism';
-import { formatTable } from '../sandbox/bucket-report';
+import { chooseParallelism } from '../process/parallelism';
+import { formatTable } from '../report/table';
 import { providerSource } from '../terraform/provider-source';
 import {
   checkAccountsFile,

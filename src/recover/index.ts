@@ -6,9 +6,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../config/errors';
-import { mapWithLimit } from '../sandbox/limit';
-import { deployParallelism } from '../sandbox/parallelism';
-import { CommandError, runProcess } from '../sandbox/process';
+import { mapWithLimit } from '../process/limit';
+import { deployParallelism } from '../process/parallelism';
+import { CommandError, runProcess } from '../process/run';
 import { awsFinder, recoverClients } from './finders';
 import {
   classifyPlan,
