@@ -39,7 +39,7 @@ import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityC
 import { backendConfigPath } from '../../src/backend-config';
 import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from '../../src/sandbox/aws-files';
 import type { MotoServer } from '../../src/sandbox/moto';
-import { runProcess } from '../../src/sandbox/process';
+import { runProcess } from '../../src/process/run';
 import { type Day2Sandbox, startDay2Sandbox, started } from './day2-support';
 
 const GITHUB = 'token.actions.githubusercontent.com';

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { loadConfig } from '../../src/config';
 import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, writeAwsFiles } from '../../src/sandbox/aws-files';
-import { PROJECT_ROOT } from '../../src/sandbox/cdktf';
+import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
 import { sandboxEnv } from '../../src/sandbox/environment';
 import { type MotoServer, startMoto } from '../../src/sandbox/moto';
 

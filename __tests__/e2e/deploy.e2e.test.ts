@@ -5,8 +5,8 @@
 // stack, the count of stacks done / running / waiting / failed) and, at the end, which stacks are done
 // and which not with the command that finishes them.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { PROJECT_ROOT } from '../../src/sandbox/cdktf';
-import { runProcess } from '../../src/sandbox/process';
+import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
+import { runProcess } from '../../src/process/run';
 import { bucketExists, type Day2Sandbox, startDay2Sandbox, started } from './day2-support';
 
 let sandbox: Day2Sandbox | undefined;

@@ -25,9 +25,10 @@ import {
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type AccountConfig, type BootstrapConfig, loadConfig, validateConfig } from '../../src/config';
-import { sandboxS3Client } from '../../src/sandbox/bucket-report';
-import { cdktfDeploy, cdktfSynth, PROJECT_ROOT, stackDir, synthesizedStacks } from '../../src/sandbox/cdktf';
-import { mapWithLimit } from '../../src/sandbox/limit';
+import { sandboxS3Client } from '../../src/sandbox/s3-client';
+import { cdktfDeploy, cdktfSynth, stackDir, synthesizedStacks } from '../../src/sandbox/cdktf';
+import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
+import { mapWithLimit } from '../../src/process/limit';
 import { type MotoServer, startMoto } from '../../src/sandbox/moto';
 import { terraformDestroy, terraformPlan } from '../../src/sandbox/terraform';
 import { createWorkspace, type Workspace } from '../../src/sandbox/workspace';

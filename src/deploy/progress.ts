@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseCdktfArgs } from '../cli/cdktf-command';
 import { matchesStackPattern } from '../cli/cdktf-command';
-import { stripAnsi } from '../sandbox/process';
+import { stripAnsi } from '../process/run';
 import { STACK_PREFIX } from './output';
 
 /** What a line of `cdktf deploy` output says about a stack. */

@@ -1,14 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { type RunOptions, runChecked } from './process';
-
-/** The project root: where cdktf.json and main.ts live. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
-
-/** The project's own cdktf CLI (devDependency `cdktf-cli`), so no global install is needed. */
-export function cdktfCliPath(): string {
-  return path.join(path.dirname(require.resolve('cdktf-cli/package.json')), 'bundle', 'bin', 'cdktf');
-}
+import { type RunOptions, runChecked } from '../process/run';
+import { cdktfCliPath, PROJECT_ROOT } from '../terraform/cdktf-cli';
 
 export interface CdktfOptions extends Pick<RunOptions, 'onLine'> {
   /** Synth output folder (`--output`); cdktf passes it to the app as `CDKTF_OUTDIR`. */

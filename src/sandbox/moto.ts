@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { killGroup } from './process';
+import { killGroup } from '../process/run';
 
 /** How to install moto's server when `moto_server` is not on PATH. */
 export const MOTO_INSTALL_HINT = `pip install 'moto[server]'`;
