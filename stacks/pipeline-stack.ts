@@ -140,6 +140,7 @@ export class PipelineStack extends ResolvedOnceStack {
       name: runnerRoleName(prefix),
       partition: partition.partition,
       stateBucketName: account.stateBucketName,
+      vpcId: this.network.vpc.id,
       assumableRoleArns: [...new Set([...pipeline.assumableRoleArns, ...(props.deployRoleArns ?? [])])],
     });
 
