@@ -103,6 +103,8 @@ export function pipelineAccessCrossFieldProblems(raw: unknown, file: string): st
     }
   }
 
+  problems.push(...controllingAccountProblems(included, file));
+
   for (const [name, account] of included) {
     if (!isPlainObject(account) || !isPlainObject(account.pipelineAccess)) continue;
     const adopted = account.pipelineAccess.adoptOidcProviders;
@@ -119,6 +121,37 @@ export function pipelineAccessCrossFieldProblems(raw: unknown, file: string): st
         );
       }
     });
+  }
+  return problems;
+}
+
+/** What a deploy role in an account that reaches the others could do, by the account's kind. */
+const CONTROLLING_REACH: Readonly<Record<string, string>> = {
+  'organizations-management':
+    'the Organizations management account, which OrganizationAccountAccessRole in every member account trusts, so a deploy role here allowed sts:AssumeRole (PowerUserAccess allows sts:*) is admin in every member',
+  hub: "the hub, whose profile assumes a role in every other account, so a deploy role here allowed sts:AssumeRole may assume those roles when they trust the hub's account",
+};
+
+/**
+ * A deploy role in the Organizations management account or the hub (`controlsOtherAccounts`) is
+ * refused unless the account opts in (`pipelineAccess.allowInControllingAccount`), which is refused
+ * where it has nothing to allow.
+ */
+function controllingAccountProblems(included: readonly [string, unknown][], file: string): string[] {
+  const problems: string[] = [];
+  for (const [name, account] of included) {
+    if (!isPlainObject(account)) continue;
+    const kind = account.controlsOtherAccounts;
+    const optIn = isPlainObject(account.pipelineAccess) ? account.pipelineAccess.allowInControllingAccount : undefined;
+    if (typeof kind === 'string' && CONTROLLING_REACH[kind] !== undefined && optIn !== true) {
+      problems.push(
+        `${file}: ${formatJsonPath(['accounts', name, 'pipelineAccess'])}: the account is ${CONTROLLING_REACH[kind]} ("controlsOtherAccounts": "${kind}"); add "pipelineAccess": false to the account, or opt in with "pipelineAccess": {"allowInControllingAccount": true}`,
+      );
+    } else if (kind === undefined && optIn === true) {
+      problems.push(
+        `${file}: ${formatJsonPath(['accounts', name, 'pipelineAccess', 'allowInControllingAccount'])}: has no effect, since the account has no "controlsOtherAccounts"; remove it`,
+      );
+    }
   }
   return problems;
 }

@@ -310,6 +310,10 @@ const accountPipelineAccessObjectSchema = z.strictObject(
       )
       .superRefine(uniqueEntries)
       .default([]),
+    allowInControllingAccount: z
+      .boolean({ error: typeError('true or false', '"allowInControllingAccount": true') })
+      .optional()
+      .describe('true: a deploy role even though the account has controlsOtherAccounts (it could reach every other account).'),
   },
   {
     error: (issue) =>
