@@ -12,7 +12,7 @@ function trust(condition: Record<string, unknown>, principal = `arn:aws:iam::111
   });
 }
 
-describe("BA-IAM-8 an OIDC trust writes the issuer's condition keys in lower case", () => {
+describe("BA-IAM-9 an OIDC trust writes the issuer's condition keys in lower case", () => {
   test('lower-case issuer keys pass, and global and STS keys in any case are not issuer keys', () => {
     const lines = findings(iamOidcTrustKeyCase, (stack) => {
       new IamRole(stack, 'role', {
@@ -36,8 +36,8 @@ describe("BA-IAM-8 an OIDC trust writes the issuer's condition keys in lower cas
       });
     });
     expect(lines).toEqual([
-      'BA-IAM-8 fixture/role: trust statement 1 names the condition key "Token.Actions.GitHubUserContent.com:aud" in another letter case than IAM\'s issuer; write it in lower case, "token.actions.githubusercontent.com:aud"',
-      'BA-IAM-8 fixture/role: trust statement 1 names the condition key "token.actions.githubusercontent.com:SUB" in another letter case than IAM\'s issuer; write it in lower case, "token.actions.githubusercontent.com:sub"',
+      'BA-IAM-9 fixture/role: trust statement 1 names the condition key "Token.Actions.GitHubUserContent.com:aud" in another letter case than IAM\'s issuer; write it in lower case, "token.actions.githubusercontent.com:aud"',
+      'BA-IAM-9 fixture/role: trust statement 1 names the condition key "token.actions.githubusercontent.com:SUB" in another letter case than IAM\'s issuer; write it in lower case, "token.actions.githubusercontent.com:sub"',
     ]);
   });
 

@@ -115,7 +115,7 @@ describe('BA-IAM-4 an OIDC trust pins the subject', () => {
       `org/${ORG}/project/p1/user/u1/vcs-origin/github.com/acme/infra/vcs-ref/refs/heads/${CIRCLECI_USER_ID_PATTERN}`,
       INSIDE,
     ],
-    // The issuer in another letter case is still recognized (BA-IAM-8 reports the case itself).
+    // The issuer in another letter case is still recognized (BA-IAM-9 reports the case itself).
     ['Token.Actions.GitHubUserContent.com', 'repo:acme/*', 'a wildcard in the owner or repository'],
   ])('%s subject %s: %s', (issuer, value, expected) => {
     expect(subjectWildcard(issuer, value)).toBe(expected);

@@ -10,7 +10,7 @@ function trust(condition: Record<string, unknown>, effect = 'Allow'): string {
   });
 }
 
-describe('BA-IAM-9 a trust policy names aws:PrincipalArn and aws:PrincipalOrgID without wildcards', () => {
+describe('BA-IAM-10 a trust policy names aws:PrincipalArn and aws:PrincipalOrgID without wildcards', () => {
   test('exact principals and organizations pass, as do wildcards in a Deny or under a negative operator', () => {
     const lines = findings(iamTrustPrincipalWildcard, (stack) => {
       new IamRole(stack, 'arn', {
@@ -41,7 +41,7 @@ describe('BA-IAM-9 a trust policy names aws:PrincipalArn and aws:PrincipalOrgID 
       new IamRole(stack, 'role', { assumeRolePolicy: trust({ [operator]: { [key]: value } }) });
     });
     expect(lines).toEqual([
-      `BA-IAM-9 fixture/role: trust statement 1 admits ${key} ${JSON.stringify(value)} (${operator}), a wildcard that matches principals no one named; name each principal exactly, e.g. "ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/runner"}, or the organization ID ("o-abc123")`,
+      `BA-IAM-10 fixture/role: trust statement 1 admits ${key} ${JSON.stringify(value)} (${operator}), a wildcard that matches principals no one named; name each principal exactly, e.g. "ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/runner"}, or the organization ID ("o-abc123")`,
     ]);
   });
 });

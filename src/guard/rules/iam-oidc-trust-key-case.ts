@@ -6,7 +6,7 @@ import { isWebIdentityTrust, statementLabel, trustStatements } from '../trust-po
 const SERVICE_KEY = /^(aws|sts):/i;
 
 /**
- * BA-IAM-8: a role that trusts an OIDC provider writes the issuer's condition keys in lower case
+ * BA-IAM-9: a role that trusts an OIDC provider writes the issuer's condition keys in lower case
  * (`token.actions.githubusercontent.com:sub`, not `Token.Actions.GitHubUserContent.com:sub`).
  *
  * IAM matches condition keys in any letter case, so such a key works, but a review or a tool that
@@ -15,7 +15,7 @@ const SERVICE_KEY = /^(aws|sts):/i;
  * lower case as IAM names them.
  */
 export const iamOidcTrustKeyCase: GuardRule = {
-  id: 'BA-IAM-8',
+  id: 'BA-IAM-9',
   title: "A role trusting an OIDC provider writes the issuer's condition keys in lower case",
   explanation:
     'IAM matches condition keys in any letter case, but reviews and tools that compare them exactly do not: a subject or audience key in another case escapes every check of it.',

@@ -6,7 +6,7 @@ import { hasWildcard, statementLabel, trustStatements } from '../trust-policies'
 const PRINCIPAL_KEYS = ['aws:principalarn', 'aws:principalorgid'];
 
 /**
- * BA-IAM-9: a role's trust policy names principals by `aws:PrincipalArn` and `aws:PrincipalOrgID`
+ * BA-IAM-10: a role's trust policy names principals by `aws:PrincipalArn` and `aws:PrincipalOrgID`
  * without wildcards in an Allow.
  *
  * `ArnLike` and `ArnEquals` (both honour `*` and `?` in each part of an ARN) and `StringLike` turn a
@@ -16,7 +16,7 @@ const PRINCIPAL_KEYS = ['aws:principalarn', 'aws:principalorgid'];
  * and passes.
  */
 export const iamTrustPrincipalWildcard: GuardRule = {
-  id: 'BA-IAM-9',
+  id: 'BA-IAM-10',
   title: 'A trust policy names aws:PrincipalArn and aws:PrincipalOrgID without wildcards',
   explanation:
     'A wildcard in aws:PrincipalArn or aws:PrincipalOrgID admits every principal or organization whose name matches, including ones created later to match it.',
