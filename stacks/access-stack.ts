@@ -9,6 +9,7 @@ import { CiOidcProvider, oidcProviderArn } from '../src/constructs/ci-oidc-provi
 import { DeployRole } from '../src/constructs/deploy-role';
 import { deployRoleTrustPolicy, oidcAudiences } from '../src/constructs/deploy-role-trust';
 import { addExistingOidcProviderCheck } from '../src/constructs/existing-oidc-provider-check';
+import { PermissionsBoundary } from '../src/constructs/permissions-boundary';
 import { ResolvedOnceStack } from '../src/synth/resolved-once-stack';
 import { localStatePath } from './state-stack';
 
@@ -44,10 +45,13 @@ export interface AccessStackProps {
  * state bucket, and the created state key by its alias); its own state is a local file, like the others.
  *
  * Permanent construct ids: `aws`, `existing-oidc-provider-check`, `oidc-provider-<issuer>`,
- * `deploy-role`, the data sources `caller-identity` and `state-key-alias`, and those of the constructs.
+ * `permissions-boundary` (with `"permissionsBoundary": "create"`), `deploy-role`, the data sources
+ * `caller-identity` and `state-key-alias`, and those of the constructs.
  */
 export class AccessStack extends ResolvedOnceStack {
   public readonly deployRole: DeployRole;
+  /** The deploy role's boundary, when the stack creates it (`"permissionsBoundary": "create"`). */
+  public readonly permissionsBoundary?: PermissionsBoundary;
   /** The OIDC providers, by issuer. */
   public readonly oidcProviders: ReadonlyMap<string, CiOidcProvider>;
 
@@ -109,6 +113,24 @@ export class AccessStack extends ResolvedOnceStack {
         ? new DataAwsKmsAlias(this, 'state-key-alias', { name: account.stateKeyAlias }).targetKeyArn
         : undefined);
 
+    const lockTableArn =
+      account.lockTableName !== undefined
+        ? `arn:${partition}:dynamodb:${account.region}:${accountId()}:table/${account.lockTableName}`
+        : undefined;
+    const bucketArn = `arn:${partition}:s3:::${account.stateBucketName}`;
+    if (access.permissionsBoundary === 'create') {
+      this.permissionsBoundary = new PermissionsBoundary(this, 'permissions-boundary', {
+        account: { partition, accountId: accountId() },
+        roleName: access.roleName,
+        state: {
+          bucketArn,
+          ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
+          ...(lockTableArn !== undefined ? { lockTableArn } : {}),
+        },
+      });
+    }
+    const boundaryArn = this.permissionsBoundary?.arn ?? access.permissionsBoundaryArn;
+
     this.deployRole = new DeployRole(this, 'deploy-role', {
       name: access.roleName,
       trustPolicy: deployRoleTrustPolicy({
@@ -124,15 +146,14 @@ export class AccessStack extends ResolvedOnceStack {
       }),
       policyArns: access.policyArns,
       maxSessionDuration: access.maxSessionDuration,
-      ...(access.permissionsBoundaryArn !== undefined ? { permissionsBoundaryArn: access.permissionsBoundaryArn } : {}),
+      ...(boundaryArn !== undefined ? { permissionsBoundaryArn: boundaryArn } : {}),
       stateAccess: {
-        bucketArn: `arn:${partition}:s3:::${account.stateBucketName}`,
+        bucketArn,
         region: account.region,
         ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
-        ...(account.lockTableName !== undefined
-          ? { lockTableArn: `arn:${partition}:dynamodb:${account.region}:${accountId()}:table/${account.lockTableName}` }
-          : {}),
+        ...(lockTableArn !== undefined ? { lockTableArn } : {}),
       },
+      account: { partition, accountId: accountId() },
       ...(check !== undefined ? { roleDependsOn: [check] } : {}),
     });
 

@@ -476,3 +476,45 @@ describe('the "pipelineAccess" section of accounts.json', () => {
     },
   );
 });
+
+describe('the permissions boundary of the deploy roles', () => {
+  test('"permissionsBoundary": "create" is read as given', () => {
+    expect(configWith({ policyArns: [POWER_USER], permissionsBoundary: 'create' }).pipelineAccess).toMatchObject({
+      permissionsBoundary: 'create',
+    });
+    expect(configWith({ policyArns: [POWER_USER] }).pipelineAccess).not.toHaveProperty('permissionsBoundary');
+  });
+
+  test.each([
+    [
+      'both a created boundary and one of its own',
+      { permissionsBoundary: 'create', permissionsBoundaryArn: 'arn:aws:iam::111111111111:policy/deploy-boundary' },
+      [
+        'accounts.json: pipelineAccess.permissionsBoundary: is set with "permissionsBoundaryArn", but a role has one boundary; keep "permissionsBoundary": "create" for the boundary the access stack makes, or "permissionsBoundaryArn" for your own',
+      ],
+    ],
+    [
+      'another value than "create"',
+      { permissionsBoundary: 'yes' },
+      [
+        'accounts.json: pipelineAccess.permissionsBoundary: the string "yes" is not a choice; write "permissionsBoundary": "create" for the boundary the access stack makes, or leave it out',
+      ],
+    ],
+    [
+      'AdministratorAccess as the boundary',
+      { permissionsBoundaryArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+      [
+        'accounts.json: pipelineAccess.permissionsBoundaryArn: "arn:aws:iam::aws:policy/AdministratorAccess" is AdministratorAccess, which caps nothing as a boundary; use "permissionsBoundary": "create" instead, or a policy of your own that denies what a pipeline must not do',
+      ],
+    ],
+    [
+      'IAMFullAccess as the boundary, in another partition',
+      { permissionsBoundaryArn: 'arn:aws-us-gov:iam::aws:policy/IAMFullAccess' },
+      [
+        'accounts.json: pipelineAccess.permissionsBoundaryArn: "arn:aws-us-gov:iam::aws:policy/IAMFullAccess" is IAMFullAccess, which caps nothing as a boundary; use "permissionsBoundary": "create" instead, or a policy of your own that denies what a pipeline must not do',
+      ],
+    ],
+  ])('refused: %s', (_name, boundary, expected) => {
+    expect(problems({ policyArns: [POWER_USER], ...boundary })).toEqual(expected);
+  });
+});

@@ -1,7 +1,7 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Testing } from 'cdktf';
-import { DeployRole, policyAttachmentId, stateAccessPolicy } from '../../src/constructs/deploy-role';
+import { DeployRole, noCrossAccountAssumePolicy, policyAttachmentId, stateAccessPolicy } from '../../src/constructs/deploy-role';
 import { deployRoleTrustPolicy } from '../../src/constructs/deploy-role-trust';
 
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
@@ -10,6 +10,7 @@ const TRUST = deployRoleTrustPolicy({
   providerArn: () => 'unused',
 });
 const STATE = { bucketArn: 'arn:aws:s3:::acme-dev-state', region: 'eu-west-1' };
+const ACCOUNT = { partition: 'aws', accountId: '111111111111' };
 
 function synth(extra: { permissionsBoundaryArn?: string; maxSessionDuration?: number } = {}) {
   const synthesized = Testing.synthScope((scope) => {
@@ -18,6 +19,7 @@ function synth(extra: { permissionsBoundaryArn?: string; maxSessionDuration?: nu
       trustPolicy: TRUST,
       policyArns: ['arn:aws:iam::aws:policy/PowerUserAccess', 'arn:aws:iam::111111111111:policy/path/extra'],
       stateAccess: STATE,
+      account: ACCOUNT,
       ...extra,
     });
   });
@@ -58,10 +60,35 @@ describe('DeployRole', () => {
     expect(policyAttachmentId('arn:aws:iam::aws:policy/PowerUserAccess')).toBe('policy-arn:aws:iam::aws:policy_PowerUserAccess');
   });
 
-  test('the inline policy is the state access, and only that', () => {
-    const policies = Object.values(json.resource.aws_iam_role_policy ?? {});
-    expect(policies).toHaveLength(1);
-    expect(JSON.parse(String(policies[0]?.policy))).toEqual(stateAccessPolicy(STATE));
+  test('the inline policies are the state access and the Deny of other accounts, and only those', () => {
+    const policies = Object.fromEntries(
+      Object.values(json.resource.aws_iam_role_policy ?? {}).map((policy) => [
+        String(policy.name),
+        JSON.parse(String(policy.policy)) as unknown,
+      ]),
+    );
+    expect(policies).toEqual({
+      'terraform-state-access': stateAccessPolicy(STATE),
+      'deny-cross-account-assume': noCrossAccountAssumePolicy(ACCOUNT),
+    });
+    expect(Object.keys(json.resource.aws_iam_role_policy ?? {}).sort()).toEqual([
+      expect.stringMatching(/^deploy-role_no-cross-account-assume_/),
+      expect.stringMatching(/^deploy-role_state-access_/),
+    ]);
+  });
+
+  test('the Deny of other accounts names every role ARN but those of its own account', () => {
+    expect(noCrossAccountAssumePolicy(ACCOUNT)).toEqual({
+      Statement: [
+        {
+          Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+          Effect: 'Deny',
+          NotResource: 'arn:aws:iam::111111111111:role/*',
+          Sid: 'DenyAssumeRoleInOtherAccounts',
+        },
+      ],
+      Version: '2012-10-17',
+    });
   });
 });
 

@@ -212,6 +212,7 @@ describe('the real stacks', () => {
 
 describe('the access stacks', () => {
   const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+  const IAM_FULL = 'arn:aws:iam::aws:policy/IAMFullAccess';
 
   function accessApp(pipelineAccess: Record<string, unknown>): App {
     const config = validateConfig(
@@ -250,11 +251,38 @@ describe('the access stacks', () => {
     return app;
   }
 
-  test('every trust (runner, GitHub, GitLab, CircleCI) passes with no suppressions, AdministratorAccess too with a boundary', () => {
+  test('every trust (runner, GitHub, GitLab, CircleCI) passes with no suppressions, AdministratorAccess too with the created boundary', () => {
     expect(enforce(accessApp({ policyArns: ['arn:aws:iam::aws:policy/PowerUserAccess'] }), []).error).toBeUndefined();
+    expect(enforce(accessApp({ policyArns: [ADMIN], permissionsBoundary: 'create' }), []).error).toBeUndefined();
     expect(
-      enforce(accessApp({ policyArns: [ADMIN], permissionsBoundaryArn: 'arn:aws:iam::111111111111:policy/boundary' }), []).error,
+      enforce(accessApp({ policyArns: ['arn:aws:iam::aws:policy/PowerUserAccess', IAM_FULL], permissionsBoundary: 'create' }), [])
+        .error,
     ).toBeUndefined();
+  });
+
+  test('PowerUserAccess with IAMFullAccess and no boundary fails on each account', () => {
+    const lines = problemsOf(enforce(accessApp({ policyArns: ['arn:aws:iam::aws:policy/PowerUserAccess', IAM_FULL] }), []).error);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^BA-IAM-7 access-dev\/deploy-role\/policy-arn:aws:iam::aws:policy_IAMFullAccess: gives the role access-dev\/deploy-role\/role IAMFullAccess without a permissions boundary/,
+      ),
+      expect.stringMatching(/^BA-IAM-7 access-prod\/deploy-role\/policy-arn:aws:iam::aws:policy_IAMFullAccess: /),
+    ]);
+  });
+
+  test('AdministratorAccess with a boundary of its own fails, as the guard cannot read it, and is suppressible with a reason', () => {
+    const access = { policyArns: [ADMIN], permissionsBoundaryArn: 'arn:aws:iam::111111111111:policy/boundary' };
+    const path = (account: string) => `access-${account}/deploy-role/policy-arn:aws:iam::aws:policy_AdministratorAccess`;
+    expect(problemsOf(enforce(accessApp(access), []).error)).toEqual([
+      expect.stringMatching(new RegExp(`^BA-IAM-7 ${path('dev')}: .* with a permissions boundary the guard cannot read`)),
+      expect.stringMatching(new RegExp(`^BA-IAM-7 ${path('prod')}: `)),
+    ]);
+    const suppressions = ['dev', 'prod'].map((account) => ({
+      rule: 'BA-IAM-7',
+      resource: path(account),
+      reason: 'our own boundary, reviewed in ticket SEC-42',
+    }));
+    expect(enforce(accessApp(access), suppressions).error).toBeUndefined();
   });
 
   test('AdministratorAccess without a boundary fails on each account, and is suppressible with a reason', () => {

@@ -42,6 +42,13 @@ function only(blocks: Blocks | undefined, type: string): Record<string, unknown>
   return found[0] as Record<string, unknown>;
 }
 
+/** The deploy role's inline state access policy (its other inline policy is the Deny of other accounts). */
+function statePolicy(blocks: Blocks | undefined): Record<string, unknown> {
+  const found = Object.values(blocks?.aws_iam_role_policy ?? {}).filter((policy) => policy.name === 'terraform-state-access');
+  if (found.length !== 1) throw new Error(`expected one state access policy, found ${found.length}`);
+  return found[0] as Record<string, unknown>;
+}
+
 describe('AccessStack', () => {
   describe('the runner only (the default with a pipeline stack)', () => {
     const json = synth({ accounts: ACCOUNTS, pipelineAccess: { policyArns: [POWER_USER] } });
@@ -79,7 +86,7 @@ describe('AccessStack', () => {
     });
 
     test('the state access names the account bucket, with no key and no table by default', () => {
-      const policy = JSON.parse(String(only(json.resource, 'aws_iam_role_policy').policy)) as { Statement: { Sid: string }[] };
+      const policy = JSON.parse(String(statePolicy(json.resource).policy)) as { Statement: { Sid: string }[] };
       expect(policy.Statement.map((statement) => statement.Sid)).toEqual(['ListStateBucket', 'ReadWriteStateObjects']);
       expect(JSON.stringify(policy)).toContain('arn:aws:s3:::acme-dev-state');
     });
@@ -133,7 +140,7 @@ describe('AccessStack', () => {
 
     test('the created state key is found by its alias, the lock table by the account ID AWS reports', () => {
       expect(only(json.data, 'aws_kms_alias')).toMatchObject({ name: 'alias/acme-dev-state' });
-      const policy = String(only(json.resource, 'aws_iam_role_policy').policy);
+      const policy = String(statePolicy(json.resource).policy);
       expect(policy).toContain('"Resource":"${data.aws_kms_alias.state-key-alias.target_key_arn}"');
       expect(policy).toContain(
         '"Resource":"arn:aws:dynamodb:eu-west-1:${data.aws_caller_identity.caller-identity.account_id}:table/acme-dev-state-lock"',
@@ -148,7 +155,7 @@ describe('AccessStack', () => {
       const kmsKeyArn = 'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
       const withKey = synth({ ...raw, accounts: { ...raw.accounts, dev: { profile: 'acme-dev', kmsKeyArn } } });
       expect(withKey.data ?? {}).not.toHaveProperty('aws_kms_alias');
-      expect(String(only(withKey.resource, 'aws_iam_role_policy').policy)).toContain(`"Resource":"${kmsKeyArn}"`);
+      expect(String(statePolicy(withKey.resource).policy)).toContain(`"Resource":"${kmsKeyArn}"`);
     });
   });
 
@@ -181,6 +188,76 @@ describe('AccessStack', () => {
       name: 'deployer',
       permissions_boundary: POWER_USER,
       max_session_duration: 7200,
+    });
+  });
+
+  describe('the permissions boundary ("permissionsBoundary": "create")', () => {
+    const raw = {
+      accounts: ACCOUNTS,
+      stateBucket: { kms: true, lockTable: true },
+      pipelineAccess: { policyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'], permissionsBoundary: 'create' },
+    };
+    const json = synth(raw);
+
+    test('the stack creates the boundary under the permanent id permissions-boundary, named <role>-boundary', () => {
+      expect(Object.keys(json.resource.aws_iam_policy ?? {})).toEqual([
+        expect.stringMatching(/^permissions-boundary_policy_[0-9A-F]+$/),
+      ]);
+      expect(only(json.resource, 'aws_iam_policy')).toMatchObject({ name: 'acme-pipeline-deploy-boundary' });
+    });
+
+    test('the deploy role carries it by reference, so the policy exists before the role names it', () => {
+      expect(only(json.resource, 'aws_iam_role').permissions_boundary).toMatch(
+        /^\$\{aws_iam_policy\.permissions-boundary_policy_[0-9A-F]+\.arn\}$/,
+      );
+    });
+
+    test('the boundary protects the account state: the bucket, the created key by its alias, the lock table', () => {
+      const policy = String(only(json.resource, 'aws_iam_policy').policy);
+      expect(policy).toContain('"arn:aws:s3:::acme-dev-state/bootstrap/*"');
+      expect(policy).toContain('"Resource":"${data.aws_kms_alias.state-key-alias.target_key_arn}"');
+      expect(policy).toContain('arn:aws:dynamodb:eu-west-1:111111111111:table/acme-dev-state-lock');
+      expect(policy).toContain('"NotResource":"arn:aws:iam::111111111111:role/*"');
+    });
+
+    test("without an account ID, the boundary's ARN names the account AWS reports", () => {
+      const withoutId = synth({
+        ...raw,
+        accounts: { ...ACCOUNTS, dev: { profile: 'acme-dev' } },
+        pipelineAccess: {
+          ...raw.pipelineAccess,
+          trust: { runner: false, github: [{ repository: 'acme/infra', branch: 'main' }] },
+        },
+      });
+      expect(String(only(withoutId.resource, 'aws_iam_policy').policy)).toContain(
+        '"iam:PermissionsBoundary":"arn:aws:iam::${data.aws_caller_identity.caller-identity.account_id}:policy/acme-pipeline-deploy-boundary"',
+      );
+    });
+
+    test('with a boundary of its own, or none, no boundary is created, and the role denies other accounts all the same', () => {
+      for (const boundary of [{ permissionsBoundaryArn: 'arn:aws:iam::111111111111:policy/own-boundary' }, {}]) {
+        const other = synth({ ...raw, pipelineAccess: { policyArns: [POWER_USER], ...boundary } });
+        expect(other.resource).not.toHaveProperty('aws_iam_policy');
+        expect(only(other.resource, 'aws_iam_role').permissions_boundary).toBe(
+          'permissionsBoundaryArn' in boundary ? boundary.permissionsBoundaryArn : undefined,
+        );
+        const denies = Object.values(other.resource.aws_iam_role_policy ?? {}).filter(
+          (policy) => policy.name === 'deny-cross-account-assume',
+        );
+        expect(denies.map((policy) => JSON.parse(String(policy.policy)) as unknown)).toEqual([
+          {
+            Statement: [
+              {
+                Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+                Effect: 'Deny',
+                NotResource: 'arn:aws:iam::111111111111:role/*',
+                Sid: 'DenyAssumeRoleInOtherAccounts',
+              },
+            ],
+            Version: '2012-10-17',
+          },
+        ]);
+      }
     });
   });
 });

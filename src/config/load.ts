@@ -165,6 +165,7 @@ function resolvePipelineAccess(
     maxSessionDuration: section.maxSessionDuration,
     policyArns: section.policyArns,
     ...(section.permissionsBoundaryArn !== undefined ? { permissionsBoundaryArn: section.permissionsBoundaryArn } : {}),
+    ...(section.permissionsBoundary !== undefined ? { permissionsBoundary: section.permissionsBoundary } : {}),
     ...(runnerRoleArn !== undefined ? { runnerRoleArn } : {}),
     github: trust.github,
     gitlab: trust.gitlab.map((entry) => {

@@ -182,8 +182,14 @@ export interface PipelineAccessConfig {
   readonly maxSessionDuration: number;
   /** Managed policies attached to every deploy role. */
   readonly policyArns: readonly string[];
-  /** @default undefined: no permissions boundary. */
+  /** @default undefined: no permissions boundary of one's own. */
   readonly permissionsBoundaryArn?: string;
+  /**
+   * `"create"`: each access stack creates its deploy role's permissions boundary (never with
+   * `permissionsBoundaryArn`).
+   * @default undefined: none created.
+   */
+  readonly permissionsBoundary?: 'create';
   /**
    * The runner role of pipeline-prod that may assume every deploy role (`trust.runner`).
    * @default undefined: the runner is not trusted.

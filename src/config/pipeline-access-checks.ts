@@ -51,6 +51,12 @@ export function pipelineAccessCrossFieldProblems(raw: unknown, file: string): st
   const trust = isPlainObject(section.trust) ? section.trust : {};
   const included = Object.entries(accounts).filter(([, account]) => !excludedFromPipelineAccess(account));
 
+  if (section.permissionsBoundary !== undefined && section.permissionsBoundaryArn !== undefined) {
+    problems.push(
+      `${file}: ${accessPath('permissionsBoundary')}: is set with "permissionsBoundaryArn", but a role has one boundary; keep "permissionsBoundary": "create" for the boundary the access stack makes, or "permissionsBoundaryArn" for your own`,
+    );
+  }
+
   if (typeof raw.platform === 'string' && section.roleName === undefined) {
     const name = defaultDeployRoleName(raw.platform);
     if (name.length > MAX_ROLE_NAME_LENGTH) {

@@ -30,6 +30,12 @@ export const CIRCLECI_USER_ID_PATTERN = '????????-????-????-????-????????????';
 
 /** An IAM managed policy ARN (AWS-managed or of an account), in any partition; wildcards are refused first. */
 const POLICY_ARN = /^arn:aws(-cn|-us-gov)?:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
+/** `"permissionsBoundary"`'s one value: the access stack creates the boundary (src/constructs/permissions-boundary.ts). */
+export const CREATE_PERMISSIONS_BOUNDARY = 'create';
+
+/** The AWS-managed policies that make a role an administrator, or let it make itself one: never a boundary. */
+export const ADMIN_EQUIVALENT_MANAGED_POLICY = /^arn:aws(?:-cn|-us-gov)?:iam::aws:policy\/(AdministratorAccess|IAMFullAccess)$/;
+
 /** An IAM role name, as IAM accepts it. */
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 /** A GitHub user or organization login: letters, digits and single hyphens, at most 39 characters. */
@@ -276,8 +282,24 @@ export const pipelineAccessObjectSchema = z.strictObject(
       .superRefine(uniqueEntries)
       .describe('Managed policies of every deploy role; at least one, no default.'),
     permissionsBoundaryArn: policyArnSchema('"permissionsBoundaryArn": "arn:aws:iam::123456789012:policy/deploy-boundary"')
+      .superRefine((value, ctx) => {
+        const admin = ADMIN_EQUIVALENT_MANAGED_POLICY.exec(value)?.[1];
+        if (admin !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${JSON.stringify(value)} is ${admin}, which caps nothing as a boundary; use "permissionsBoundary": "create" instead, or a policy of your own that denies what a pipeline must not do`,
+          });
+        }
+      })
       .optional()
-      .describe('Permissions boundary of every deploy role.'),
+      .describe('Permissions boundary of every deploy role, a policy of your own; or permissionsBoundary.'),
+    permissionsBoundary: z
+      .literal(CREATE_PERMISSIONS_BOUNDARY, {
+        error: (issue) =>
+          `${describeValue(issue.input)} is not a choice; write "permissionsBoundary": "create" for the boundary the access stack makes, or leave it out`,
+      })
+      .optional()
+      .describe('"create": each access stack creates the permissions boundary of its deploy role; or permissionsBoundaryArn.'),
     trust: trustSchema.default({ github: [], gitlab: [] }).describe('Who may assume the deploy roles.'),
   },
   {

@@ -5,6 +5,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { S3_USE_ACTIONS } from './key-policy';
 import type { TrustPolicyDocument } from './deploy-role-trust';
+import { type AccountScope, crossAccountAssumeDeny } from './permissions-boundary';
 
 /** What a Terraform S3 backend does with its state objects and lock files (`use_lockfile`). */
 export const STATE_OBJECT_ACTIONS = ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'] as const;
@@ -80,13 +81,16 @@ export interface DeployRoleProps {
   readonly policyArns: readonly string[];
   /** The account's state, which the role may always reach. */
   readonly stateAccess: StateAccess;
+  /** The role's own account: it may assume roles of this account only, whatever its policies or boundary. */
+  readonly account: AccountScope;
   /**
    * Seconds a session may last.
    * @default 3600: also the most a role chain (runner → deploy role) gets.
    */
   readonly maxSessionDuration?: number;
   /**
-   * A permissions boundary: the most the role may ever do, whatever its policies say.
+   * A permissions boundary: the most the role may ever do, whatever its policies say (e.g. the
+   * {@link PermissionsBoundary} the access stack creates, or one of the account's own).
    * @default undefined: none.
    */
   readonly permissionsBoundaryArn?: string;
@@ -102,12 +106,14 @@ export interface DeployRoleProps {
  * listed managed policies and its account's state (bucket, key, lock table), nothing else. No
  * statement it is given here has a `*` action or resource.
  *
- * Permanent construct ids: `role`, `state-access`, and `policy-<policy ARN with "/" as "_">` per
- * attached policy (so reordering `policyArns` changes nothing).
+ * Permanent construct ids: `role`, `state-access`, `no-cross-account-assume`, and
+ * `policy-<policy ARN with "/" as "_">` per attached policy (so reordering `policyArns` changes nothing).
  */
 export class DeployRole extends Construct {
   public readonly role: IamRole;
   public readonly stateAccess: IamRolePolicy;
+  /** The inline Deny of assuming any role of another account: it holds with any boundary, or none. */
+  public readonly noCrossAccountAssume: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: DeployRoleProps) {
     super(scope, id);
@@ -127,7 +133,17 @@ export class DeployRole extends Construct {
       role: this.role.id,
       policy: JSON.stringify(stateAccessPolicy(props.stateAccess)),
     });
+    this.noCrossAccountAssume = new IamRolePolicy(this, 'no-cross-account-assume', {
+      name: 'deny-cross-account-assume',
+      role: this.role.id,
+      policy: JSON.stringify(noCrossAccountAssumePolicy(props.account)),
+    });
   }
+}
+
+/** The deploy role's second inline policy: only a Deny, of assuming a role in any other account. */
+export function noCrossAccountAssumePolicy(account: AccountScope): StateAccessDocument {
+  return { Statement: [crossAccountAssumeDeny(account)], Version: '2012-10-17' };
 }
 
 /** The construct id of a policy attachment: `policy-<ARN>`, with `/` (a path separator in ids) as `_`. */

@@ -101,4 +101,19 @@ describe('BA-IAM-1 no "*" action on "*" resource', () => {
     });
     expect(lines).toEqual([expect.stringContaining('the policy cannot be read')]);
   });
+
+  test('a "*" policy used only as a permissions boundary grants nothing and passes; attached as well, it fails', () => {
+    const allowAll = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+    const boundaryOnly = findings(iamNoAdminStatement, (stack) => {
+      const boundary = new IamPolicy(stack, 'boundary', { name: 'boundary', policy: allowAll });
+      new IamRole(stack, 'role', { assumeRolePolicy: TRUST, permissionsBoundary: boundary.arn });
+    });
+    expect(boundaryOnly).toEqual([]);
+    const alsoAttached = findings(iamNoAdminStatement, (stack) => {
+      const boundary = new IamPolicy(stack, 'boundary', { name: 'boundary', policy: allowAll });
+      const role = new IamRole(stack, 'role', { assumeRolePolicy: TRUST, permissionsBoundary: boundary.arn });
+      new IamRolePolicyAttachment(stack, 'attached', { role: role.name, policyArn: boundary.arn });
+    });
+    expect(alsoAttached).toEqual([expect.stringMatching(/^BA-IAM-1 fixture\/boundary: the policy allows "\*" actions/)]);
+  });
 });

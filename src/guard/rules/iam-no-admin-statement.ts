@@ -2,8 +2,7 @@ import { IamGroupPolicyAttachment } from '@cdktf/provider-aws/lib/iam-group-poli
 import { IamPolicyAttachment } from '@cdktf/provider-aws/lib/iam-policy-attachment';
 import { IamUserPolicyAttachment } from '@cdktf/provider-aws/lib/iam-user-policy-attachment';
 import { asList } from '../context';
-import { allowsOnAllResources, IDENTITY_POLICY_TYPES, identityPolicies } from '../iam-policies';
-import type { PolicyStatement } from '../policy-document';
+import { allowsEverything, IDENTITY_POLICY_TYPES, identityPolicies } from '../iam-policies';
 import type { GuardRule, Violation } from '../rule';
 import { ADMINISTRATOR_ACCESS as ADMIN_POLICY } from './iam-admin-role-boundary';
 
@@ -16,7 +15,9 @@ import { ADMINISTRATOR_ACCESS as ADMIN_POLICY } from './iam-admin-role-boundary'
  * the AWS-managed AdministratorAccess policy to a user or group; on a role, which a permissions
  * boundary can cap, BA-IAM-7 decides instead. This rule also reports policies it cannot read
  * (not JSON, `Fn.jsonencode` or an aws_iam_policy_document in the same stack), since it cannot
- * tell them apart from an administrator policy.
+ * tell them apart from an administrator policy. A managed policy that its stack uses only as a
+ * permissions boundary grants nothing, and its `*` Allow (see src/constructs/permissions-boundary.ts)
+ * is not read as a grant (see identityPolicies); BA-IAM-8 checks boundaries.
  */
 export const iamNoAdminStatement: GuardRule = {
   id: 'BA-IAM-1',
@@ -51,7 +52,7 @@ export const iamNoAdminStatement: GuardRule = {
         });
         continue;
       }
-      policy.statements.filter(isAdmin).forEach((statement) => {
+      policy.statements.filter(allowsEverything).forEach((statement) => {
         violations.push({
           what: `${policy.label} allows ${statement.notActions !== undefined ? 'every action but a few (NotAction)' : '"*" actions'} on ${statement.notResources !== undefined ? 'all but a few resources (NotResource)' : '"*" resources'}`,
           fix: 'list only the actions the principal needs, or limit Resource to specific ARNs',
@@ -61,8 +62,3 @@ export const iamNoAdminStatement: GuardRule = {
     return violations;
   },
 };
-
-function isAdmin(statement: PolicyStatement): boolean {
-  if (!allowsOnAllResources(statement)) return false;
-  return statement.notActions !== undefined || (statement.actions ?? []).some((a) => a === '*' || a === '*:*');
-}

@@ -1,6 +1,7 @@
 import type { GuardRule } from '../rule';
 import { iamAccountTrustNarrowed } from './iam-account-trust-narrowed';
 import { iamAdminRoleBoundary } from './iam-admin-role-boundary';
+import { iamBoundaryNotAdmin } from './iam-boundary-not-admin';
 import { iamNoAdminStatement } from './iam-no-admin-statement';
 import { iamNoPassRoleOnAll } from './iam-no-pass-role-on-all';
 import { iamOidcTrustAudience } from './iam-oidc-trust-audience';
@@ -34,6 +35,7 @@ export const ALL_RULES: readonly GuardRule[] = [
   iamOidcTrustForAllValues,
   iamAccountTrustNarrowed,
   iamAdminRoleBoundary,
+  iamBoundaryNotAdmin,
   iamOidcTrustKeyCase,
   iamTrustPrincipalWildcard,
   vpcFlowLogs,
@@ -45,6 +47,7 @@ export const ALL_RULES: readonly GuardRule[] = [
 export {
   iamAccountTrustNarrowed,
   iamAdminRoleBoundary,
+  iamBoundaryNotAdmin,
   iamNoAdminStatement,
   iamNoPassRoleOnAll,
   iamOidcTrustAudience,

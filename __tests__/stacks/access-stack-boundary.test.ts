@@ -1,0 +1,319 @@
+// Proof that the permissions boundary the access stack creates ("permissionsBoundary": "create"), with
+// the deploy role's own inline policies, contains an admin-equivalent deploy role: evaluated with a real
+// IAM policy evaluator (@cloud-copilot/iam-simulate, AGPL-3.0, test-only) on the synthesized documents,
+// identity policies and boundary together as AWS does. moto enforces no identity policy and no boundary
+// (it authorizes every call), so no e2e test can show any of this.
+//
+// Not evaluated here: the state bucket's, key's and lock table's own resource policies (they deny the
+// same to the pipeline on the resource side); the boundary must hold without them.
+import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import { Testing } from 'cdktf';
+import { validateConfig } from '../../src/config';
+import { AccessStack, accessStackId } from '../../stacks/access-stack';
+import { ADMINISTRATOR_ACCESS, IAM_FULL_ACCESS, POWER_USER_ACCESS } from './fixtures/aws-managed-policies';
+
+const MANAGEMENT = '111111111111';
+const MEMBER = '222222222222';
+const REGION = 'eu-west-1';
+const ROLE = `arn:aws:iam::${MANAGEMENT}:role/acme-pipeline-deploy`;
+const BOUNDARY = `arn:aws:iam::${MANAGEMENT}:policy/acme-pipeline-deploy-boundary`;
+const BUCKET = 'arn:aws:s3:::acme-mgmt-state';
+const KEY = `arn:aws:kms:${REGION}:${MANAGEMENT}:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d`;
+const TABLE = `arn:aws:dynamodb:${REGION}:${MANAGEMENT}:table/acme-mgmt-state-lock`;
+
+type Blocks = Record<string, Record<string, Record<string, unknown>>>;
+
+/** The synthesized IAM documents of the management account's access stack (the created key by its ARN). */
+function synthesized(boundary: Record<string, unknown>) {
+  const config = validateConfig(
+    {
+      platform: 'acme',
+      region: REGION,
+      stateBucket: { kms: true, lockTable: true },
+      productionAccount: 'mgmt',
+      accounts: { mgmt: { profile: 'acme-mgmt', accountId: MANAGEMENT } },
+      pipelineAccess: {
+        policyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+        trust: { github: [{ repository: 'acme/infrastructure', branch: 'main' }] },
+        ...boundary,
+      },
+    },
+    'accounts.json',
+  );
+  const [account] = config.accounts;
+  if (account === undefined || config.pipelineAccess === undefined) throw new Error('fixture lost its account');
+  const app = Testing.app();
+  const stack = new AccessStack(app, accessStackId(account.name), {
+    platform: config.platform,
+    account,
+    pipelineAccess: config.pipelineAccess,
+    stateDir: '/tmp/state',
+  });
+  const text = Testing.synth(stack).replace(/\$\{data\.aws_kms_alias\.[^.]+\.target_key_arn\}/g, KEY);
+  const json = JSON.parse(text) as { resource: Blocks };
+  const document = (block: Record<string, unknown> | undefined): unknown => JSON.parse(String(block?.policy));
+  const inline = Object.values(json.resource.aws_iam_role_policy ?? {});
+  return {
+    boundary: Object.values(json.resource.aws_iam_policy ?? {}).map(document)[0],
+    roleBoundary: Object.values(json.resource.aws_iam_role ?? {})[0]?.permissions_boundary,
+    inline: inline.map((block) => ({ name: String(block.name), policy: document(block) })),
+  };
+}
+
+const created = synthesized({ permissionsBoundary: 'create' });
+const unbounded = synthesized({});
+
+interface Request {
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Record<string, string>;
+  /** The target role's trust, for sts:AssumeRole (its resource policy). */
+  readonly resourcePolicy?: unknown;
+}
+
+/**
+ * Whether the deploy role, with `managed` attached and the synthesized inline policies and boundary, may
+ * do `request`; `boundary` null: none.
+ */
+async function evaluate(
+  managed: readonly unknown[],
+  request: Request,
+  boundary: unknown = created.boundary,
+  inline = created.inline,
+) {
+  const simulation: Simulation = {
+    request: {
+      principal: `arn:aws:sts::${MANAGEMENT}:assumed-role/acme-pipeline-deploy/ci`,
+      action: request.action,
+      resource: {
+        resource: request.resource,
+        accountId: /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(request.resource)?.[1] ?? MANAGEMENT,
+      },
+      contextVariables: { 'aws:PrincipalArn': ROLE, 'aws:PrincipalAccount': MANAGEMENT, ...request.context },
+    },
+    identityPolicies: [...managed.map((policy, index) => ({ name: `managed-${index}`, policy })), ...inline],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    ...(request.resourcePolicy !== undefined ? { resourcePolicy: request.resourcePolicy } : {}),
+    ...(boundary !== null ? { permissionBoundaryPolicies: [{ name: 'boundary', policy: boundary }] } : {}),
+  };
+  const result = await runSimulation(simulation, {});
+  if (result.resultType === 'error') throw new Error(`the evaluator refused the input: ${JSON.stringify(result.errors)}`);
+  return result.overallResult;
+}
+
+/** A role's trust of a whole account (how OrganizationAccountAccessRole trusts the management account). */
+const trustOf = (account: string) => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }],
+});
+/** KMS's default key policy: the account's IAM policies decide (the worst case; the created key's policy is narrower). */
+const ACCOUNT_KEY_POLICY = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Action: 'kms:*', Resource: '*' }],
+};
+const ORGANIZATION_ACCESS_ROLE = `arn:aws:iam::${MEMBER}:role/OrganizationAccountAccessRole`;
+const crossAccountAssume: Request = {
+  action: 'sts:AssumeRole',
+  resource: ORGANIZATION_ACCESS_ROLE,
+  resourcePolicy: trustOf(MANAGEMENT),
+};
+
+const ALLOWED: [string, Request][] = [
+  ['read a state object', { action: 's3:GetObject', resource: `${BUCKET}/env/dev/terraform.tfstate` }],
+  ['write a state object', { action: 's3:PutObject', resource: `${BUCKET}/env/dev/terraform.tfstate` }],
+  [
+    'take an S3 lock (write, then delete its lock file)',
+    { action: 's3:DeleteObject', resource: `${BUCKET}/env/dev/terraform.tfstate.tflock` },
+  ],
+  ['read the bootstrap state', { action: 's3:GetObject', resource: `${BUCKET}/bootstrap/pipeline-prod.tfstate` }],
+  ['list the state bucket', { action: 's3:ListBucket', resource: BUCKET }],
+  ['take the DynamoDB lock', { action: 'dynamodb:PutItem', resource: TABLE }],
+  ['launch an instance', { action: 'ec2:RunInstances', resource: `arn:aws:ec2:${REGION}:${MANAGEMENT}:instance/*` }],
+  ['create another bucket', { action: 's3:CreateBucket', resource: 'arn:aws:s3:::acme-app-assets' }],
+  [
+    'create a role with the boundary',
+    {
+      action: 'iam:CreateRole',
+      resource: `arn:aws:iam::${MANAGEMENT}:role/app`,
+      context: { 'iam:PermissionsBoundary': BOUNDARY },
+    },
+  ],
+  [
+    'attach a policy to a role with the boundary',
+    {
+      action: 'iam:AttachRolePolicy',
+      resource: `arn:aws:iam::${MANAGEMENT}:role/app`,
+      context: { 'iam:PermissionsBoundary': BOUNDARY, 'iam:PolicyARN': 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+    },
+  ],
+  [
+    'put the boundary on a role that has none',
+    {
+      action: 'iam:PutRolePermissionsBoundary',
+      resource: `arn:aws:iam::${MANAGEMENT}:role/older`,
+      context: { 'iam:PermissionsBoundary': BOUNDARY },
+    },
+  ],
+  [
+    'assume a role of its own account',
+    { action: 'sts:AssumeRole', resource: `arn:aws:iam::${MANAGEMENT}:role/app-deployer`, resourcePolicy: trustOf(MANAGEMENT) },
+  ],
+];
+
+const DENIED: [string, Request][] = [
+  ['create a role without a boundary', { action: 'iam:CreateRole', resource: `arn:aws:iam::${MANAGEMENT}:role/escape` }],
+  [
+    'create a role with another boundary',
+    {
+      action: 'iam:CreateRole',
+      resource: `arn:aws:iam::${MANAGEMENT}:role/escape`,
+      context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' },
+    },
+  ],
+  ['create a user without a boundary', { action: 'iam:CreateUser', resource: `arn:aws:iam::${MANAGEMENT}:user/escape` }],
+  [
+    'attach a policy to a role without the boundary',
+    {
+      action: 'iam:AttachRolePolicy',
+      resource: `arn:aws:iam::${MANAGEMENT}:role/unbounded`,
+      context: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' },
+    },
+  ],
+  [
+    'change the trust of a role without the boundary',
+    { action: 'iam:UpdateAssumeRolePolicy', resource: ORGANIZATION_ACCESS_ROLE.replace(MEMBER, MANAGEMENT) },
+  ],
+  [
+    'put an inline policy on a user without the boundary',
+    { action: 'iam:PutUserPolicy', resource: `arn:aws:iam::${MANAGEMENT}:user/admin` },
+  ],
+  [
+    "remove a role's boundary",
+    {
+      action: 'iam:DeleteRolePermissionsBoundary',
+      resource: `arn:aws:iam::${MANAGEMENT}:role/app`,
+      context: { 'iam:PermissionsBoundary': BOUNDARY },
+    },
+  ],
+  ["remove a user's boundary", { action: 'iam:DeleteUserPermissionsBoundary', resource: `arn:aws:iam::${MANAGEMENT}:user/app` }],
+  [
+    "replace a role's boundary by another",
+    {
+      action: 'iam:PutRolePermissionsBoundary',
+      resource: `arn:aws:iam::${MANAGEMENT}:role/app`,
+      context: { 'iam:PermissionsBoundary': `arn:aws:iam::${MANAGEMENT}:policy/allow-all` },
+    },
+  ],
+  ['write a new version of the boundary', { action: 'iam:CreatePolicyVersion', resource: BOUNDARY }],
+  ['make another version of the boundary the default', { action: 'iam:SetDefaultPolicyVersion', resource: BOUNDARY }],
+  ['delete the boundary', { action: 'iam:DeletePolicy', resource: BOUNDARY }],
+  [
+    'change its own trust',
+    { action: 'iam:UpdateAssumeRolePolicy', resource: ROLE, context: { 'iam:PermissionsBoundary': BOUNDARY } },
+  ],
+  [
+    'attach a policy to itself',
+    {
+      action: 'iam:AttachRolePolicy',
+      resource: ROLE,
+      context: { 'iam:PermissionsBoundary': BOUNDARY, 'iam:PolicyARN': 'arn:aws:iam::aws:policy/IAMFullAccess' },
+    },
+  ],
+  [
+    'delete its own inline policies',
+    { action: 'iam:DeleteRolePolicy', resource: ROLE, context: { 'iam:PermissionsBoundary': BOUNDARY } },
+  ],
+  ['lengthen its own sessions', { action: 'iam:UpdateRole', resource: ROLE, context: { 'iam:PermissionsBoundary': BOUNDARY } }],
+  ['delete itself', { action: 'iam:DeleteRole', resource: ROLE, context: { 'iam:PermissionsBoundary': BOUNDARY } }],
+  ['replace the state bucket policy', { action: 's3:PutBucketPolicy', resource: BUCKET }],
+  ['delete the state bucket policy', { action: 's3:DeleteBucketPolicy', resource: BUCKET }],
+  ['suspend versioning of the state bucket', { action: 's3:PutBucketVersioning', resource: BUCKET }],
+  ['change the lifecycle of the state bucket', { action: 's3:PutLifecycleConfiguration', resource: BUCKET }],
+  ['change the encryption of the state bucket', { action: 's3:PutEncryptionConfiguration', resource: BUCKET }],
+  ['lift the public access block of the state bucket', { action: 's3:PutBucketPublicAccessBlock', resource: BUCKET }],
+  ['delete the state bucket', { action: 's3:DeleteBucket', resource: BUCKET }],
+  [
+    'delete an old version of a state object',
+    { action: 's3:DeleteObjectVersion', resource: `${BUCKET}/env/dev/terraform.tfstate` },
+  ],
+  ['write the bootstrap state', { action: 's3:PutObject', resource: `${BUCKET}/bootstrap/pipeline-prod.tfstate` }],
+  ['delete the bootstrap state', { action: 's3:DeleteObject', resource: `${BUCKET}/bootstrap/pipeline-prod.tfstate` }],
+  ['replace the state key policy', { action: 'kms:PutKeyPolicy', resource: KEY, resourcePolicy: ACCOUNT_KEY_POLICY }],
+  [
+    'schedule the state key for deletion',
+    { action: 'kms:ScheduleKeyDeletion', resource: KEY, resourcePolicy: ACCOUNT_KEY_POLICY },
+  ],
+  [
+    'disable the rotation of the state key',
+    { action: 'kms:DisableKeyRotation', resource: KEY, resourcePolicy: ACCOUNT_KEY_POLICY },
+  ],
+  ['change the lock table', { action: 'dynamodb:UpdateTable', resource: TABLE }],
+  ['delete the lock table', { action: 'dynamodb:DeleteTable', resource: TABLE }],
+  ['assume OrganizationAccountAccessRole in a member account', crossAccountAssume],
+  [
+    'tag a session of a role in another account',
+    { action: 'sts:TagSession', resource: ORGANIZATION_ACCESS_ROLE, resourcePolicy: trustOf(MANAGEMENT) },
+  ],
+];
+
+describe('the created permissions boundary, evaluated with the deploy role policies by an IAM policy evaluator', () => {
+  test('the role carries the boundary the stack creates, by reference, and the boundary names no unresolved value', () => {
+    expect(created.roleBoundary).toMatch(/^\$\{aws_iam_policy\.permissions-boundary_policy_[0-9A-F]+\.arn\}$/);
+    expect(JSON.stringify(created.boundary)).not.toContain('${');
+  });
+
+  describe.each([
+    ['AdministratorAccess', [ADMINISTRATOR_ACCESS]],
+    ['PowerUserAccess with IAMFullAccess', [POWER_USER_ACCESS, IAM_FULL_ACCESS]],
+  ])('a deploy role with %s', (_name, managed) => {
+    test.each(ALLOWED)('allowed: %s', async (_what, request) => {
+      await expect(evaluate(managed, request)).resolves.toBe('Allowed');
+    });
+
+    test.each(DENIED)('denied: %s', async (_what, request) => {
+      await expect(evaluate(managed, request)).resolves.toBe('ExplicitlyDenied');
+    });
+  });
+
+  test.each(DENIED.filter(([, request]) => !request.action.startsWith('sts:')))(
+    'control: without the boundary, AdministratorAccess would be allowed to %s',
+    async (_what, request) => {
+      await expect(evaluate([ADMINISTRATOR_ACCESS], request, null, unbounded.inline)).resolves.toBe('Allowed');
+    },
+  );
+
+  describe('the inline Deny of other accounts holds whatever the boundary', () => {
+    test('control: AdministratorAccess alone, without the inline Deny, may assume OrganizationAccountAccessRole', async () => {
+      await expect(evaluate([ADMINISTRATOR_ACCESS], crossAccountAssume, null, [])).resolves.toBe('Allowed');
+    });
+
+    test('denied without any boundary: assume OrganizationAccountAccessRole in a member account', async () => {
+      expect(unbounded.roleBoundary).toBeUndefined();
+      await expect(evaluate([ADMINISTRATOR_ACCESS], crossAccountAssume, null, unbounded.inline)).resolves.toBe(
+        'ExplicitlyDenied',
+      );
+    });
+
+    test('denied with a boundary of its own that allows everything', async () => {
+      await expect(evaluate([ADMINISTRATOR_ACCESS], crossAccountAssume, ADMINISTRATOR_ACCESS, unbounded.inline)).resolves.toBe(
+        'ExplicitlyDenied',
+      );
+    });
+
+    test('allowed without any boundary: assume a role of its own account', async () => {
+      await expect(
+        evaluate(
+          [ADMINISTRATOR_ACCESS],
+          {
+            action: 'sts:AssumeRole',
+            resource: `arn:aws:iam::${MANAGEMENT}:role/app-deployer`,
+            resourcePolicy: trustOf(MANAGEMENT),
+          },
+          null,
+          unbounded.inline,
+        ),
+      ).resolves.toBe('Allowed');
+    });
+  });
+});

@@ -1,0 +1,226 @@
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { Construct, type IConstruct } from 'constructs';
+import {
+  BOOTSTRAP_STATE_PREFIX,
+  OBJECT_WRITE_ACTIONS,
+  PIPELINE_KEY_USE_ACTIONS,
+  PIPELINE_LOCK_TABLE_ACTIONS,
+  PIPELINE_STATE_BUCKET_ACTIONS,
+} from './pipeline-reach';
+
+/** IAM's limit on a managed policy document, in characters without whitespace. */
+export const MANAGED_POLICY_MAX_CHARS = 6144;
+
+/** The account a policy is confined to. */
+export interface AccountScope {
+  /** `aws`, `aws-cn` or `aws-us-gov`. */
+  readonly partition: string;
+  /** The 12-digit account ID (a Terraform reference when only AWS knows it). */
+  readonly accountId: string;
+}
+
+/** A policy statement, keys in sorted order (so that the JSON string equals what jsonencode() gives). */
+export type PolicyStatementJson = Readonly<Record<string, unknown>>;
+
+/**
+ * What a role's session does alongside `sts:AssumeRole` (tags and source identity are set on the target
+ * role): denied on any role of another account, so that a deploy role never becomes a door to one.
+ */
+export const ASSUME_ROLE_ACTIONS = ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'] as const;
+
+/**
+ * Deny assuming a role of any other account: every role ARN but `arn:<partition>:iam::<account>:role/*`
+ * (`*` also matches a role's path). A resource ARN rather than `aws:ResourceAccount`, which AWS and the
+ * evaluator both read from the request's resource without exceptions to remember.
+ */
+export function crossAccountAssumeDeny(scope: AccountScope): PolicyStatementJson {
+  return {
+    Action: [...ASSUME_ROLE_ACTIONS],
+    Effect: 'Deny',
+    NotResource: `arn:${scope.partition}:iam::${scope.accountId}:role/*`,
+    Sid: 'DenyAssumeRoleInOtherAccounts',
+  };
+}
+
+/**
+ * IAM actions that create or change a role or user, denied unless the role or user carries the boundary
+ * (`iam:PermissionsBoundary`, which each of them supports: for CreateRole, CreateUser and the Put…PermissionsBoundary actions it is the
+ * boundary being set, for the others the one the role or user already has). So whatever the pipeline
+ * creates is capped as it is, and it cannot use a role it does not bound (e.g. `OrganizationAccountAccessRole`)
+ * by changing its trust or policies.
+ */
+export const BOUNDED_PRINCIPAL_ACTIONS = [
+  'iam:AttachRolePolicy',
+  'iam:AttachUserPolicy',
+  'iam:CreateRole',
+  'iam:CreateUser',
+  'iam:DeleteRole',
+  'iam:DeleteRolePolicy',
+  'iam:DeleteUserPolicy',
+  'iam:DetachRolePolicy',
+  'iam:DetachUserPolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:PutRolePolicy',
+  'iam:PutUserPermissionsBoundary',
+  'iam:PutUserPolicy',
+  'iam:UpdateAssumeRolePolicy',
+] as const;
+
+/** Changes to a managed policy's document or existence, denied on the boundary itself. */
+export const POLICY_CHANGE_ACTIONS = [
+  'iam:CreatePolicyVersion',
+  'iam:DeletePolicy',
+  'iam:DeletePolicyVersion',
+  'iam:SetDefaultPolicyVersion',
+] as const;
+
+/** What the deploy role may still do to itself: read it. Every other action on its ARN is denied. */
+export const OWN_ROLE_READ_ACTIONS = ['iam:Get*', 'iam:List*'] as const;
+
+/** The account's state that the boundary protects (see pipeline-reach.ts), by ARN. */
+export interface BoundedState {
+  /** ARN of the state bucket. */
+  readonly bucketArn: string;
+  /**
+   * ARN of the state key.
+   * @default undefined: SSE-S3, no key to protect.
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * ARN of the DynamoDB lock table.
+   * @default undefined: S3 native locking only.
+   */
+  readonly lockTableArn?: string;
+}
+
+export interface PermissionsBoundaryDocumentProps {
+  /** The account of the boundary, the role and the state. */
+  readonly account: AccountScope;
+  /** The boundary's own ARN: what roles and users the pipeline creates must carry. */
+  readonly boundaryArn: string;
+  /** The deploy role's ARN, which may not change itself. */
+  readonly roleArn: string;
+  /** The state the pipeline may use but never administer. */
+  readonly state: BoundedState;
+}
+
+/**
+ * The boundary's document, after the AWS CDK bootstrap's example permissions boundary: it allows every
+ * action (the role's own policies decide what it gets), then denies what would let the pipeline out of
+ * it: removing or changing a boundary, editing this policy, creating or changing roles and users
+ * without it, changing the deploy role itself, administering the state bucket, key and lock table, and
+ * assuming a role in another account.
+ */
+export function permissionsBoundaryPolicy(props: PermissionsBoundaryDocumentProps): {
+  readonly Statement: readonly PolicyStatementJson[];
+  readonly Version: '2012-10-17';
+} {
+  const { boundaryArn, roleArn, state } = props;
+  return {
+    Statement: [
+      { Action: '*', Effect: 'Allow', Resource: '*', Sid: 'AllowWhatTheRolePoliciesAllow' },
+      crossAccountAssumeDeny(props.account),
+      {
+        Action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'],
+        Effect: 'Deny',
+        Resource: '*',
+        Sid: 'DenyBoundaryRemoval',
+      },
+      {
+        Action: [...BOUNDED_PRINCIPAL_ACTIONS],
+        Condition: { StringNotEquals: { 'iam:PermissionsBoundary': boundaryArn } },
+        Effect: 'Deny',
+        Resource: '*',
+        Sid: 'DenyRolesAndUsersWithoutThisBoundary',
+      },
+      { Action: [...POLICY_CHANGE_ACTIONS], Effect: 'Deny', Resource: boundaryArn, Sid: 'DenyBoundaryPolicyChanges' },
+      { Effect: 'Deny', NotAction: [...OWN_ROLE_READ_ACTIONS], Resource: roleArn, Sid: 'DenyDeployRoleChanges' },
+      {
+        Effect: 'Deny',
+        NotAction: [...PIPELINE_STATE_BUCKET_ACTIONS],
+        Resource: [state.bucketArn, `${state.bucketArn}/*`],
+        Sid: 'DenyStateBucketAdministration',
+      },
+      {
+        Action: [...OBJECT_WRITE_ACTIONS],
+        Effect: 'Deny',
+        Resource: `${state.bucketArn}/${BOOTSTRAP_STATE_PREFIX}*`,
+        Sid: 'DenyBootstrapStateWrites',
+      },
+      ...(state.kmsKeyArn !== undefined
+        ? [
+            {
+              Effect: 'Deny',
+              NotAction: [...PIPELINE_KEY_USE_ACTIONS],
+              Resource: state.kmsKeyArn,
+              Sid: 'DenyStateKeyAdministration',
+            },
+          ]
+        : []),
+      ...(state.lockTableArn !== undefined
+        ? [
+            {
+              Effect: 'Deny',
+              NotAction: [...PIPELINE_LOCK_TABLE_ACTIONS],
+              Resource: [state.lockTableArn, `${state.lockTableArn}/*`],
+              Sid: 'DenyLockTableAdministration',
+            },
+          ]
+        : []),
+    ],
+    Version: '2012-10-17',
+  };
+}
+
+/** The boundary's name for a deploy role: `<role name>-boundary`. */
+export function permissionsBoundaryName(roleName: string): string {
+  return `${roleName}-boundary`;
+}
+
+export interface PermissionsBoundaryProps {
+  /** The account the boundary, the deploy role and the state are in. */
+  readonly account: AccountScope;
+  /** The deploy role's name: the boundary is `<role name>-boundary`, and the role may not change itself. */
+  readonly roleName: string;
+  /** The state the pipeline may use but never administer. */
+  readonly state: BoundedState;
+}
+
+/**
+ * The permissions boundary an access stack creates for its deploy role (`"permissionsBoundary": "create"`):
+ * an IAM managed policy, see {@link permissionsBoundaryPolicy}. Its ARN is written from the account and its
+ * name (the document must name the policy itself), so the account's ID must be known or looked up.
+ *
+ * Permanent construct ids: `policy`.
+ */
+export class PermissionsBoundary extends Construct {
+  public readonly policy: IamPolicy;
+  /** The boundary's ARN as a reference to the policy (so the policy exists before the role names it). */
+  public readonly arn: string;
+
+  /** Whether `construct` is the policy of a PermissionsBoundary (for the policy guard). */
+  public static isBoundaryPolicy(construct: IConstruct): boolean {
+    return construct.node.scope instanceof PermissionsBoundary && construct.node.scope.policy === construct;
+  }
+
+  constructor(scope: Construct, id: string, props: PermissionsBoundaryProps) {
+    super(scope, id);
+    const { partition, accountId } = props.account;
+    const name = permissionsBoundaryName(props.roleName);
+    const boundaryArn = `arn:${partition}:iam::${accountId}:policy/${name}`;
+    this.policy = new IamPolicy(this, 'policy', {
+      name,
+      description:
+        'Permissions boundary of the pipeline deploy role (bootstrap-aws): no boundary changes, no unbounded roles or users, no changes to the role itself, no state administration, no role of another account',
+      policy: JSON.stringify(
+        permissionsBoundaryPolicy({
+          account: props.account,
+          boundaryArn,
+          roleArn: `arn:${partition}:iam::${accountId}:role/${props.roleName}`,
+          state: props.state,
+        }),
+      ),
+    });
+    this.arn = this.policy.arn;
+  }
+}
