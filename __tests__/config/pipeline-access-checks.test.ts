@@ -23,11 +23,11 @@ describe('an account that reaches the others (controlsOtherAccounts)', () => {
   test.each([
     [
       'organizations-management',
-      'the Organizations management account, which OrganizationAccountAccessRole in every member account trusts, so a deploy role here allowed sts:AssumeRole (PowerUserAccess allows sts:*) is admin in every member',
+      'the Organizations management account, which OrganizationAccountAccessRole in every member account trusts: a deploy role here that may edit its own policies, or act on AWS Organizations, reaches every member',
     ],
     [
       'hub',
-      "the hub, whose profile assumes a role in every other account, so a deploy role here allowed sts:AssumeRole may assume those roles when they trust the hub's account",
+      "the hub, whose profile assumes a role in every other account: a deploy role here that may edit its own policies can assume those roles where they trust the hub's account",
     ],
   ])('marked %s, it gets no deploy role by default: one line naming the field and both fixes', (kind, why) => {
     expect(problemsOf(() => load({ controlsOtherAccounts: kind }))).toEqual([

@@ -134,8 +134,8 @@ export function pipelineAccessCrossFieldProblems(raw: unknown, file: string): st
 /** What a deploy role in an account that reaches the others could do, by the account's kind. */
 const CONTROLLING_REACH: Readonly<Record<string, string>> = {
   'organizations-management':
-    'the Organizations management account, which OrganizationAccountAccessRole in every member account trusts, so a deploy role here allowed sts:AssumeRole (PowerUserAccess allows sts:*) is admin in every member',
-  hub: "the hub, whose profile assumes a role in every other account, so a deploy role here allowed sts:AssumeRole may assume those roles when they trust the hub's account",
+    'the Organizations management account, which OrganizationAccountAccessRole in every member account trusts: a deploy role here that may edit its own policies, or act on AWS Organizations, reaches every member',
+  hub: "the hub, whose profile assumes a role in every other account: a deploy role here that may edit its own policies can assume those roles where they trust the hub's account",
 };
 
 /**
