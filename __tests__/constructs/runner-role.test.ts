@@ -119,6 +119,17 @@ describe('RunnerRole', () => {
     });
   });
 
+  test('without a VPC there is no pin (the pipeline stack always passes its VPC)', () => {
+    const unpinned = JSON.parse(
+      Testing.synthScope((scope) => {
+        new RunnerRole(scope, 'runner-role', { name: 'r', partition: 'aws', stateBucketName: 'acme-prod-state' });
+      }),
+    ) as { resource: Blocks };
+    expect(Object.values(unpinned.resource[IamRolePolicy.tfResourceType] ?? {}).map((policy) => policy.name)).toEqual([
+      'state-bucket-access',
+    ]);
+  });
+
   test('every action is denied unless the credentials were delivered to an instance in the pipeline VPC', () => {
     expect(synthesized).toHaveResourceWithProperties(IamRolePolicy, { name: 'pipeline-vpc-only' });
     expect(synthesized).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {

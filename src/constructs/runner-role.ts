@@ -17,9 +17,10 @@ export interface RunnerRoleProps {
   readonly stateBucketName: string;
   /**
    * The pipeline VPC's ID: every request of the role made with credentials EC2 delivered to an
-   * instance outside this VPC is denied (`aws:Ec2InstanceSourceVPC`).
+   * instance outside this VPC is denied (`aws:Ec2InstanceSourceVPC`). The pipeline stack always sets it.
+   * @default undefined: no VPC pin (the `pipeline-vpc-only` policy is not created).
    */
-  readonly vpcId: string;
+  readonly vpcId?: string;
   /**
    * Roles (in other accounts) the runner may assume with `sts:AssumeRole`.
    * @default []: no assume-role permission at all, the policy is not created.
@@ -97,6 +98,13 @@ export class RunnerRole extends Construct {
       new IamRolePolicy(this, 'assume-roles', { name: 'assume-deploy-roles', role: this.role.id, policy: assume.json });
     }
 
+    if (props.vpcId !== undefined) this.pinToVpc(props.vpcId);
+
+    this.instanceProfile = new IamInstanceProfile(this, 'instance-profile', { name: props.name, role: this.role.name });
+  }
+
+  /** The Deny of every request whose credentials EC2 did not deliver to an instance in `vpcId`. */
+  private pinToVpc(vpcId: string): void {
     const sourceVpc = new DataAwsIamPolicyDocument(this, 'source-vpc-document', {
       statement: [
         {
@@ -106,14 +114,12 @@ export class RunnerRole extends Construct {
           resources: ['*'],
           condition: [
             // Negated: also true when the key is absent (credentials not delivered by EC2).
-            { test: 'StringNotEquals', variable: 'aws:Ec2InstanceSourceVPC', values: [props.vpcId] },
+            { test: 'StringNotEquals', variable: 'aws:Ec2InstanceSourceVPC', values: [vpcId] },
             { test: 'BoolIfExists', variable: 'aws:ViaAWSService', values: ['false'] },
           ],
         },
       ],
     });
     new IamRolePolicy(this, 'source-vpc', { name: 'pipeline-vpc-only', role: this.role.id, policy: sourceVpc.json });
-
-    this.instanceProfile = new IamInstanceProfile(this, 'instance-profile', { name: props.name, role: this.role.name });
   }
 }
