@@ -140,8 +140,8 @@ export class PipelineStack extends ResolvedOnceStack {
       name: runnerRoleName(prefix),
       partition: partition.partition,
       stateBucketName: account.stateBucketName,
-      vpcId: this.network.vpc.id,
       assumableRoleArns: [...new Set([...pipeline.assumableRoleArns, ...(props.deployRoleArns ?? [])])],
+      vpcId: this.network.vpc.id,
     });
 
     this.launchTemplate = new RunnerLaunchTemplate(this, 'runner-launch-template', {

@@ -16,16 +16,16 @@ export interface RunnerRoleProps {
   /** The production account's state bucket: the runner may list it and read/write/delete its objects. */
   readonly stateBucketName: string;
   /**
+   * Roles (in other accounts) the runner may assume with `sts:AssumeRole`.
+   * @default []: no assume-role permission at all, the policy is not created.
+   */
+  readonly assumableRoleArns?: readonly string[];
+  /**
    * The pipeline VPC's ID: every request of the role made with credentials EC2 delivered to an
    * instance outside this VPC is denied (`aws:Ec2InstanceSourceVPC`). The pipeline stack always sets it.
    * @default undefined: no VPC pin (the `pipeline-vpc-only` policy is not created).
    */
   readonly vpcId?: string;
-  /**
-   * Roles (in other accounts) the runner may assume with `sts:AssumeRole`.
-   * @default []: no assume-role permission at all, the policy is not created.
-   */
-  readonly assumableRoleArns?: readonly string[];
 }
 
 /**
