@@ -131,6 +131,15 @@ export function pipelineAccessCrossFieldProblems(raw: unknown, file: string): st
   return problems;
 }
 
+function regionOf(account: unknown, fallback: unknown): string {
+  if (isPlainObject(account) && typeof account.region === 'string') return account.region;
+  return typeof fallback === 'string' ? fallback : DEFAULT_REGION;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** What a deploy role in an account that reaches the others could do, by the account's kind. */
 const CONTROLLING_REACH: Readonly<Record<string, string>> = {
   'organizations-management':
@@ -160,13 +169,4 @@ function controllingAccountProblems(included: readonly [string, unknown][], file
     }
   }
   return problems;
-}
-
-function regionOf(account: unknown, fallback: unknown): string {
-  if (isPlainObject(account) && typeof account.region === 'string') return account.region;
-  return typeof fallback === 'string' ? fallback : DEFAULT_REGION;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -321,6 +321,10 @@ export type PipelineAccessSection = z.output<typeof pipelineAccessObjectSchema>;
 /** `accounts.<name>.pipelineAccess`: `false` leaves the account out; an object adopts existing OIDC providers. */
 const accountPipelineAccessObjectSchema = z.strictObject(
   {
+    allowInControllingAccount: z
+      .boolean({ error: typeError('true or false', '"allowInControllingAccount": true') })
+      .optional()
+      .describe('true: a deploy role even though the account has controlsOtherAccounts (it could reach every other account).'),
     adoptOidcProviders: z
       .array(
         exactString('the issuer', '"token.actions.githubusercontent.com"', (value) =>
@@ -332,10 +336,6 @@ const accountPipelineAccessObjectSchema = z.strictObject(
       )
       .superRefine(uniqueEntries)
       .default([]),
-    allowInControllingAccount: z
-      .boolean({ error: typeError('true or false', '"allowInControllingAccount": true') })
-      .optional()
-      .describe('true: a deploy role even though the account has controlsOtherAccounts (it could reach every other account).'),
   },
   {
     error: (issue) =>
