@@ -73,9 +73,13 @@ void exitOnUserError(async () => {
       account: production,
       stateDir: settings.stateDir,
       pipeline: config.pipeline,
-      // With "pipelineAccess" and the runner trusted, the runner may assume every account's deploy role.
+      // With "pipelineAccess", the runner may assume the deploy role of every account whose trust names it.
       ...(config.pipelineAccess?.runnerRoleArn !== undefined
-        ? { deployRoleArns: config.accounts.flatMap((account) => account.pipelineAccess?.deployRoleArn ?? []) }
+        ? {
+            deployRoleArns: config.accounts.flatMap((account) =>
+              account.pipelineAccess?.trust.runnerRoleArn !== undefined ? (account.pipelineAccess.deployRoleArn ?? []) : [],
+            ),
+          }
         : {}),
       ...(pipelineState.blocked !== undefined ? { stateBlocked: pipelineState.blocked } : {}),
       ...(settings.endpointUrl !== undefined ? { endpointUrl: settings.endpointUrl } : {}),
@@ -88,15 +92,21 @@ void exitOnUserError(async () => {
   }
   // "pipelineAccess": a deploy role in every account that does not say "pipelineAccess": false.
   if (access !== undefined && config.pipelineAccess !== undefined) {
+    const warned = new Set<string>();
     for (const account of config.accounts) {
       if (account.pipelineAccess === undefined) continue;
-      new access.AccessStack(app, access.accessStackId(account.name), {
+      const accessStack = new access.AccessStack(app, access.accessStackId(account.name), {
         platform: config.platform,
         account,
         pipelineAccess: config.pipelineAccess,
         stateDir: settings.stateDir,
         ...(settings.endpointUrl !== undefined ? { endpointUrl: settings.endpointUrl } : {}),
       });
+      // Each stack carries its warnings as annotations; a direct run prints each line once.
+      for (const warning of accessStack.warnings.filter((line) => !warned.has(line))) {
+        warned.add(warning);
+        report(`warning: ${warning}`);
+      }
     }
   }
   // Policy guard (src/guard): every finding fails here, before synth writes a single file.

@@ -172,15 +172,17 @@ export function writeBackendConfigs(outdir: string, config: BootstrapConfig): st
     renameSync(temporary, target);
     written.push(target);
   };
-  const access = config.pipelineAccess;
-  const ci = access !== undefined && (access.github.length > 0 || access.gitlab.length > 0 || access.circleci !== undefined);
   for (const account of config.accounts) {
     write(backendConfigPath(outdir, account.name), backendConfigText(account));
     if (account.pipelineAccess === undefined) continue;
-    if (access?.runnerRoleArn !== undefined && account.pipelineAccess.deployRoleArn !== undefined) {
+    // Each account's own trust: the runner's file where the runner is trusted, the CI file where a CI service is.
+    const { trust, deployRoleArn } = account.pipelineAccess;
+    if (trust.runnerRoleArn !== undefined && deployRoleArn !== undefined) {
       write(backendConfigPath(outdir, account.name, 'runner'), pipelineBackendConfigText(account, 'runner'));
     }
-    if (ci) write(backendConfigPath(outdir, account.name, 'ci'), pipelineBackendConfigText(account, 'ci'));
+    if (trust.github.length > 0 || trust.gitlab.length > 0 || trust.circleci !== undefined) {
+      write(backendConfigPath(outdir, account.name, 'ci'), pipelineBackendConfigText(account, 'ci'));
+    }
   }
   const current = new Set(written.map((file) => path.basename(file)));
   for (const name of readdirSync(dir)) {

@@ -1,13 +1,13 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsKmsAlias } from '@cdktf/provider-aws/lib/data-aws-kms-alias';
-import { LocalBackend, TerraformOutput } from 'cdktf';
+import { Annotations, LocalBackend, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AccountConfig, PipelineAccessConfig } from '../src/config';
 import { partitionOf } from '../src/config/access';
 import { addAccountProvider } from '../src/constructs/aws-provider';
 import { CiOidcProvider, oidcProviderArn } from '../src/constructs/ci-oidc-provider';
 import { DeployRole } from '../src/constructs/deploy-role';
-import { deployRoleTrustPolicy, oidcAudiences } from '../src/constructs/deploy-role-trust';
+import { deployRoleTrustPolicy, githubNameOnlyWarning, oidcAudiences } from '../src/constructs/deploy-role-trust';
 import { addExistingOidcProviderCheck } from '../src/constructs/existing-oidc-provider-check';
 import { PermissionsBoundary } from '../src/constructs/permissions-boundary';
 import { ResolvedOnceStack } from '../src/synth/resolved-once-stack';
@@ -26,9 +26,12 @@ export function oidcProviderId(issuer: string): string {
 export interface AccessStackProps {
   /** Platform name from accounts.json. */
   readonly platform: string;
-  /** The account this stack deploys into, with its profile, region and `pipelineAccess`. */
+  /**
+   * The account this stack deploys into, with its profile, region and `pipelineAccess`: the role's
+   * trust and policies (the account's own, else the top-level ones).
+   */
   readonly account: AccountConfig;
-  /** The `"pipelineAccess"` section, defaults resolved. */
+  /** The `"pipelineAccess"` section, defaults resolved: the role's name, session and boundary. */
   readonly pipelineAccess: PipelineAccessConfig;
   /** Absolute folder that holds the stack's local state file (`<stack id>.tfstate`). */
   readonly stateDir: string;
@@ -54,10 +57,14 @@ export class AccessStack extends ResolvedOnceStack {
   public readonly permissionsBoundary?: PermissionsBoundary;
   /** The OIDC providers, by issuer. */
   public readonly oidcProviders: ReadonlyMap<string, CiOidcProvider>;
+  /** Warnings about the trust, also added as annotations: GitHub entries that will stop matching. */
+  public readonly warnings: readonly string[];
 
   constructor(scope: Construct, id: string, props: AccessStackProps) {
     super(scope, id);
     const { account, pipelineAccess: access } = props;
+    if (account.pipelineAccess === undefined) throw new Error(`account ${account.name} has no pipelineAccess`);
+    const { trust, policyArns } = account.pipelineAccess;
     const partition = partitionOf(account.region);
     const statePath = localStatePath(this, props.stateDir);
     new LocalBackend(this, { path: statePath });
@@ -75,8 +82,8 @@ export class AccessStack extends ResolvedOnceStack {
       return caller.accountId;
     };
 
-    const audiences = oidcAudiences(access);
-    const adopted = account.pipelineAccess?.adoptOidcProviders ?? [];
+    const audiences = oidcAudiences(trust);
+    const adopted = account.pipelineAccess.adoptOidcProviders;
     // Before any provider or role: an existing provider of the same issuer stops the deploy, unless adopted.
     const check =
       audiences.size > 0
@@ -134,17 +141,14 @@ export class AccessStack extends ResolvedOnceStack {
     this.deployRole = new DeployRole(this, 'deploy-role', {
       name: access.roleName,
       trustPolicy: deployRoleTrustPolicy({
-        ...(access.runnerRoleArn !== undefined ? { runnerRoleArn: access.runnerRoleArn } : {}),
-        github: access.github,
-        gitlab: access.gitlab,
-        ...(access.circleci !== undefined ? { circleci: access.circleci } : {}),
+        ...trust,
         providerArn: (issuer) => {
           const provider = providers.get(issuer);
           if (provider === undefined) throw new Error(`no OIDC provider for ${issuer}`);
           return provider.provider.arn;
         },
       }),
-      policyArns: access.policyArns,
+      policyArns,
       maxSessionDuration: access.maxSessionDuration,
       ...(boundaryArn !== undefined ? { permissionsBoundaryArn: boundaryArn } : {}),
       stateAccess: {
@@ -156,6 +160,9 @@ export class AccessStack extends ResolvedOnceStack {
       account: { partition, accountId: accountId() },
       ...(check !== undefined ? { roleDependsOn: [check] } : {}),
     });
+
+    this.warnings = [...new Set(trust.github.flatMap((entry) => githubNameOnlyWarning(entry) ?? []))];
+    for (const warning of this.warnings) Annotations.of(this).addWarning(warning);
 
     new TerraformOutput(this, 'deploy_role_arn', {
       value: this.deployRole.role.arn,

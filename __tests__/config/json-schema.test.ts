@@ -65,7 +65,23 @@ describe('the schema agrees with the validator', () => {
       roleArn: 'arn:aws:iam::333333333333:role/Deploy',
       externalId: 'acme-bootstrap',
       kmsKeyArn: 'arn:aws:kms:us-east-1:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-      pipelineAccess: { adoptOidcProviders: ['token.actions.githubusercontent.com'] },
+      pipelineAccess: {
+        adoptOidcProviders: ['token.actions.githubusercontent.com'],
+        policyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+        trust: {
+          runner: false,
+          github: [
+            {
+              repository: 'acme/infra',
+              environment: 'production',
+              ownerId: '1',
+              repositoryId: '2',
+              trustNameSubject: true,
+              jobWorkflowRef: 'acme/infra/.github/workflows/deploy.yml@refs/heads/main',
+            },
+          ],
+        },
+      },
     },
     stage: { accountId: '444444444444', pipelineAccess: true },
   };
@@ -107,11 +123,21 @@ describe('the schema agrees with the validator', () => {
         maxSessionDuration: 7200,
         trust: {
           runner: true,
-          github: [{ repository: 'acme/infra', branch: 'main', ownerId: '1', repositoryId: '2' }],
+          github: [
+            {
+              repository: 'acme/infra',
+              branch: 'main',
+              ownerId: '1',
+              repositoryId: '2',
+              jobWorkflowRef: 'acme/infra/.github/workflows/deploy.yml@refs/heads/main',
+            },
+          ],
           gitlab: [{ project: 'acme/infra', branch: 'main', url: 'https://gitlab.example.com', audience: 'aud' }],
           circleci: {
             organizationId: '2b3c4d5e-6f70-4812-9abc-def012345678',
-            projectIds: ['3c4d5e6f-7081-4923-abcd-ef0123456789'],
+            projects: [
+              { projectId: '3c4d5e6f-7081-4923-abcd-ef0123456789', vcsOrigin: 'github.com/acme/infra', branches: ['main'] },
+            ],
           },
         },
       },
@@ -131,6 +157,18 @@ describe('the schema agrees with the validator', () => {
     },
     'a "$schema" that is not a string': { ...base, $schema: 1 },
     'an unknown key in an account': { ...base, accounts: { prod: { profile: 'p', owner: 'me' } } },
+    "CircleCI's old projectIds": {
+      ...base,
+      pipelineAccess: {
+        policyArns: ['arn:aws:iam::aws:policy/PowerUserAccess'],
+        trust: {
+          circleci: {
+            organizationId: '2b3c4d5e-6f70-4812-9abc-def012345678',
+            projectIds: ['3c4d5e6f-7081-4923-abcd-ef0123456789'],
+          },
+        },
+      },
+    },
   };
 
   test.each(Object.entries(valid))('both accept %s', (_name, file) => {

@@ -229,7 +229,13 @@ describe('the access stacks', () => {
             gitlab: [{ project: 'acme/infra', branch: 'main' }],
             circleci: {
               organizationId: '2b3c4d5e-6f70-4812-9abc-def012345678',
-              projectIds: ['3c4d5e6f-7081-4923-abcd-ef0123456789'],
+              projects: [
+                {
+                  projectId: '3c4d5e6f-7081-4923-abcd-ef0123456789',
+                  vcsOrigin: 'github.com/acme/infra',
+                  branches: ['main'],
+                },
+              ],
             },
           },
           ...pipelineAccess,

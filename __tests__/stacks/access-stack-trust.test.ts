@@ -17,7 +17,7 @@
 import { createValidatedPolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
 import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { Testing } from 'cdktf';
-import { validateConfig } from '../../src/config';
+import { type BootstrapConfig, validateConfig } from '../../src/config';
 import { AccessStack, accessStackId } from '../../stacks/access-stack';
 import { PipelineStack, pipelineStackId } from '../../stacks/pipeline-stack';
 
@@ -30,20 +30,29 @@ const PROJECT = '3c4d5e6f-7081-4923-abcd-ef0123456789';
 const CIRCLECI = `oidc.circleci.com/org/${ORG}`;
 const RUNNER = `arn:aws:iam::${PROD}:role/acme-pipeline-runner`;
 const DEV_DEPLOY_ROLE = `arn:aws:iam::${DEV}:role/acme-pipeline-deploy`;
+const PROD_DEPLOY_ROLE = `arn:aws:iam::${PROD}:role/acme-pipeline-deploy`;
+const ACCOUNTS = { dev: { profile: 'acme-dev', accountId: DEV }, prod: { profile: 'acme-prod', accountId: PROD } };
+const POLICY_ARNS = ['arn:aws:iam::aws:policy/PowerUserAccess'];
+/** A CircleCI user ID as its tokens carry it: a UUID. */
+const USER = '4d5e6f70-8192-4a3b-bcde-f01234567890';
+const WORKFLOW = 'acme/infrastructure/.github/workflows/deploy.yml@refs/heads/main';
 
 const config = validateConfig(
   {
     platform: 'acme',
-    accounts: { dev: { profile: 'acme-dev', accountId: DEV }, prod: { profile: 'acme-prod', accountId: PROD } },
+    accounts: ACCOUNTS,
     pipelineAccess: {
-      policyArns: ['arn:aws:iam::aws:policy/PowerUserAccess'],
+      policyArns: POLICY_ARNS,
       trust: {
         github: [
           { repository: 'acme/infrastructure', branch: 'main' },
           { repository: 'acme/infrastructure', environment: 'production', ownerId: '123', repositoryId: '456' },
         ],
         gitlab: [{ project: 'acme/platform/infra', branch: 'main' }],
-        circleci: { organizationId: ORG, projectIds: [PROJECT] },
+        circleci: {
+          organizationId: ORG,
+          projects: [{ projectId: PROJECT, vcsOrigin: 'github.com/acme/infrastructure', branches: ['main'] }],
+        },
       },
     },
   },
@@ -53,14 +62,14 @@ const config = validateConfig(
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
 
 /** The trust policy of an account's synthesized deploy role, provider references replaced by their ARNs. */
-function synthesizedTrust(accountName: string): unknown {
-  const account = config.accounts.find((candidate) => candidate.name === accountName);
-  if (account?.accountId === undefined || config.pipelineAccess === undefined) throw new Error('fixture lost an account');
+function synthesizedTrust(accountName: string, from: BootstrapConfig = config): unknown {
+  const account = from.accounts.find((candidate) => candidate.name === accountName);
+  if (account?.accountId === undefined || from.pipelineAccess === undefined) throw new Error('fixture lost an account');
   const app = Testing.app();
   const stack = new AccessStack(app, accessStackId(account.name), {
-    platform: config.platform,
+    platform: from.platform,
     account,
-    pipelineAccess: config.pipelineAccess,
+    pipelineAccess: from.pipelineAccess,
     stateDir: '/tmp/state',
   });
   const json = JSON.parse(Testing.synth(stack)) as { resource: Blocks };
@@ -130,23 +139,42 @@ async function assumeRole(roleArn: string, identityPolicy: unknown, target = DEV
   return result.overallResult;
 }
 
-/** `sts:AssumeRoleWithWebIdentity` of dev's deploy role with a token of `issuer`'s provider in `account`. */
-function assumeWithToken(issuer: string, claims: Record<string, string>, account = DEV): string {
+interface TokenTarget {
+  /** The account of the OIDC provider the token is presented through. @default DEV */
+  readonly account?: string;
+  /** The deploy role assumed. @default dev's */
+  readonly role?: string;
+  /** That role's trust policy. @default dev's, from `config` */
+  readonly trust?: unknown;
+}
+
+/** `sts:AssumeRoleWithWebIdentity` of a deploy role (dev's by default) with a token of `issuer`'s provider. */
+function assumeWithToken(issuer: string, claims: Record<string, string>, target: TokenTarget | string = {}): string {
+  const { account = DEV, role = DEV_DEPLOY_ROLE, trust = devTrust } = typeof target === 'string' ? { account: target } : target;
   return runUnsafeSimulation(
     {
       request: {
         principal: `arn:aws:iam::${account}:oidc-provider/${issuer}`,
         action: 'sts:AssumeRoleWithWebIdentity',
-        resource: { resource: DEV_DEPLOY_ROLE, accountId: DEV },
+        resource: { resource: role, accountId: /iam::(\d{12}):/.exec(role)?.[1] ?? '' },
         contextVariables: Object.fromEntries(Object.entries(claims).map(([claim, value]) => [`${issuer}:${claim}`, value])),
       },
       identityPolicies: [],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      resourcePolicy: createValidatedPolicy(devTrust, validateTrustPolicy, { name: 'deploy-role-trust' }),
+      resourcePolicy: createValidatedPolicy(trust, validateTrustPolicy, { name: 'deploy-role-trust' }),
     },
     {},
   );
+}
+
+/** The trust of `accountName`'s deploy role for a file whose top-level trust is `trust` (and accounts as given). */
+function trustFor(trust: unknown, accountName = 'dev', accounts: unknown = ACCOUNTS): unknown {
+  const from = validateConfig(
+    { platform: 'acme', accounts, pipelineAccess: { policyArns: POLICY_ARNS, trust } },
+    'accounts.json',
+  );
+  return synthesizedTrust(accountName, from);
 }
 
 describe('the deploy role trust, evaluated by an IAM policy evaluator', () => {
@@ -176,10 +204,12 @@ describe('the deploy role trust, evaluated by an IAM policy evaluator', () => {
   describe('GitHub Actions', () => {
     const aud = 'sts.amazonaws.com';
     test.each([
-      ['the configured repository on the configured branch', 'repo:acme/infrastructure:ref:refs/heads/main'],
-      ['the configured repository in the configured environment', 'repo:acme/infrastructure:environment:production'],
       [
-        'the immutable subject of the configured repository and environment',
+        'the configured repository on the configured branch (an entry without IDs: the name subject)',
+        'repo:acme/infrastructure:ref:refs/heads/main',
+      ],
+      [
+        'the immutable subject of the configured repository and environment (an entry with IDs)',
         'repo:acme@123/infrastructure@456:environment:production',
       ],
     ])('allowed: %s', (_name, sub) => {
@@ -193,6 +223,10 @@ describe('the deploy role trust, evaluated by an IAM policy evaluator', () => {
       ['a fork', { aud, sub: 'repo:mallory/infrastructure:ref:refs/heads/main' }],
       ['a pull request (also from a fork)', { aud, sub: 'repo:acme/infrastructure:pull_request' }],
       ['another environment', { aud, sub: 'repo:acme/infrastructure:environment:staging' }],
+      [
+        'the name subject of the entry with IDs (a repository that took over a deleted or renamed name)',
+        { aud, sub: 'repo:acme/infrastructure:environment:production' },
+      ],
       ['a branch named like the environment', { aud, sub: 'repo:acme/infrastructure:ref:refs/heads/production' }],
       ['the immutable subject with other IDs', { aud, sub: 'repo:acme@999/infrastructure@456:environment:production' }],
       ['a wrong audience', { aud: 'https://github.com/acme', sub: 'repo:acme/infrastructure:ref:refs/heads/main' }],
@@ -206,6 +240,68 @@ describe('the deploy role trust, evaluated by an IAM policy evaluator', () => {
       expect(assumeWithToken(GITHUB, { aud, sub: 'repo:acme/infrastructure:ref:refs/heads/main' }, OTHER)).toBe(
         'ImplicitlyDenied',
       );
+    });
+
+    describe('with the IDs and "trustNameSubject": true (the transition switch)', () => {
+      const trust = trustFor({
+        runner: false,
+        github: [
+          { repository: 'acme/infrastructure', branch: 'main', ownerId: '123', repositoryId: '456', trustNameSubject: true },
+        ],
+      });
+      test.each([
+        ['the immutable subject', 'repo:acme@123/infrastructure@456:ref:refs/heads/main'],
+        ['the name subject', 'repo:acme/infrastructure:ref:refs/heads/main'],
+      ])('allowed: %s', (_name, sub) => {
+        expect(assumeWithToken(GITHUB, { aud, sub }, { trust })).toBe('Allowed');
+      });
+
+      test.each([
+        ['the immutable subject with another owner ID', 'repo:acme@999/infrastructure@456:ref:refs/heads/main'],
+        ['the name subject of another branch', 'repo:acme/infrastructure:ref:refs/heads/feature'],
+      ])('denied: %s', (_name, sub) => {
+        expect(assumeWithToken(GITHUB, { aud, sub }, { trust })).toBe('ImplicitlyDenied');
+      });
+    });
+
+    describe('with "jobWorkflowRef" (the repository\'s subject template includes repo, context and job_workflow_ref)', () => {
+      const trust = trustFor({
+        runner: false,
+        github: [
+          { repository: 'acme/infrastructure', branch: 'main', ownerId: '123', repositoryId: '456', jobWorkflowRef: WORKFLOW },
+        ],
+      });
+      test('allowed: a job of the configured workflow on the configured branch', () => {
+        expect(
+          assumeWithToken(
+            GITHUB,
+            { aud, sub: `repo:acme@123/infrastructure@456:ref:refs/heads/main:job_workflow_ref:${WORKFLOW}` },
+            { trust },
+          ),
+        ).toBe('Allowed');
+      });
+
+      test.each([
+        [
+          'another workflow of the same repository and branch',
+          'repo:acme@123/infrastructure@456:ref:refs/heads/main:job_workflow_ref:acme/infrastructure/.github/workflows/other.yml@refs/heads/main',
+        ],
+        [
+          'the configured workflow at another ref',
+          'repo:acme@123/infrastructure@456:ref:refs/heads/main:job_workflow_ref:acme/infrastructure/.github/workflows/deploy.yml@refs/heads/feature',
+        ],
+        [
+          "a reusable workflow of another repository with the configured file's name",
+          'repo:acme@123/infrastructure@456:ref:refs/heads/main:job_workflow_ref:mallory/infrastructure/.github/workflows/deploy.yml@refs/heads/main',
+        ],
+        [
+          'the default-template subject of the same repository and branch',
+          'repo:acme@123/infrastructure@456:ref:refs/heads/main',
+        ],
+        ['the default-template name subject', 'repo:acme/infrastructure:ref:refs/heads/main'],
+      ])('denied: %s', (_name, sub) => {
+        expect(assumeWithToken(GITHUB, { aud, sub }, { trust })).toBe('ImplicitlyDenied');
+      });
     });
   });
 
@@ -235,26 +331,140 @@ describe('the deploy role trust, evaluated by an IAM policy evaluator', () => {
     });
   });
 
-  describe('CircleCI', () => {
-    const user = '4d5e6f70-8192-4a3b-bcde-f01234567890';
-    test('allowed: any user running a job of the configured project', () => {
-      expect(assumeWithToken(CIRCLECI, { aud: ORG, sub: `org/${ORG}/project/${PROJECT}/user/${user}` })).toBe('Allowed');
+  describe('CircleCI (V2 subject: project, VCS origin, branch)', () => {
+    const v2 = (origin: string, ref: string, project = PROJECT, user = USER): string =>
+      `org/${ORG}/project/${project}/user/${user}/vcs-origin/${origin}/vcs-ref/${ref}`;
+    const ORIGIN = 'github.com/acme/infrastructure';
+    test('allowed: a job of the configured project, repository and branch, started by any user', () => {
+      expect(assumeWithToken(CIRCLECI, { aud: ORG, sub: v2(ORIGIN, 'refs/heads/main') })).toBe('Allowed');
+      expect(
+        assumeWithToken(CIRCLECI, {
+          aud: ORG,
+          sub: v2(ORIGIN, 'refs/heads/main', PROJECT, '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'),
+        }),
+      ).toBe('Allowed');
     });
 
     const otherOrg = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
+    const crafted = v2('github.com/mallory/infra-fork', `refs/heads/x/vcs-origin/${ORIGIN}/vcs-ref/refs/heads/main`);
     test.each([
-      ['another project of the organization', { aud: ORG, sub: `org/${ORG}/project/${otherOrg}/user/${user}` }],
-      ['a subject of another organization', { aud: ORG, sub: `org/${otherOrg}/project/${PROJECT}/user/${user}` }],
-      ['a wrong audience', { aud: otherOrg, sub: `org/${ORG}/project/${PROJECT}/user/${user}` }],
+      ['another branch', { aud: ORG, sub: v2(ORIGIN, 'refs/heads/feature') }],
+      ['a branch that starts like the configured one', { aud: ORG, sub: v2(ORIGIN, 'refs/heads/main-x') }],
+      ['a tag', { aud: ORG, sub: v2(ORIGIN, 'refs/tags/v1') }],
+      ["a fork's pull request", { aud: ORG, sub: v2('github.com/mallory/infra-fork', 'refs/pull/7/head') }],
+      ["a fork's branch named to end like the configured origin and branch", { aud: ORG, sub: crafted }],
+      ['another project of the organization', { aud: ORG, sub: v2(ORIGIN, 'refs/heads/main', otherOrg) }],
+      ['another repository (VCS origin)', { aud: ORG, sub: v2('github.com/acme/other', 'refs/heads/main') }],
+      ['the V1 subject, which names no repository or branch', { aud: ORG, sub: `org/${ORG}/project/${PROJECT}/user/${USER}` }],
+      ['a user part one character short', { aud: ORG, sub: v2(ORIGIN, 'refs/heads/main', PROJECT, USER.slice(1)) }],
+      ['a user part one character long', { aud: ORG, sub: v2(ORIGIN, 'refs/heads/main', PROJECT, `${USER}0`) }],
+      ['a subject of another organization', { aud: ORG, sub: v2(ORIGIN, 'refs/heads/main').replace(ORG, otherOrg) }],
+      ['a wrong audience', { aud: otherOrg, sub: v2(ORIGIN, 'refs/heads/main') }],
       ['a missing subject', { aud: ORG }],
     ])('denied: %s', (_name, claims) => {
       expect(assumeWithToken(CIRCLECI, claims)).toBe('ImplicitlyDenied');
     });
 
     test("denied: another organization's provider", () => {
-      expect(
-        assumeWithToken(`oidc.circleci.com/org/${otherOrg}`, { aud: ORG, sub: `org/${ORG}/project/${PROJECT}/user/${user}` }),
-      ).toBe('ImplicitlyDenied');
+      expect(assumeWithToken(`oidc.circleci.com/org/${otherOrg}`, { aud: ORG, sub: v2(ORIGIN, 'refs/heads/main') })).toBe(
+        'ImplicitlyDenied',
+      );
+    });
+
+    test('why the user part is 36 "?" and not "*": IAM\'s "*" matches "/", so "user/*" admits the crafted fork branch', () => {
+      const withStar = JSON.parse(
+        JSON.stringify(devTrust).replace(/user\/\?{8}-\?{4}-\?{4}-\?{4}-\?{12}\//g, 'user/*/'),
+      ) as unknown;
+      expect(JSON.stringify(withStar)).toContain('/user/*/vcs-origin/');
+      expect(assumeWithToken(CIRCLECI, { aud: ORG, sub: crafted }, { trust: withStar })).toBe('Allowed');
+    });
+  });
+
+  describe("an account's own trust replaces the top-level one (prod: environment production only; dev: branch main)", () => {
+    const accounts = {
+      dev: ACCOUNTS.dev,
+      prod: {
+        ...ACCOUNTS.prod,
+        pipelineAccess: {
+          trust: {
+            runner: false,
+            github: [{ repository: 'acme/infrastructure', environment: 'production', ownerId: '123', repositoryId: '456' }],
+          },
+        },
+      },
+    };
+    const topLevel = { github: [{ repository: 'acme/infrastructure', branch: 'main', ownerId: '123', repositoryId: '456' }] };
+    const dev = trustFor(topLevel, 'dev', accounts);
+    const prod = trustFor(topLevel, 'prod', accounts);
+    const aud = 'sts.amazonaws.com';
+    const devSubject = 'repo:acme@123/infrastructure@456:ref:refs/heads/main';
+    const prodSubject = 'repo:acme@123/infrastructure@456:environment:production';
+
+    test("denied: dev's subject (branch main) in prod", () => {
+      expect(assumeWithToken(GITHUB, { aud, sub: devSubject }, { account: PROD, role: PROD_DEPLOY_ROLE, trust: prod })).toBe(
+        'ImplicitlyDenied',
+      );
+    });
+
+    test("allowed: dev's subject in dev", () => {
+      expect(assumeWithToken(GITHUB, { aud, sub: devSubject }, { trust: dev })).toBe('Allowed');
+    });
+
+    test("allowed: prod's environment subject in prod; denied in dev", () => {
+      expect(assumeWithToken(GITHUB, { aud, sub: prodSubject }, { account: PROD, role: PROD_DEPLOY_ROLE, trust: prod })).toBe(
+        'Allowed',
+      );
+      expect(assumeWithToken(GITHUB, { aud, sub: prodSubject }, { trust: dev })).toBe('ImplicitlyDenied');
+    });
+
+    test("prod's stack gets its own policies and only the providers of its own trust; dev's the top-level ones", () => {
+      const from = validateConfig(
+        {
+          platform: 'acme',
+          accounts: {
+            ...accounts,
+            prod: {
+              ...accounts.prod,
+              pipelineAccess: { ...accounts.prod.pipelineAccess, policyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] },
+            },
+          },
+          pipelineAccess: {
+            policyArns: POLICY_ARNS,
+            trust: { ...topLevel, gitlab: [{ project: 'acme/platform/infra', branch: 'main' }] },
+          },
+        },
+        'accounts.json',
+      );
+      const resources = (name: string) => {
+        const account = from.accounts.find((candidate) => candidate.name === name);
+        if (account === undefined || from.pipelineAccess === undefined) throw new Error('fixture lost an account');
+        const stack = new AccessStack(Testing.app(), accessStackId(name), {
+          platform: from.platform,
+          account,
+          pipelineAccess: from.pipelineAccess,
+          stateDir: '/tmp/state',
+        });
+        const json = JSON.parse(Testing.synth(stack)) as { resource: Blocks };
+        return {
+          policies: Object.values(json.resource.aws_iam_role_policy_attachment ?? {}).map((block) => block.policy_arn),
+          providers: Object.values(json.resource.aws_iam_openid_connect_provider ?? {})
+            .map((block) => String(block.url))
+            .sort(),
+        };
+      };
+      expect(resources('prod')).toEqual({
+        policies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+        providers: ['https://token.actions.githubusercontent.com'],
+      });
+      expect(resources('dev')).toEqual({
+        policies: POLICY_ARNS,
+        providers: ['https://gitlab.com', 'https://token.actions.githubusercontent.com'],
+      });
+    });
+
+    test("the runner may assume dev's deploy role, not prod's, whose own trust leaves it out", async () => {
+      await expect(assumeRole(RUNNER, ASSUME_ANY, DEV_DEPLOY_ROLE, dev)).resolves.toBe('Allowed');
+      await expect(assumeRole(RUNNER, ASSUME_ANY, PROD_DEPLOY_ROLE, prod)).resolves.toBe('ImplicitlyDenied');
     });
   });
 });

@@ -22,6 +22,10 @@ interface Synthesized {
   readonly backends: string[];
   /** Each stack's cdk.tf.json text. */
   readonly json: Record<string, string>;
+  /** What the direct run printed: warnings and notes. */
+  readonly stderr: string;
+  /** Each stack's annotations (warnings the cdktf CLI prints), from manifest.json. */
+  readonly annotations: Record<string, { level: string; message: string }[]>;
 }
 
 function synth(accounts: unknown): Synthesized {
@@ -29,7 +33,9 @@ function synth(accounts: unknown): Synthesized {
   try {
     const { status, stderr, outdir } = runApp(accounts, dir);
     if (status !== 0) throw new Error(`synth failed: ${stderr}`);
-    const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: object };
+    const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
+      stacks: Record<string, { annotations: { level: string; message: string }[] }>;
+    };
     const stacks = Object.keys(manifest.stacks).sort();
     return {
       stacks,
@@ -37,6 +43,8 @@ function synth(accounts: unknown): Synthesized {
       json: Object.fromEntries(
         stacks.map((stack) => [stack, readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')]),
       ),
+      stderr,
+      annotations: Object.fromEntries(Object.entries(manifest.stacks).map(([id, stack]) => [id, stack.annotations])),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -110,5 +118,52 @@ describe('main.ts with "pipelineAccess"', () => {
       return parsed;
     };
     expect(strip(withRunner.json['pipeline-prod'] ?? '')).toEqual(strip(without.json['pipeline-prod'] ?? ''));
+  });
+});
+
+describe("main.ts with an account's own trust", () => {
+  const perAccount = synth({
+    ...BASE,
+    accounts: {
+      ...BASE.accounts,
+      prod: {
+        ...BASE.accounts.prod,
+        pipelineAccess: {
+          trust: {
+            runner: false,
+            github: [{ repository: 'acme/infra', environment: 'production', ownerId: '12', repositoryId: '34' }],
+          },
+        },
+      },
+    },
+    pipelineAccess: { policyArns: [POWER_USER], trust: { github: [{ repository: 'acme/infra', branch: 'main' }] } },
+  });
+
+  test('the runner may assume only the deploy roles whose trust names it, and gets a backend config only there', () => {
+    expect(runnerAssumable(perAccount.json['pipeline-prod'] ?? '')).toEqual([
+      'arn:aws:iam::111111111111:role/acme-pipeline-deploy',
+    ]);
+    expect(perAccount.backends).toEqual([
+      'dev.ci.s3.tfbackend',
+      'dev.runner.s3.tfbackend',
+      'dev.s3.tfbackend',
+      'prod.ci.s3.tfbackend',
+      'prod.s3.tfbackend',
+      'sandbox.s3.tfbackend',
+    ]);
+  });
+
+  test('a GitHub entry without IDs is warned about once, with the command that reads them; the one with IDs is not', () => {
+    const warnings = perAccount.stderr.split('\n').filter((line) => line.startsWith('warning: the GitHub trust of'));
+    expect(warnings).toEqual([
+      expect.stringContaining(`warning: the GitHub trust of acme/infra names no "ownerId" and "repositoryId"`) as unknown,
+    ]);
+    expect(warnings[0]).toContain("gh api repos/acme/infra --jq '.owner.id, .id'");
+    expect(warnings[0]).toContain('2026-07-15');
+    // The same line is a warning annotation of the stack whose trust has the entry, which the cdktf CLI prints.
+    expect(perAccount.annotations['access-dev']).toEqual([
+      expect.objectContaining({ level: '@cdktf/warn', message: warnings[0]?.slice('warning: '.length) }) as unknown,
+    ]);
+    expect(perAccount.annotations['access-prod']).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ import {
 import { pipelineAccessCrossFieldProblems, runnerTrusted } from './pipeline-access-checks';
 import { defaultDeployRoleName, PIPELINE_ACCESS_DEFAULTS, type PipelineAccessSection } from './pipeline-access-schema';
 import { defaultNamePrefix, pipelineCrossFieldProblems, runnerRoleName } from './pipeline-schema';
-import type { PipelineAccessConfig } from './model';
+import type { PipelineAccessConfig, TrustConfig } from './model';
 import { accountsFileSchema, DEFAULT_PRODUCTION_ACCOUNT, DEFAULT_REGION } from './schema';
 
 /** The shape of a region code, as the schema checks it. */
@@ -78,6 +78,18 @@ export function validateConfig(raw: unknown, file: string, accountOrder?: readon
   const data = result.data;
   const pipelineAccess = data.pipelineAccess;
   const roleName = pipelineAccess !== undefined ? (pipelineAccess.roleName ?? defaultDeployRoleName(data.platform)) : undefined;
+  const namePrefix = data.pipeline !== null ? (data.pipeline.namePrefix ?? defaultNamePrefix(data.platform)) : undefined;
+  // The runner's ARN, for every trust that names the runner. The cross-field checks guarantee the
+  // production account's ID whenever a trust does.
+  const productionEntry = data.accounts[data.productionAccount];
+  const productionId =
+    productionEntry?.accountId ?? (productionEntry?.roleArn !== undefined ? roleAccountId(productionEntry.roleArn) : undefined);
+  const runnerArn =
+    productionId !== undefined && namePrefix !== undefined && productionEntry !== undefined
+      ? roleArnIn(productionId, runnerRoleName(namePrefix), productionEntry.region ?? data.region)
+      : undefined;
+  const trustOf = (trust: PipelineAccessSection['trust']): TrustConfig =>
+    resolveTrust(trust, runnerTrusted(trust.runner, data.pipeline === null ? false : data.pipeline) ? runnerArn : undefined);
   const entries = Object.entries(data.accounts);
   if (accountOrder !== undefined) entries.sort(([a], [b]) => accountOrder.indexOf(a) - accountOrder.indexOf(b));
   const accounts: AccountConfig[] = entries.map(([name, account]) => {
@@ -110,18 +122,19 @@ export function validateConfig(raw: unknown, file: string, accountOrder?: readon
         ? { kmsKeyAdminArns: account.kmsKeyAdminArns }
         : {}),
       ...(data.stateBucket.accessLogs ? { accessLogBucketName: accessLogBucketName(data.platform, name) } : {}),
-      ...(roleName !== undefined && account.pipelineAccess !== null
+      ...(pipelineAccess !== undefined && roleName !== undefined && account.pipelineAccess !== null
         ? {
             pipelineAccess: {
               ...(accountId !== undefined ? { deployRoleArn: roleArnIn(accountId, roleName, region) } : {}),
               adoptOidcProviders: account.pipelineAccess.adoptOidcProviders,
+              // The account's own trust and policies replace the top-level ones, whole.
+              policyArns: account.pipelineAccess.policyArns ?? pipelineAccess.policyArns,
+              trust: trustOf(account.pipelineAccess.trust ?? pipelineAccess.trust),
             },
           }
         : {}),
     };
   });
-  const namePrefix = data.pipeline !== null ? (data.pipeline.namePrefix ?? defaultNamePrefix(data.platform)) : undefined;
-  const production = accounts.find((account) => account.name === data.productionAccount);
   return {
     file,
     platform: data.platform,
@@ -141,31 +154,37 @@ export function validateConfig(raw: unknown, file: string, accountOrder?: readon
           pipelineAccess: resolvePipelineAccess(
             pipelineAccess,
             roleName,
-            // The cross-field checks guarantee the production account's ID whenever the runner is trusted.
-            runnerTrusted(pipelineAccess.trust.runner, data.pipeline === null ? false : data.pipeline) &&
-              production?.accountId !== undefined &&
-              namePrefix !== undefined
-              ? roleArnIn(production.accountId, runnerRoleName(namePrefix), production.region)
-              : undefined,
+            trustOf(pipelineAccess.trust),
+            accounts.some((account) => account.pipelineAccess?.trust.runnerRoleArn !== undefined) ? runnerArn : undefined,
           ),
         }
       : {}),
   };
 }
 
-/** The `"pipelineAccess"` section with its defaults: GitLab's instance and audience, the runner's role ARN. */
+/** The `"pipelineAccess"` section with its defaults; `trust` is its own, resolved (its runner is per account). */
 function resolvePipelineAccess(
   section: PipelineAccessSection,
   roleName: string,
+  trust: TrustConfig,
   runnerRoleArn: string | undefined,
 ): PipelineAccessConfig {
-  const { trust } = section;
   return {
     roleName,
     maxSessionDuration: section.maxSessionDuration,
     policyArns: section.policyArns,
     ...(section.permissionsBoundaryArn !== undefined ? { permissionsBoundaryArn: section.permissionsBoundaryArn } : {}),
     ...(section.permissionsBoundary !== undefined ? { permissionsBoundary: section.permissionsBoundary } : {}),
+    ...(runnerRoleArn !== undefined ? { runnerRoleArn } : {}),
+    github: trust.github,
+    gitlab: trust.gitlab,
+    ...(trust.circleci !== undefined ? { circleci: trust.circleci } : {}),
+  };
+}
+
+/** A `trust` object with its defaults: GitLab's instance and audience, and the runner's role ARN when trusted. */
+function resolveTrust(trust: PipelineAccessSection['trust'], runnerRoleArn: string | undefined): TrustConfig {
+  return {
     ...(runnerRoleArn !== undefined ? { runnerRoleArn } : {}),
     github: trust.github,
     gitlab: trust.gitlab.map((entry) => {

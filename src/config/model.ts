@@ -149,12 +149,25 @@ export interface GithubTrustConfig {
   /** Jobs in this environment (subject `repo:OWNER/REPO:environment:ENV`); exclusive with `branch`. */
   readonly environment?: string;
   /**
-   * The owner's and repository's numeric IDs: the immutable subject `repo:OWNER@<id>/REPO@<id>:…` is
-   * trusted too. Both or neither.
+   * The owner's and repository's numeric IDs: only the immutable subject `repo:OWNER@<id>/REPO@<id>:…` is
+   * trusted (and the name form too with `trustNameSubject`). Both or neither.
    * @default undefined: only the name form.
    */
   readonly ownerId?: string;
   readonly repositoryId?: string;
+  /**
+   * With the IDs, the name subject `repo:OWNER/REPO:…` is trusted too: a switch for the move to the IDs.
+   * @default undefined (false): with the IDs, only the immutable subject.
+   */
+  readonly trustNameSubject?: boolean;
+  /**
+   * The workflow file the job must come from (`job_workflow_ref`, e.g.
+   * `acme/infrastructure/.github/workflows/deploy.yml@refs/heads/main`): the subject is then the
+   * customized form `…:<context>:job_workflow_ref:<this>` of a repository whose subject template includes
+   * `repo`, `context` and `job_workflow_ref`.
+   * @default undefined: GitHub's default subject, any workflow of the repository.
+   */
+  readonly jobWorkflowRef?: string;
 }
 
 /** A GitLab project whose jobs on one branch may assume the deploy roles. */
@@ -168,19 +181,44 @@ export interface GitlabTrustConfig {
   readonly audience: string;
 }
 
+/** One CircleCI project, and the branches of its repository whose jobs may assume the deploy roles. */
+export interface CircleciProjectTrustConfig {
+  readonly projectId: string;
+  /** The repository as CircleCI's V2 subject names it: `github.com/acme/infrastructure`. */
+  readonly vcsOrigin: string;
+  readonly branches: readonly string[];
+}
+
 /** CircleCI projects of one organization whose jobs may assume the deploy roles. */
 export interface CircleciTrustConfig {
   readonly organizationId: string;
-  readonly projectIds: readonly string[];
+  readonly projects: readonly CircleciProjectTrustConfig[];
 }
 
-/** The `"pipelineAccess"` section, every default resolved (see src/config/pipeline-access-schema.ts). */
-export interface PipelineAccessConfig {
+/** Who may assume a deploy role, defaults resolved: the top-level `trust`, or an account's own. */
+export interface TrustConfig {
+  /**
+   * The runner role of pipeline-prod (`trust.runner`).
+   * @default undefined: the runner is not trusted.
+   */
+  readonly runnerRoleArn?: string;
+  readonly github: readonly GithubTrustConfig[];
+  readonly gitlab: readonly GitlabTrustConfig[];
+  /** @default undefined: no CircleCI organization is trusted. */
+  readonly circleci?: CircleciTrustConfig;
+}
+
+/**
+ * The `"pipelineAccess"` section, every default resolved (see src/config/pipeline-access-schema.ts).
+ * Its trust fields are the top-level `trust`, the default of every account: the trust an account's
+ * role gets, and its policies, are in `AccountConfig.pipelineAccess`.
+ */
+export interface PipelineAccessConfig extends Omit<TrustConfig, 'runnerRoleArn'> {
   /** Name of the deploy role in every account; default `<platform>-pipeline-deploy`. */
   readonly roleName: string;
   /** The role's `MaxSessionDuration` in seconds; default 3600. */
   readonly maxSessionDuration: number;
-  /** Managed policies attached to every deploy role. */
+  /** The top-level managed policies, of every deploy role without its own `policyArns`. */
   readonly policyArns: readonly string[];
   /** @default undefined: no permissions boundary of one's own. */
   readonly permissionsBoundaryArn?: string;
@@ -191,14 +229,11 @@ export interface PipelineAccessConfig {
    */
   readonly permissionsBoundary?: 'create';
   /**
-   * The runner role of pipeline-prod that may assume every deploy role (`trust.runner`).
-   * @default undefined: the runner is not trusted.
+   * The runner role of pipeline-prod, when the deploy role of at least one account trusts it (the
+   * top-level `trust.runner`, or an account's own).
+   * @default undefined: no deploy role trusts the runner.
    */
   readonly runnerRoleArn?: string;
-  readonly github: readonly GithubTrustConfig[];
-  readonly gitlab: readonly GitlabTrustConfig[];
-  /** @default undefined: no CircleCI organization is trusted. */
-  readonly circleci?: CircleciTrustConfig;
 }
 
 /** An account's part of `pipelineAccess`: present when the account gets a deploy role. */
@@ -210,4 +245,8 @@ export interface AccountPipelineAccess {
   readonly deployRoleArn?: string;
   /** OIDC issuers whose existing provider in the account the access stack imports. */
   readonly adoptOidcProviders: readonly string[];
+  /** The role's managed policies: the account's own `policyArns`, else the top-level ones. */
+  readonly policyArns: readonly string[];
+  /** Who may assume the role: the account's own `trust`, else the top-level one. */
+  readonly trust: TrustConfig;
 }

@@ -48,7 +48,6 @@ export function pipelineAccessCrossFieldProblems(raw: unknown, file: string): st
   // Read leniently: shape problems are the schema's to report, and these are reported with them.
   if (!isPlainObject(raw.pipelineAccess)) return problems;
   const section = raw.pipelineAccess;
-  const trust = isPlainObject(section.trust) ? section.trust : {};
   const included = Object.entries(accounts).filter(([, account]) => !excludedFromPipelineAccess(account));
 
   if (section.permissionsBoundary !== undefined && section.permissionsBoundaryArn !== undefined) {
@@ -66,33 +65,54 @@ export function pipelineAccessCrossFieldProblems(raw: unknown, file: string): st
     }
   }
 
-  // Issuers of the entries that are valid; an invalid entry is reported by the schema.
-  const parsedTrust = pipelineAccessObjectSchema.shape.trust.safeParse(section.trust);
-  const issuers = parsedTrust.success ? trustedIssuers({ trust: parsedTrust.data }) : undefined;
-  const listsSomeone =
-    ['github', 'gitlab'].some((key) => Array.isArray(trust[key]) && trust[key].length > 0) || trust.circleci !== undefined;
-  const explicitRunner = typeof trust.runner === 'boolean' ? trust.runner : undefined;
-  const runner = runnerTrusted(explicitRunner, raw.pipeline);
-  if (explicitRunner === true && raw.pipeline === false) {
-    problems.push(
-      `${file}: ${accessPath('trust', 'runner')}: there is no runner to trust ("pipeline": false, the external pattern); remove "runner", or remove "pipeline": false to build the pipeline stack`,
-    );
-  } else if (!runner && !listsSomeone) {
-    problems.push(
-      `${file}: ${accessPath('trust')}: trusts no one, so no pipeline could use the deploy roles; trust a CI service, e.g. "github": [{"repository": "acme/infrastructure", "branch": "main"}]${raw.pipeline === false ? '' : ', or the runner ("runner": true)'}`,
-    );
+  // Each account's trust: its own `trust`, whole, else the top-level one. Read leniently, like the rest.
+  const topLevel = { at: ['pipelineAccess', 'trust'] as PropertyKey[], trust: isPlainObject(section.trust) ? section.trust : {} };
+  const ownTrusts = new Map<string, { at: PropertyKey[]; trust: Record<string, unknown> }>();
+  for (const [name, account] of included) {
+    if (isPlainObject(account) && isPlainObject(account.pipelineAccess) && account.pipelineAccess.trust !== undefined) {
+      const own = account.pipelineAccess.trust;
+      ownTrusts.set(name, { at: ['accounts', name, 'pipelineAccess', 'trust'], trust: isPlainObject(own) ? own : {} });
+    }
   }
+  const trustOf = (name: string) => ownTrusts.get(name) ?? topLevel;
+  // The top-level trust is checked when an account uses it (or no account is included, so nothing else is).
+  const sources = [
+    ...(included.length === 0 || included.some(([name]) => !ownTrusts.has(name)) ? [topLevel] : []),
+    ...ownTrusts.values(),
+  ];
+  for (const { at, trust } of sources) {
+    const listsSomeone =
+      ['github', 'gitlab'].some((key) => Array.isArray(trust[key]) && trust[key].length > 0) || trust.circleci !== undefined;
+    const explicitRunner = typeof trust.runner === 'boolean' ? trust.runner : undefined;
+    if (explicitRunner === true && raw.pipeline === false) {
+      problems.push(
+        `${file}: ${formatJsonPath([...at, 'runner'])}: there is no runner to trust ("pipeline": false, the external pattern); remove "runner", or remove "pipeline": false to build the pipeline stack`,
+      );
+    } else if (!runnerTrusted(explicitRunner, raw.pipeline) && !listsSomeone) {
+      problems.push(
+        `${file}: ${formatJsonPath(at)}: trusts no one, so no pipeline could use the deploy roles; trust a CI service, e.g. "github": [{"repository": "acme/infrastructure", "branch": "main"}]${raw.pipeline === false ? '' : ', or the runner ("runner": true)'}`,
+      );
+    }
+  }
+  problems.push(...jobWorkflowRefProblems([topLevel, ...ownTrusts.values()], file));
 
-  if (runner && raw.pipeline !== false) {
+  const trustsRunner = (name: string): boolean => {
+    const runner = trustOf(name).trust.runner;
+    return runnerTrusted(typeof runner === 'boolean' ? runner : undefined, raw.pipeline);
+  };
+  const runnerAccounts = included.filter(([name]) => trustsRunner(name));
+  if (runnerAccounts.length > 0 && raw.pipeline !== false) {
     const productionName = typeof raw.productionAccount === 'string' ? raw.productionAccount : DEFAULT_PRODUCTION_ACCOUNT;
     const production = accounts[productionName];
     const productionRegion = regionOf(production, raw.region);
     if (production !== undefined && writtenAccountId(production) === undefined) {
+      // Named where the runner is trusted: the top-level trust when an account uses it, else the first account's own.
+      const [firstName = ''] = runnerAccounts.find(([name]) => !ownTrusts.has(name)) ?? runnerAccounts[0] ?? [];
       problems.push(
-        `${file}: ${accessPath('trust', 'runner')}: the deploy roles trust the runner role by its ARN in the production account "${productionName}", whose ID is not known; add "accountId": "123456789012" (or a "roleArn") to ${formatJsonPath(['accounts', productionName])}, or set "runner": false`,
+        `${file}: ${formatJsonPath([...trustOf(firstName).at, 'runner'])}: the deploy roles trust the runner role by its ARN in the production account "${productionName}", whose ID is not known; add "accountId": "123456789012" (or a "roleArn") to ${formatJsonPath(['accounts', productionName])}, or set "runner": false`,
       );
     }
-    for (const [name, account] of included) {
+    for (const [name, account] of runnerAccounts) {
       // The production account's missing ID is reported once, above.
       if (writtenAccountId(account) === undefined && name !== productionName) {
         problems.push(
@@ -120,15 +140,45 @@ export function pipelineAccessCrossFieldProblems(raw: unknown, file: string): st
         `${file}: ${formatJsonPath(['accounts', name, 'pipelineAccess', 'adoptOidcProviders'])}: adopting imports the provider by its ARN, which holds the account's ID; add "accountId": "123456789012" (or a "roleArn") to the account`,
       );
     }
+    // Issuers of the account's trust, when it is valid; an invalid entry is reported by the schema.
+    const parsedTrust = pipelineAccessObjectSchema.shape.trust.safeParse(trustOf(name).trust);
+    const issuers = parsedTrust.success ? trustedIssuers({ trust: parsedTrust.data }) : undefined;
     adopted.forEach((issuer, index) => {
       if (issuers !== undefined && typeof issuer === 'string' && isIssuerName(issuer) && !issuers.includes(issuer)) {
         problems.push(
-          `${file}: ${formatJsonPath(['accounts', name, 'pipelineAccess', 'adoptOidcProviders', index])}: "${issuer}" is not an issuer pipelineAccess trusts (${issuers.length > 0 ? issuers.join(', ') : 'none'}); remove it, or correct it`,
+          `${file}: ${formatJsonPath(['accounts', name, 'pipelineAccess', 'adoptOidcProviders', index])}: "${issuer}" is not an issuer the account's trust names (${issuers.length > 0 ? issuers.join(', ') : 'none'}); remove it, or correct it`,
         );
       }
     });
   }
   return problems;
+}
+
+/**
+ * A repository's subject template is one for all its jobs: once it includes `job_workflow_ref` (for an
+ * entry with `jobWorkflowRef`), no token of the repository has the default subject any more, so an
+ * entry of the same repository without `jobWorkflowRef`, in any trust of the file, would never match.
+ */
+function jobWorkflowRefProblems(
+  trusts: readonly { at: PropertyKey[]; trust: Record<string, unknown> }[],
+  file: string,
+): string[] {
+  const entries = trusts.flatMap(({ at, trust }) =>
+    (Array.isArray(trust.github) ? trust.github : []).flatMap((entry: unknown, index) =>
+      isPlainObject(entry) && typeof entry.repository === 'string'
+        ? [{ at: [...at, 'github', index], repository: entry.repository, pinned: entry.jobWorkflowRef !== undefined }]
+        : [],
+    ),
+  );
+  const customized = new Map(entries.filter((entry) => entry.pinned).map((entry) => [entry.repository, entry.at]));
+  return entries.flatMap((entry) => {
+    const pinnedAt = customized.get(entry.repository);
+    return pinnedAt === undefined || entry.pinned
+      ? []
+      : [
+          `${file}: ${formatJsonPath(entry.at)}: names no "jobWorkflowRef", but ${formatJsonPath(pinnedAt)} does, so ${entry.repository}'s subject template includes job_workflow_ref and every token of the repository has the customized subject, which this entry never matches; add "jobWorkflowRef" to it`,
+        ];
+  });
 }
 
 function regionOf(account: unknown, fallback: unknown): string {

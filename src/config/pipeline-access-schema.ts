@@ -51,8 +51,17 @@ const GITLAB_URL = /^https:\/\/[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-
 
 const GITHUB_EXAMPLE = '{"repository": "acme/infrastructure", "branch": "main"}';
 const GITLAB_EXAMPLE = '{"project": "acme/platform/infra", "branch": "main"}';
-const CIRCLECI_EXAMPLE =
-  '{"organizationId": "2b3c4d5e-6f70-4812-9abc-def012345678", "projectIds": ["3c4d5e6f-7081-4923-abcd-ef0123456789"]}';
+const CIRCLECI_PROJECT_EXAMPLE =
+  '{"projectId": "3c4d5e6f-7081-4923-abcd-ef0123456789", "vcsOrigin": "github.com/acme/infrastructure", "branches": ["main"]}';
+const CIRCLECI_EXAMPLE = `{"organizationId": "2b3c4d5e-6f70-4812-9abc-def012345678", "projects": [${CIRCLECI_PROJECT_EXAMPLE}]}`;
+/** A host name as CircleCI writes it in a VCS origin: lowercase DNS labels, at least one dot. */
+const VCS_HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
+/** One path segment of a VCS origin (an owner, group or repository name). */
+const VCS_SEGMENT = /^[A-Za-z0-9_.-]+$/;
+/** The ref of a workflow file in `job_workflow_ref`: a branch, a tag or a full commit SHA. */
+const WORKFLOW_REF = /^(?:refs\/(heads|tags)\/(.+)|[0-9a-f]{40})$/;
+/** A workflow file of a repository, as `job_workflow_ref` names it: `.github/workflows/<file>.yml`. */
+const WORKFLOW_FILE = /^\.github\/workflows\/[A-Za-z0-9_.-]+\.ya?ml$/;
 
 /** `"*"` and `"?"` are IAM's wildcards (StringLike); a trust must name every party exactly. */
 function hasWildcard(value: string): boolean {
@@ -143,8 +152,21 @@ const githubTrustSchema = z
       environment: exactString('the environment', '"environment": "production"', environmentProblem)
         .optional()
         .describe('The GitHub environment whose jobs may assume the role; exactly one of branch or environment.'),
-      ownerId: githubIdSchema('ownerId').optional().describe('Numeric owner ID, in quotes; with repositoryId.'),
+      ownerId: githubIdSchema('ownerId')
+        .optional()
+        .describe('Numeric owner ID, in quotes; with repositoryId, only the immutable subject is trusted.'),
       repositoryId: githubIdSchema('repositoryId').optional().describe('Numeric repository ID, in quotes; with ownerId.'),
+      trustNameSubject: z
+        .boolean({ error: typeError('true or false', '"trustNameSubject": true') })
+        .optional()
+        .describe('With the IDs, also trust the name subject repo:OWNER/REPO:… (a transition switch); default false.'),
+      jobWorkflowRef: exactString(
+        'the workflow',
+        '"jobWorkflowRef": "acme/infrastructure/.github/workflows/deploy.yml@refs/heads/main"',
+        jobWorkflowRefProblem,
+      )
+        .optional()
+        .describe("The reusable workflow the job must come from; needs the repository's subject template with job_workflow_ref."),
     },
     { error: typeError('an object', GITHUB_EXAMPLE) },
   )
@@ -164,6 +186,14 @@ const githubTrustSchema = z
         path: [entry.ownerId === undefined ? 'ownerId' : 'repositoryId'],
         message:
           'is missing; the immutable subject (repo:OWNER@<id>/REPO@<id>:…) needs both "ownerId" and "repositoryId", or neither',
+      });
+    }
+    if (entry.trustNameSubject !== undefined && entry.ownerId === undefined && entry.repositoryId === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trustNameSubject'],
+        message:
+          'has no effect without "ownerId" and "repositoryId": the name subject is all an entry without them trusts; remove it, or add both IDs',
       });
     }
   });
@@ -196,23 +226,113 @@ const uuidSchema = (what: string, example: string) =>
       : `${JSON.stringify(value)} is not a CircleCI ${what} (a lowercase UUID from the CircleCI web app's settings); write e.g. ${example}`,
   );
 
-/** CircleCI projects of one organization whose jobs may assume the role. */
-const circleciTrustSchema = z.strictObject(
+/** One CircleCI project, and the branches of its repository whose jobs may assume the role. */
+const circleciProjectSchema = z.strictObject(
   {
-    organizationId: uuidSchema('organization ID', '"organizationId": "2b3c4d5e-6f70-4812-9abc-def012345678"').describe(
-      "The organization's UUID from the CircleCI settings.",
+    projectId: uuidSchema('project ID', '"projectId": "3c4d5e6f-7081-4923-abcd-ef0123456789"').describe(
+      "The project's UUID from the CircleCI project settings.",
     ),
-    projectIds: z
-      .array(uuidSchema('project ID', '"3c4d5e6f-7081-4923-abcd-ef0123456789"'), {
-        error: typeError('a list of project IDs', '"projectIds": ["3c4d5e6f-7081-4923-abcd-ef0123456789"]'),
+    vcsOrigin: exactString('the repository', '"vcsOrigin": "github.com/acme/infrastructure"', vcsOriginProblem).describe(
+      "The project's repository as CircleCI's V2 token names it: host/owner/repository.",
+    ),
+    branches: z
+      .array(exactString('the branch', '"main"', branchProblem), {
+        error: typeError('a list of branches', '"branches": ["main"]'),
       })
-      .min(1, {
-        error: 'is empty; list the projects whose jobs may deploy, e.g. "projectIds": ["3c4d5e6f-7081-4923-abcd-ef0123456789"]',
-      })
-      .superRefine(uniqueEntries),
+      .min(1, { error: 'is empty; list the branches whose jobs may deploy, e.g. "branches": ["main"]' })
+      .superRefine(uniqueEntries)
+      .describe('The branches whose jobs may assume the role; at least one.'),
   },
-  { error: typeError('an object', CIRCLECI_EXAMPLE) },
+  { error: typeError('an object', CIRCLECI_PROJECT_EXAMPLE) },
 );
+
+/**
+ * CircleCI projects of one organization whose jobs may assume the role. The old form, `projectIds`
+ * alone, trusted every branch and fork of a project: it is refused with one line, before the rest of
+ * the object is read (a pipe stops at the first step's issue).
+ */
+const circleciTrustSchema = z.preprocess(
+  (value, ctx) => {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'projectIds' in value) {
+      const ids = (value as { projectIds?: unknown }).projectIds;
+      const first = Array.isArray(ids) && typeof ids[0] === 'string' && UUID.test(ids[0]) ? ids[0] : '<project id>';
+      ctx.addIssue({
+        code: 'custom',
+        path: ['projectIds'],
+        message: `trusts every branch and every fork of the project; replace it with "projects": [{"projectId": "${first}", "vcsOrigin": "github.com/acme/infrastructure", "branches": ["main"]}], pinned on CircleCI's V2 token (CIRCLE_OIDC_TOKEN_V2)`,
+      });
+      return z.NEVER;
+    }
+    return value;
+  },
+  z.strictObject(
+    {
+      organizationId: uuidSchema('organization ID', '"organizationId": "2b3c4d5e-6f70-4812-9abc-def012345678"').describe(
+        "The organization's UUID from the CircleCI settings.",
+      ),
+      projects: z
+        .array(circleciProjectSchema, { error: typeError('a list of projects', `"projects": [${CIRCLECI_PROJECT_EXAMPLE}]`) })
+        .min(1, { error: `is empty; list the projects whose jobs may deploy, e.g. "projects": [${CIRCLECI_PROJECT_EXAMPLE}]` })
+        .superRefine(uniqueProjects)
+        .describe('The projects whose jobs may assume the role, each with its repository and branches.'),
+    },
+    { error: typeError('an object', CIRCLECI_EXAMPLE) },
+  ),
+);
+
+/** Why `value` is not a VCS origin as CircleCI's V2 token names it (`github.com/acme/infrastructure`). */
+function vcsOriginProblem(value: string): string | undefined {
+  const example = 'write it as the V2 token names it, e.g. "github.com/acme/infrastructure"';
+  if (value.includes('://')) {
+    return `${JSON.stringify(value)} has a scheme; ${example}`;
+  }
+  if (value.endsWith('/')) return `${JSON.stringify(value)} ends with "/"; ${example}`;
+  if (value.endsWith('.git')) return `${JSON.stringify(value)} ends with ".git"; ${example}`;
+  const [host = '', ...path] = value.split('/');
+  if (!VCS_HOST.test(host)) return `${JSON.stringify(host)} is not a host name (lowercase, e.g. "github.com"); ${example}`;
+  const bad = path.find((segment) => !VCS_SEGMENT.test(segment) || segment === '.' || segment === '..');
+  if (path.length < 2 || bad !== undefined) {
+    return `${JSON.stringify(value)} is not host/owner/repository (letters, digits, "_", "-" and "." in each part); ${example}`;
+  }
+  return undefined;
+}
+
+/** Why `value` is not a `job_workflow_ref` (`OWNER/REPO/.github/workflows/FILE.yml@REF`), or `undefined`. */
+function jobWorkflowRefProblem(value: string): string | undefined {
+  const example = 'write e.g. "acme/infrastructure/.github/workflows/deploy.yml@refs/heads/main"';
+  // GitHub names and the workflow file have no "@"; a branch may.
+  const at = value.indexOf('@');
+  const [owner = '', repository = '', ...file] = (at < 0 ? value : value.slice(0, at)).split('/');
+  const ref = at < 0 ? '' : value.slice(at + 1);
+  if (value.includes(':')) return `${JSON.stringify(value)} contains ":", which the subject uses as a separator; ${example}`;
+  const repositoryProblem = githubRepositoryProblem(`${owner}/${repository}`);
+  if (repositoryProblem !== undefined) return repositoryProblem.replace(/write e\.g\. .*$/, example);
+  if (at < 0) return `${JSON.stringify(value)} names no ref ("@refs/heads/BRANCH" at the end); ${example}`;
+  if (!WORKFLOW_FILE.test(file.join('/'))) {
+    return `${JSON.stringify(value)} does not name a workflow file (OWNER/REPO/.github/workflows/FILE.yml@REF); ${example}`;
+  }
+  const refMatch = WORKFLOW_REF.exec(ref);
+  if (refMatch === null) {
+    return `${JSON.stringify(ref)} is not a ref of the workflow (refs/heads/BRANCH, refs/tags/TAG or a full commit SHA); ${example}`;
+  }
+  const name = refMatch[2];
+  return name !== undefined ? branchProblem(name)?.replace(/write e\.g\. .*$/, example) : undefined;
+}
+
+/** A project listed twice would need its branches merged: one entry per project. */
+function uniqueProjects(projects: readonly { projectId: string }[], ctx: z.RefinementCtx): void {
+  const ids = projects.map((project) => project.projectId);
+  ids.forEach((id, index) => {
+    const first = ids.indexOf(id);
+    if (first !== index) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'projectId'],
+        message: `repeats the project of entry [${first}]; list all its branches in that entry`,
+      });
+    }
+  });
+}
 
 function uniqueEntries(values: readonly unknown[], ctx: z.RefinementCtx): void {
   const keys = values.map((value) => JSON.stringify(value));
@@ -229,6 +349,7 @@ function listOf<T extends z.ZodType>(item: T, key: string, example: string) {
     .default([]);
 }
 
+/** Who may assume a deploy role: the top-level `trust`, or an account's own. */
 const trustSchema = z.strictObject(
   {
     runner: z
@@ -237,7 +358,9 @@ const trustSchema = z.strictObject(
       .describe("The pipeline stack's runner role; default true when there is a pipeline stack."),
     github: listOf(githubTrustSchema, 'github', GITHUB_EXAMPLE).describe('GitHub Actions: repository and branch or environment.'),
     gitlab: listOf(gitlabTrustSchema, 'gitlab', GITLAB_EXAMPLE).describe('GitLab CI: project path and branch.'),
-    circleci: circleciTrustSchema.optional().describe('CircleCI: organization ID and project IDs.'),
+    circleci: circleciTrustSchema
+      .optional()
+      .describe('CircleCI: organization ID, and each project with its repository and branches.'),
   },
   { error: typeError('an object', `"trust": {"runner": true, "github": [${GITHUB_EXAMPLE}]}`) },
 );
@@ -253,6 +376,16 @@ const policyArnSchema = (example: string) =>
       });
     }
   });
+
+const policyArnsSchema = z
+  .array(policyArnSchema('"arn:aws:iam::aws:policy/PowerUserAccess"'), {
+    error: typeError('a list of IAM policy ARNs', '"policyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"]'),
+  })
+  .min(1, {
+    error:
+      'is empty; list the policies the deploy role gets (there is no default, so that no role becomes an administrator silently), e.g. "policyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"]',
+  })
+  .superRefine(uniqueEntries);
 
 /** The `"pipelineAccess"` object: a deploy role in every account, and who may assume it. */
 export const pipelineAccessObjectSchema = z.strictObject(
@@ -271,16 +404,7 @@ export const pipelineAccessObjectSchema = z.strictObject(
       .max(MAX_SESSION_DURATION, { error: "must be at most 43200 seconds (12 hours), IAM's maximum; write e.g. 3600" })
       .default(PIPELINE_ACCESS_DEFAULTS.maxSessionDuration)
       .describe('Maximum session of the deploy role, 3600 to 43200 seconds.'),
-    policyArns: z
-      .array(policyArnSchema('"arn:aws:iam::aws:policy/PowerUserAccess"'), {
-        error: typeError('a list of IAM policy ARNs', '"policyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"]'),
-      })
-      .min(1, {
-        error:
-          'is empty; list the policies the deploy role gets (there is no default, so that no role becomes an administrator silently), e.g. "policyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"]',
-      })
-      .superRefine(uniqueEntries)
-      .describe('Managed policies of every deploy role; at least one, no default.'),
+    policyArns: policyArnsSchema.describe('Managed policies of every deploy role; at least one, no default.'),
     permissionsBoundaryArn: policyArnSchema('"permissionsBoundaryArn": "arn:aws:iam::123456789012:policy/deploy-boundary"')
       .superRefine((value, ctx) => {
         const admin = ADMIN_EQUIVALENT_MANAGED_POLICY.exec(value)?.[1];
@@ -335,12 +459,19 @@ const accountPipelineAccessObjectSchema = z.strictObject(
         { error: typeError('a list of issuers', '"adoptOidcProviders": ["token.actions.githubusercontent.com"]') },
       )
       .superRefine(uniqueEntries)
-      .default([]),
+      .default([])
+      .describe('Issuers whose existing OIDC provider in the account the access stack takes over.'),
+    policyArns: policyArnsSchema
+      .optional()
+      .describe("The account's deploy role policies, replacing the top-level policyArns; default those."),
+    trust: trustSchema
+      .optional()
+      .describe("Who may assume the account's deploy role, replacing the top-level trust; default that one."),
   },
   {
     error: (issue) =>
       issue.code === 'invalid_type'
-        ? `must be false (no deploy role in this account) or an object like {"adoptOidcProviders": ["token.actions.githubusercontent.com"]}, got ${describeValue(issue.input)}`
+        ? `must be false (no deploy role in this account) or an object like {"trust": {"github": [${GITHUB_EXAMPLE}]}}, got ${describeValue(issue.input)}`
         : undefined,
   },
 );

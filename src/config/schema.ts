@@ -161,7 +161,7 @@ const accountObjectSchema = z.strictObject(
         '"organizations-management" or "hub": the account can reach the others (npm run accounts -- import sets it); no deploy role here unless pipelineAccess.allowInControllingAccount.',
       ),
     pipelineAccess: accountPipelineAccessSchema.describe(
-      'false: no deploy role in this account; an object: existing OIDC providers to adopt. Default: included.',
+      'false: no deploy role in this account; an object: its own trust and policies, existing OIDC providers to adopt. Default: included.',
     ),
   },
   {

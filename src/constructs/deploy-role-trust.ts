@@ -8,13 +8,23 @@
  *   refuse the policy while pipeline-prod has not created the role yet; the condition has no such
  *   order, and a role recreated under the same name is still the runner.
  * - CI services through OIDC (`sts:AssumeRoleWithWebIdentity`): the audience and the subject pinned
- *   with `StringEquals` (never `ForAllValues`, which is true when the key is absent). CircleCI's
- *   subject ends in the user who started the job, so it is matched with `StringLike` and a `*` in that
- *   part only: the form CircleCI and AWS document, and one subject rule for every service in the
- *   policy guard (BA-IAM-4). IAM also knows CircleCI's `oidc.circleci.com/project-id` claim as a key.
+ *   with `StringEquals` (never `ForAllValues`, which is true when the key is absent).
+ * - GitHub: with the owner's and repository's IDs, only the immutable subject
+ *   `repo:OWNER@<id>/REPO@<id>:…` (a recycled name cannot match it), the name form too only with
+ *   `trustNameSubject`. With `jobWorkflowRef`, the subject customized to `…:job_workflow_ref:<ref>`:
+ *   AWS does not offer GitHub's custom claims as condition keys, so the pin has to be in the subject.
+ * - CircleCI: the V2 subject (`$CIRCLE_OIDC_TOKEN_V2`), whose user part varies and so is matched with
+ *   `StringLike` and a pattern of exactly 36 `?` there (see CIRCLECI_USER_ID_PATTERN), then the VCS
+ *   origin and the branch ref exactly. The V1 subject ends at the user and names no branch or fork.
  */
-import type { CircleciTrustConfig, GithubTrustConfig, GitlabTrustConfig } from '../config';
-import { circleciIssuer, GITHUB_AUDIENCE, GITHUB_ISSUER, gitlabIssuer } from '../config/pipeline-access-schema';
+import type { CircleciProjectTrustConfig, CircleciTrustConfig, GithubTrustConfig, GitlabTrustConfig } from '../config';
+import {
+  CIRCLECI_USER_ID_PATTERN,
+  circleciIssuer,
+  GITHUB_AUDIENCE,
+  GITHUB_ISSUER,
+  gitlabIssuer,
+} from '../config/pipeline-access-schema';
 
 /** An IAM policy document, ready for `JSON.stringify`. */
 export interface TrustPolicyDocument {
@@ -30,6 +40,7 @@ export interface TrustStatement {
   readonly Condition: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
+/** Who may assume the role (an account's resolved `TrustConfig` fits), and where its providers are. */
 export interface DeployRoleTrustProps {
   /**
    * The runner role that may assume the deploy role (`sts:AssumeRole`).
@@ -46,15 +57,31 @@ export interface DeployRoleTrustProps {
   readonly providerArn: (issuer: string) => string;
 }
 
-/** The subjects of GitHub's tokens for one entry: the name form, and the immutable form when IDs are given. */
+/**
+ * The subjects of GitHub's tokens for one entry: with IDs, the immutable form (and the name form with
+ * `trustNameSubject`); without, the name form. With `jobWorkflowRef`, each in the customized form of
+ * the template `["repo", "context", "job_workflow_ref"]`: `<repo>:<context>:job_workflow_ref:<ref>`.
+ */
 export function githubSubjects(entry: GithubTrustConfig): string[] {
   const [owner, repository] = entry.repository.split('/');
   const context = entry.environment !== undefined ? `environment:${entry.environment}` : `ref:refs/heads/${String(entry.branch)}`;
-  const subjects = [`repo:${entry.repository}:${context}`];
-  if (entry.ownerId !== undefined && entry.repositoryId !== undefined) {
-    subjects.push(`repo:${String(owner)}@${entry.ownerId}/${String(repository)}@${entry.repositoryId}:${context}`);
-  }
-  return subjects;
+  const withIds = entry.ownerId !== undefined && entry.repositoryId !== undefined;
+  const repos = [
+    ...(withIds ? [`repo:${String(owner)}@${entry.ownerId}/${String(repository)}@${entry.repositoryId}`] : []),
+    ...(!withIds || entry.trustNameSubject === true ? [`repo:${entry.repository}`] : []),
+  ];
+  const workflow = entry.jobWorkflowRef !== undefined ? `:job_workflow_ref:${entry.jobWorkflowRef}` : '';
+  return repos.map((repo) => `${repo}:${context}${workflow}`);
+}
+
+/**
+ * Why a GitHub entry without IDs will stop matching, as a synth warning; `undefined` with IDs.
+ * GitHub gives repositories created, renamed or transferred after 2026-07-15 the immutable subject by
+ * default (changelog 2026-04-23, "Immutable subject claims"), which a name-only trust denies.
+ */
+export function githubNameOnlyWarning(entry: Pick<GithubTrustConfig, 'repository' | 'ownerId'>): string | undefined {
+  if (entry.ownerId !== undefined) return undefined;
+  return `the GitHub trust of ${entry.repository} names no "ownerId" and "repositoryId", so it trusts only the name subject repo:${entry.repository}:…; GitHub gives repositories created, renamed or transferred after 2026-07-15 the immutable subject repo:OWNER@<owner id>/REPO@<repository id>:… (changelog 2026-04-23, "Immutable subject claims"), which this trust denies. Add both IDs, read with: gh api repos/${entry.repository} --jq '.owner.id, .id'; see docs/pipeline-access.md`;
 }
 
 /** The subject of GitLab's tokens for jobs of `project` on `branch`. */
@@ -62,9 +89,18 @@ export function gitlabSubject(entry: Pick<GitlabTrustConfig, 'project' | 'branch
   return `project_path:${entry.project}:ref_type:branch:ref:${entry.branch}`;
 }
 
-/** The subject pattern of CircleCI's tokens for jobs of one project, started by any user. */
-export function circleciSubjectPattern(organizationId: string, projectId: string): string {
-  return `org/${organizationId}/project/${projectId}/user/*`;
+/**
+ * The subject patterns of CircleCI's V2 tokens for jobs of one project on its branches, started by any
+ * user: `org/<org>/project/<project>/user/<36 ?>/vcs-origin/<origin>/vcs-ref/refs/heads/<branch>`.
+ * Not `user/*`: IAM's `*` also matches `/`, so a fork's branch named
+ * `x/vcs-origin/github.com/acme/infra/vcs-ref/refs/heads/main` would match `user/*` followed by the real
+ * origin and ref. The 36 `?` match one user ID and nothing more.
+ */
+export function circleciSubjectPatterns(organizationId: string, project: CircleciProjectTrustConfig): string[] {
+  return project.branches.map(
+    (branch) =>
+      `org/${organizationId}/project/${project.projectId}/user/${CIRCLECI_USER_ID_PATTERN}/vcs-origin/${project.vcsOrigin}/vcs-ref/refs/heads/${branch}`,
+  );
 }
 
 /** The OIDC issuers the trust names, each with the audiences its provider must list (its client IDs). */
@@ -131,12 +167,14 @@ export function deployRoleTrustPolicy(props: DeployRoleTrustProps): TrustPolicyD
     );
   });
   if (props.circleci !== undefined) {
-    const { organizationId, projectIds } = props.circleci;
+    const { organizationId, projects } = props.circleci;
     const issuer = circleciIssuer(organizationId);
     statements.push(
       webIdentity('CircleCi', issuer, {
         StringEquals: { [`${issuer}:aud`]: organizationId },
-        StringLike: { [`${issuer}:sub`]: projectIds.map((project) => circleciSubjectPattern(organizationId, project)) },
+        StringLike: {
+          [`${issuer}:sub`]: unique(projects.flatMap((project) => circleciSubjectPatterns(organizationId, project))),
+        },
       }),
     );
   }
