@@ -7,6 +7,8 @@ import { findings } from '../fixtures';
 const GITHUB = 'token.actions.githubusercontent.com';
 const CIRCLECI = 'oidc.circleci.com/org/2b3c4d5e-6f70-4812-9abc-def012345678';
 const ORG = '2b3c4d5e-6f70-4812-9abc-def012345678';
+const NO_ORIGIN =
+  "which does not name the VCS origin (…/vcs-origin/<origin>/vcs-ref/<ref>), so a build of any origin, a fork's too, matches";
 const INSIDE =
   'a wildcard that is not the whole last segment, so the parts after it are not pinned (IAM\'s "*" also matches "/" and ":")';
 
@@ -35,7 +37,11 @@ describe('BA-IAM-4 an OIDC trust pins the subject', () => {
         assumeRolePolicy: trust(GITHUB, { StringLike: { [`${GITHUB}:sub`]: 'repo:acme/infra:*' } }),
       });
       new IamRole(stack, 'circleci', {
-        assumeRolePolicy: trust(CIRCLECI, { StringLike: { [`${CIRCLECI}:sub`]: `org/${ORG}/project/p1/user/*` } }),
+        assumeRolePolicy: trust(CIRCLECI, {
+          StringLike: {
+            [`${CIRCLECI}:sub`]: `org/${ORG}/project/p1/user/${CIRCLECI_USER_ID_PATTERN}/vcs-origin/github.com/acme/infra/vcs-ref/refs/heads/main`,
+          },
+        }),
       });
       new IamRole(stack, 'gitlab', {
         assumeRolePolicy: trust('gitlab.com', {
@@ -93,8 +99,13 @@ describe('BA-IAM-4 an OIDC trust pins the subject', () => {
     ['gitlab.com', 'project_path:acme/infra:ref_type:*:ref:main', INSIDE],
     ['oidc.eks.eu-west-1.amazonaws.com/id/X', 'system:serviceaccount:*:deployer', INSIDE],
     [CIRCLECI, `org/${ORG}/project/p1/user/*/vcs-origin/github.com/acme/infra/vcs-ref/refs/heads/main`, INSIDE],
+    // CircleCI: with a wildcard, the VCS origin is named; `user/*` would match a fork's build too.
+    [CIRCLECI, `org/${ORG}/project/p1/user/*`, NO_ORIGIN],
+    [CIRCLECI, `org/${ORG}/project/p1/user/u1/vcs-origin/*`, NO_ORIGIN],
+    [CIRCLECI, `org/${ORG}/project/p1/user/${CIRCLECI_USER_ID_PATTERN}/vcs-origin/github.com/acme/infra/vcs-ref/*`, undefined],
+    [CIRCLECI, `org/${ORG}/project/p1/user/u1/vcs-origin/github.com/acme/infra/vcs-ref/refs/heads/main`, undefined],
     // CircleCI's user-ID pattern: 36 fixed positions in the user segment, nowhere else.
-    [CIRCLECI, `org/${ORG}/project/p1/user/${CIRCLECI_USER_ID_PATTERN}`, undefined],
+    [CIRCLECI, `org/${ORG}/project/p1/user/${CIRCLECI_USER_ID_PATTERN}`, NO_ORIGIN],
     [
       CIRCLECI,
       `org/${ORG}/project/p1/user/${CIRCLECI_USER_ID_PATTERN}/vcs-origin/github.com/acme/infra/vcs-ref/refs/heads/*`,
@@ -103,7 +114,7 @@ describe('BA-IAM-4 an OIDC trust pins the subject', () => {
     [
       CIRCLECI,
       `org/${ORG}/project/p1/user/${CIRCLECI_USER_ID_PATTERN}/vcs-origin/github.com/acme/*/vcs-ref/refs/heads/main`,
-      INSIDE,
+      NO_ORIGIN,
     ],
     [
       CIRCLECI,

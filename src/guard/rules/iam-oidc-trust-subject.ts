@@ -23,8 +23,9 @@ import {
  *   claim is absent; `Null` for every token that has the claim);
  * - no wildcard in the part that names who runs the job: GitHub's owner and repository
  *   (`repo:OWNER/REPO:…`), GitLab's project path (`project_path:GROUP/PROJECT:…`), CircleCI's
- *   organization and project (`org/<org>/project/<project>/…`); for any other issuer the subject may
- *   not be a wildcard alone;
+ *   organization and project (`org/<org>/project/<project>/…`), and, with any wildcard, CircleCI's
+ *   VCS origin (`…/vcs-origin/<origin>/vcs-ref/…`: `user/*` also matches a fork's build); for any other
+ *   issuer the subject may not be a wildcard alone;
  * - and, for every issuer, a `*` only as the whole last segment (`…:*`, `…/*`): IAM's `*` also
  *   matches `/` and `:`, so a wildcard inside the subject (`repo:acme/infra:ref:refs/heads/*-prod`)
  *   lets whoever can name a branch choose the parts after it. A trailing `*` only extends what is
@@ -98,6 +99,11 @@ export function subjectWildcard(issuer: string, value: string): string | undefin
     if (match === null) return 'which does not name an organization and project (org/<org>/project/<project>/…)';
     if (hasWildcard(match[1] ?? '') || hasWildcard(match[2] ?? '')) return 'a wildcard in the organization or project';
     rest = value.replace(CIRCLECI_USER_SEGMENT, '/user/<user>');
+    // A pattern that stops before the VCS origin (`…/user/*`, or the user-ID pattern of a V1 subject)
+    // admits every origin's build of the project, a fork's pull request too.
+    if (!/\/vcs-origin\/[^*?]+\/vcs-ref\//.test(rest)) {
+      return "which does not name the VCS origin (…/vcs-origin/<origin>/vcs-ref/<ref>), so a build of any origin, a fork's too, matches";
+    }
   } else if (value.startsWith('project_path:')) {
     const path = /^project_path:([^:]*)(:|$)/.exec(value)?.[1] ?? '';
     if (hasWildcard(path)) return 'a wildcard in the project path';
