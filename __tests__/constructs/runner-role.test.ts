@@ -223,3 +223,94 @@ describe('RunnerRole, evaluated with an IAM policy evaluator: the pipeline-VPC p
     expect(await evaluate(action, resource, {})).toBe('ExplicitlyDenied');
   });
 });
+
+describe('RunnerRole under SSE-KMS (issue 22 item 5)', () => {
+  const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/k';
+  const TABLE = 'arn:aws:dynamodb:eu-west-1:123456789012:table/acme-prod-state-lock';
+  function stateDocument(props: {
+    lockTableArn?: string;
+  }): { sid: string; actions: string[]; resources: string[]; condition?: unknown }[] {
+    const json = JSON.parse(
+      Testing.synthScope((scope) => {
+        new RunnerRole(scope, 'runner-role', {
+          name: 'acme-pipeline-runner',
+          partition: 'aws',
+          stateBucketName: 'acme-prod-state',
+          stateKmsKeyArn: KEY,
+          region: 'eu-west-1',
+          ...props,
+        });
+      }),
+    ) as { data: Blocks };
+    const [, document] =
+      Object.entries(json.data.aws_iam_policy_document ?? {}).find(([id]) =>
+        id.startsWith('runner-role_state-access-document'),
+      ) ?? [];
+    return (document?.statement ?? []) as { sid: string; actions: string[]; resources: string[]; condition?: unknown }[];
+  }
+  const s3 = { test: 'StringEquals', variable: 'kms:ViaService', values: ['s3.eu-west-1.amazonaws.com'] };
+  const dynamodb = { test: 'StringEquals', variable: 'kms:ViaService', values: ['dynamodb.eu-west-1.amazonaws.com'] };
+
+  test('the runner may use the production state key through S3 of its region only', () => {
+    expect(stateDocument({}).slice(2)).toEqual([
+      {
+        sid: 'UseStateKeyThroughS3',
+        effect: 'Allow',
+        actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*'],
+        resources: [KEY],
+        condition: [s3],
+      },
+    ]);
+  });
+
+  test('with a lock table: its items, and the key through DynamoDB, with the grant DynamoDB creates for the table', () => {
+    expect(stateDocument({ lockTableArn: TABLE }).slice(3)).toEqual([
+      {
+        sid: 'UseLockTable',
+        effect: 'Allow',
+        actions: ['dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [TABLE],
+      },
+      {
+        sid: 'UseStateKeyThroughDynamoDB',
+        effect: 'Allow',
+        actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+        resources: [KEY],
+        condition: [dynamodb],
+      },
+      {
+        sid: 'LockTableGrantsThroughDynamoDB',
+        effect: 'Allow',
+        actions: ['kms:CreateGrant'],
+        resources: [KEY],
+        condition: [dynamodb, { test: 'Bool', variable: 'kms:GrantIsForAWSResource', values: ['true'] }],
+      },
+    ]);
+  });
+
+  test("a key the production state stack creates is named by its alias: the account's keys, only with that alias", () => {
+    const json = JSON.parse(
+      Testing.synthScope((scope) => {
+        new RunnerRole(scope, 'runner-role', {
+          name: 'acme-pipeline-runner',
+          partition: 'aws',
+          stateBucketName: 'acme-prod-state',
+          stateKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/*',
+          stateKmsKeyAlias: 'alias/acme-prod-state',
+          region: 'eu-west-1',
+        });
+      }),
+    ) as { data: Blocks };
+    const [, document] =
+      Object.entries(json.data.aws_iam_policy_document ?? {}).find(([id]) =>
+        id.startsWith('runner-role_state-access-document'),
+      ) ?? [];
+    expect((document?.statement as unknown[])[2]).toEqual({
+      sid: 'UseStateKeyThroughS3',
+      effect: 'Allow',
+      actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*'],
+      resources: ['arn:aws:kms:eu-west-1:123456789012:key/*'],
+      condition: [s3, { test: 'ForAnyValue:StringEquals', variable: 'kms:ResourceAliases', values: ['alias/acme-prod-state'] }],
+    });
+  });
+});

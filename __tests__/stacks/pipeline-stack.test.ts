@@ -282,6 +282,18 @@ describe('PipelineStack', () => {
   });
 });
 
+/** The runner's statement that lets it use the state key through S3. */
+function runnerKeyStatement(json: SynthesizedStack): { resources: string[]; condition: unknown[] } | undefined {
+  const documents = (json.data.aws_iam_policy_document ?? {}) as Record<
+    string,
+    { statement: { sid: string; resources: string[]; condition: unknown[] }[] }
+  >;
+  const [, document] = Object.entries(documents).find(([id]) => id.startsWith('runner-role_state-access-document')) ?? [];
+  return document?.statement.find((statement) => statement.sid === 'UseStateKeyThroughS3');
+}
+const runnerStateKey = (json: SynthesizedStack): unknown => runnerKeyStatement(json)?.resources;
+const runnerStateKeyConditions = (json: SynthesizedStack): unknown[] => runnerKeyStatement(json)?.condition ?? [];
+
 describe('PipelineStack when the production state bucket uses SSE-KMS', () => {
   const keyed = build({}, { stateBucket: { kms: true } });
   const keyAddress = Object.keys(keyed.json.resource.aws_kms_key ?? {})[0] ?? 'missing';
@@ -328,7 +340,22 @@ describe('PipelineStack when the production state bucket uses SSE-KMS', () => {
     const ownKey = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const own = build({}, { production: { kmsKeyArn: ownKey } });
     expect(own.synthesized).toHaveResource(KmsKey);
-    expect(own.synthesized).not.toContain(ownKey);
+    expect(JSON.stringify(own.json.resource)).not.toContain(ownKey);
+    // Only the runner's state access names it: the key through S3 (runner-role's own tests check the statements).
+    expect(runnerStateKey(own.json)).toEqual([ownKey]);
+    expect(runnerStateKeyConditions(own.json)).toHaveLength(1);
+  });
+
+  test('a created state key is named by its alias (kms:ResourceAliases), not looked up: the stack plans before state-prod exists', () => {
+    expect(keyed.json.data.aws_kms_alias).toBeUndefined();
+    expect(runnerStateKey(keyed.json)).toEqual([
+      'arn:${data.aws_partition.partition.partition}:kms:eu-west-1:${data.aws_caller_identity.caller.account_id}:key/*',
+    ]);
+    expect(runnerStateKeyConditions(keyed.json)).toContainEqual({
+      test: 'ForAnyValue:StringEquals',
+      variable: 'kms:ResourceAliases',
+      values: ['alias/acme-prod-state'],
+    });
   });
 
   test('the policy guard finds nothing in the stack with the key (BA-KMS-1 included)', () => {

@@ -148,7 +148,9 @@ const accountObjectSchema = z.strictObject(
         });
       })
       .optional()
-      .describe('IAM role or user ARNs that may, besides the root user, delete, disable and re-policy the created key.'),
+      .describe(
+        'IAM role or user ARNs that administer the created key besides the root user (policy, rotation, aliases, grants, deletion); default: the principal that deploys the state stack.',
+      ),
     roleArn: roleArnSchema.optional().describe('IAM role the profile assumes to reach the account.'),
     externalId: externalIdSchema.optional().describe('External ID sent when assuming the role.'),
     controlsOtherAccounts: z
