@@ -156,6 +156,7 @@ export class PipelineStack extends ResolvedOnceStack {
           }
         : {}),
       assumableRoleArns: [...new Set([...pipeline.assumableRoleArns, ...(props.deployRoleArns ?? [])])],
+      vpcId: this.network.vpc.id,
     });
 
     this.launchTemplate = new RunnerLaunchTemplate(this, 'runner-launch-template', {

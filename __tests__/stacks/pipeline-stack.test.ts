@@ -160,7 +160,7 @@ describe('PipelineStack', () => {
       one('aws_iam_role_policy')
         .map((policy) => policy.name)
         .sort(),
-    ).toEqual(['assume-deploy-roles', 'state-bucket-access', 'write-flow-log-group']);
+    ).toEqual(['assume-deploy-roles', 'pipeline-vpc-only', 'state-bucket-access', 'write-flow-log-group']);
     expect(one('aws_launch_template')[0]).toMatchObject({ instance_type: 'm7g.large', image_id: 'ami-0123456789abcdef0' });
   });
 
@@ -222,6 +222,7 @@ describe('PipelineStack', () => {
       'aws_iam_role.runner-role_C3515548',
       'aws_iam_role_policy.network_flow-log_role-policy_DC546738',
       'aws_iam_role_policy.runner-role_assume-roles_812CE14B',
+      'aws_iam_role_policy.runner-role_source-vpc_98CFBCE1',
       'aws_iam_role_policy.runner-role_state-access_6AE1B409',
       'aws_iam_role_policy_attachment.runner-role_ssm-managed-instance-core_06CEB514',
       'aws_internet_gateway.network_internet-gateway_E855E801',
@@ -249,6 +250,7 @@ describe('PipelineStack', () => {
       'data.aws_iam_policy_document.network_flow-log_role-policy-document_8F5A35B0',
       'data.aws_iam_policy_document.network_flow-log_role-trust_85DFA3F0',
       'data.aws_iam_policy_document.runner-role_assume-roles-document_6A99B498',
+      'data.aws_iam_policy_document.runner-role_source-vpc-document_EA09272F',
       'data.aws_iam_policy_document.runner-role_state-access-document_32EB3638',
       'data.aws_iam_policy_document.runner-role_trust_6EE1BB9A',
       'data.aws_partition.partition',

@@ -45,6 +45,12 @@ export interface RunnerRoleProps {
    * @default []: no assume-role permission at all, the policy is not created.
    */
   readonly assumableRoleArns?: readonly string[];
+  /**
+   * The pipeline VPC's ID: every request of the role made with credentials EC2 delivered to an
+   * instance outside this VPC is denied (`aws:Ec2InstanceSourceVPC`). The pipeline stack always sets it.
+   * @default undefined: no VPC pin (the `pipeline-vpc-only` policy is not created).
+   */
+  readonly vpcId?: string;
 }
 
 /**
@@ -55,8 +61,18 @@ export interface RunnerRoleProps {
  * through S3 (and DynamoDB with the lock table, whose items it may use); `sts:AssumeRole` only on
  * the listed role ARNs. No statement grants a `*` action or a `*` resource.
  *
+ * A Deny of every action unless `aws:Ec2InstanceSourceVPC` is the pipeline VPC: that key is set on
+ * every request signed with credentials EC2 delivered to an instance (the only way this role is
+ * assumed) and names the instance's VPC; it travels with the credentials. So the instance profile
+ * attached to an instance in another VPC (someone with `iam:PassRole` and `ec2:RunInstances` or
+ * `ec2:AssociateIamInstanceProfile`) gets nothing, and neither do credentials without the key.
+ * It does not stop credentials copied off a runner of the pipeline VPC, nor commands run on one
+ * (SSM): see docs/security.md. Requests an AWS service makes on the role's behalf (S3 calling KMS)
+ * are left to that service's own check (`aws:ViaAWSService`).
+ *
  * Permanent construct ids: `trust`, `role`, `ssm-managed-instance-core`, `state-access-document`,
- * `state-access`, `assume-roles-document`, `assume-roles`, `instance-profile`.
+ * `state-access`, `assume-roles-document`, `assume-roles`, `instance-profile`, `source-vpc-document`,
+ * `source-vpc`.
  */
 export class RunnerRole extends Construct {
   public readonly role: IamRole;
@@ -153,6 +169,28 @@ export class RunnerRole extends Construct {
       new IamRolePolicy(this, 'assume-roles', { name: 'assume-deploy-roles', role: this.role.id, policy: assume.json });
     }
 
+    if (props.vpcId !== undefined) this.pinToVpc(props.vpcId);
+
     this.instanceProfile = new IamInstanceProfile(this, 'instance-profile', { name: props.name, role: this.role.name });
+  }
+
+  /** The Deny of every request whose credentials EC2 did not deliver to an instance in `vpcId`. */
+  private pinToVpc(vpcId: string): void {
+    const sourceVpc = new DataAwsIamPolicyDocument(this, 'source-vpc-document', {
+      statement: [
+        {
+          sid: 'DenyOutsidePipelineVpc',
+          effect: 'Deny',
+          actions: ['*'],
+          resources: ['*'],
+          condition: [
+            // Negated: also true when the key is absent (credentials not delivered by EC2).
+            { test: 'StringNotEquals', variable: 'aws:Ec2InstanceSourceVPC', values: [vpcId] },
+            { test: 'BoolIfExists', variable: 'aws:ViaAWSService', values: ['false'] },
+          ],
+        },
+      ],
+    });
+    new IamRolePolicy(this, 'source-vpc', { name: 'pipeline-vpc-only', role: this.role.id, policy: sourceVpc.json });
   }
 }
