@@ -148,6 +148,24 @@ describe('stateAccessPolicy', () => {
     ]);
   });
 
+  test("in China the key is used through the services' amazonaws.com.cn names, as kms:ViaService and the key policy (aws_partition's dns_suffix) name them", () => {
+    const policy = stateAccessPolicy({
+      bucketArn: 'arn:aws-cn:s3:::acme-dev-state',
+      region: 'cn-north-1',
+      kmsKeyArn: 'arn:aws-cn:kms:cn-north-1:111111111111:key/k',
+      lockTableArn: 'arn:aws-cn:dynamodb:cn-north-1:111111111111:table/acme-dev-state-lock',
+    });
+    const services = policy.Statement.flatMap((statement) => {
+      const condition = statement.Condition as { StringEquals?: Record<string, string> } | undefined;
+      return condition?.StringEquals?.['kms:ViaService'] ?? [];
+    });
+    expect(services).toEqual([
+      's3.cn-north-1.amazonaws.com.cn',
+      'dynamodb.cn-north-1.amazonaws.com.cn',
+      'dynamodb.cn-north-1.amazonaws.com.cn',
+    ]);
+  });
+
   test('no statement has a "*" action or resource', () => {
     const policy = stateAccessPolicy({ ...STATE, kmsKeyArn: 'k', lockTableArn: 't' });
     for (const statement of policy.Statement) {

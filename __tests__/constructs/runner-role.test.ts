@@ -229,6 +229,7 @@ describe('RunnerRole under SSE-KMS (issue 22 item 5)', () => {
   const TABLE = 'arn:aws:dynamodb:eu-west-1:123456789012:table/acme-prod-state-lock';
   function stateDocument(props: {
     lockTableArn?: string;
+    region?: string;
   }): { sid: string; actions: string[]; resources: string[]; condition?: unknown }[] {
     const json = JSON.parse(
       Testing.synthScope((scope) => {
@@ -260,6 +261,19 @@ describe('RunnerRole under SSE-KMS (issue 22 item 5)', () => {
         resources: [KEY],
         condition: [s3],
       },
+    ]);
+  });
+
+  test("in China the runner uses the key through the services' amazonaws.com.cn names, as the key policy names them", () => {
+    const conditions = stateDocument({ lockTableArn: TABLE, region: 'cn-north-1' }).flatMap(
+      (statement) => (statement.condition ?? []) as { variable: string; values: string[] }[],
+    );
+    expect(
+      conditions.filter((condition) => condition.variable === 'kms:ViaService').map((condition) => condition.values),
+    ).toEqual([
+      ['s3.cn-north-1.amazonaws.com.cn'],
+      ['dynamodb.cn-north-1.amazonaws.com.cn'],
+      ['dynamodb.cn-north-1.amazonaws.com.cn'],
     ]);
   });
 

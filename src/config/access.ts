@@ -13,6 +13,15 @@ export function partitionOf(region: string): string {
   return 'aws';
 }
 
+/**
+ * The DNS suffix of a region's service endpoints, as `kms:ViaService` names them
+ * (`s3.<region>.<suffix>`): `amazonaws.com.cn` in China, else `amazonaws.com`. The same value as the
+ * provider's `aws_partition` `dns_suffix`, which the key policy uses, so both sides name one service.
+ */
+export function dnsSuffixOf(region: string): string {
+  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+}
+
 /** `arn:<partition>:iam::<accountId>:role/<roleName>`: the role `accountDefaults.roleName` names in an account. */
 export function roleArnIn(accountId: string, roleName: string, region: string): string {
   return `arn:${partitionOf(region)}:iam::${accountId}:role/${roleName}`;

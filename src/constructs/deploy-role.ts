@@ -3,6 +3,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { dnsSuffixOf } from '../config/access';
 import { DYNAMODB_USE_ACTIONS, S3_USE_ACTIONS } from './key-policy';
 import { PIPELINE_LOCK_TABLE_KEY_ACTIONS } from './pipeline-reach';
 import type { TrustPolicyDocument } from './deploy-role-trust';
@@ -53,7 +54,8 @@ export interface StateAccessDocument {
  * production account's state (see runner-role.ts).
  */
 export function stateAccessPolicy(access: StateAccess): StateAccessDocument {
-  const dynamodb = { 'kms:ViaService': `dynamodb.${access.region}.amazonaws.com` };
+  const suffix = dnsSuffixOf(access.region);
+  const dynamodb = { 'kms:ViaService': `dynamodb.${access.region}.${suffix}` };
   return {
     Statement: [
       { Action: 's3:ListBucket', Effect: 'Allow', Resource: access.bucketArn, Sid: 'ListStateBucket' },
@@ -62,7 +64,7 @@ export function stateAccessPolicy(access: StateAccess): StateAccessDocument {
         ? [
             {
               Action: [...S3_USE_ACTIONS],
-              Condition: { StringEquals: { 'kms:ViaService': `s3.${access.region}.amazonaws.com` } },
+              Condition: { StringEquals: { 'kms:ViaService': `s3.${access.region}.${suffix}` } },
               Effect: 'Allow',
               Resource: access.kmsKeyArn,
               Sid: 'UseStateKeyThroughS3',

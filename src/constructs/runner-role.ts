@@ -4,6 +4,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
+import { dnsSuffixOf } from '../config/access';
 import { DYNAMODB_USE_ACTIONS, S3_USE_ACTIONS } from './key-policy';
 import { PIPELINE_LOCK_TABLE_ACTIONS, PIPELINE_LOCK_TABLE_KEY_ACTIONS } from './pipeline-reach';
 
@@ -113,7 +114,7 @@ export class RunnerRole extends Construct {
     const via = (service: string) => ({
       test: 'StringEquals',
       variable: 'kms:ViaService',
-      values: [`${service}.${props.region}.amazonaws.com`],
+      values: [`${service}.${props.region}.${dnsSuffixOf(props.region ?? '')}`],
     });
     const table = props.lockTableArn;
     const stateAccess = new DataAwsIamPolicyDocument(this, 'state-access-document', {
