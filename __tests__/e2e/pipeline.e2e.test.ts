@@ -411,7 +411,7 @@ describeDeploy('pipeline stack deployed to moto with cdktf deploy', () => {
   });
 
   test.each(table)(
-    '%s: the runner may list the production state bucket and use its objects, and nothing wider',
+    '%s: the runner may list the production state bucket and use its objects, and nothing wider (under SSE-KMS the state key, through S3 and by its alias)',
     async (_, entry) => {
       const roleName = `${entry.pipeline.namePrefix}-runner`;
       const bucket = `arn:aws:s3:::${entry.config.platform}-${entry.config.productionAccount}-state`;
@@ -420,10 +420,30 @@ describeDeploy('pipeline stack deployed to moto with cdktf deploy', () => {
         statement.Effect,
         asList(statement.Action).sort(),
         asList(statement.Resource),
+        statement.Condition ?? {},
       ]);
+      const alias = entry.config.accounts.find((account) => account.name === entry.config.productionAccount)?.stateKeyAlias;
+      // The key the state stack creates is named by its alias (kms:ResourceAliases): its ID is not known when the
+      // pipeline stack plans, so the resource is any key of the account, used through S3 only.
+      const key =
+        alias !== undefined
+          ? [
+              [
+                'Allow',
+                ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*'],
+                [`arn:aws:kms:${entry.region}:${accountIdOf(entry)}:key/*`],
+                {
+                  'ForAnyValue:StringEquals': { 'kms:ResourceAliases': alias },
+                  StringEquals: { 'kms:ViaService': `s3.${entry.region}.amazonaws.com` },
+                },
+              ],
+            ]
+          : [];
+      expect(alias !== undefined).toBe(entry.label === 'custom');
       expect(found).toEqual([
-        ['Allow', ['s3:ListBucket'], [bucket]],
-        ['Allow', ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], [`${bucket}/*`]],
+        ['Allow', ['s3:ListBucket'], [bucket], {}],
+        ['Allow', ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], [`${bucket}/*`], {}],
+        ...key,
       ]);
     },
   );

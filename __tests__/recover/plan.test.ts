@@ -158,6 +158,7 @@ test('an import-only plan passes; its imports are counted and data reads ignored
     imports: ['aws_s3_bucket.state', 'aws_vpc.vpc'],
     updates: [],
     stateOnly: [],
+    unsetDefaults: [],
     creates: [],
     deletes: [],
     replaces: [],
@@ -215,4 +216,30 @@ test('arguments AWS never reports (a KMS key’s deletion window) are a state-on
   expect(plan.updates).toEqual([{ address: 'aws_kms_key.other', attributes: ['deletion_window_in_days', 'description'] }]);
   expect(planVerdict('state-dev', { ...plan, updates: [] }, false).ok).toBe(true);
   expect(changedAttributes({ actions: ['update'], before: { a: null }, after: {} })).toEqual([]);
+});
+
+test('a DynamoDB resource policy’s confirm_remove_self_resource_access, unset by the import, set to its default needs no flag; any other value or change does', () => {
+  const plan = classifyPlan([
+    change('aws_dynamodb_resource_policy.lock', ['update'], {
+      importing: { id: 'arn:aws:dynamodb:us-east-1:111111111111:table/locks' },
+      before: { confirm_remove_self_resource_access: null, policy: '{}' },
+      after: { confirm_remove_self_resource_access: false, policy: '{}' },
+    }),
+    change('aws_dynamodb_resource_policy.confirmed', ['update'], {
+      before: { confirm_remove_self_resource_access: null, policy: '{}' },
+      after: { confirm_remove_self_resource_access: true, policy: '{}' },
+    }),
+    change('aws_dynamodb_resource_policy.edited', ['update'], {
+      before: { confirm_remove_self_resource_access: null, policy: '{}' },
+      after: { confirm_remove_self_resource_access: false, policy: '{"Statement":[]}' },
+    }),
+  ]);
+  expect(plan.unsetDefaults).toEqual([
+    { address: 'aws_dynamodb_resource_policy.lock', attributes: ['confirm_remove_self_resource_access'] },
+  ]);
+  expect(plan.updates).toEqual([
+    { address: 'aws_dynamodb_resource_policy.confirmed', attributes: ['confirm_remove_self_resource_access'] },
+    { address: 'aws_dynamodb_resource_policy.edited', attributes: ['confirm_remove_self_resource_access', 'policy'] },
+  ]);
+  expect(planVerdict('state-prod', { ...plan, updates: [] }, false)).toEqual({ ok: true, problems: [] });
 });

@@ -144,6 +144,11 @@ async function recoverStack(
     for (const { address, attributes } of classified.stateOnly) {
       print(`${stack}: ${address}: ${attributes.join(', ')} set in the state only (AWS does not report them; no AWS call)`);
     }
+    for (const { address, attributes } of classified.unsetDefaults) {
+      print(
+        `${stack}: ${address}: ${attributes.join(', ')} left unset by the import, set to the default (its settings are put again, unchanged)`,
+      );
+    }
     if (!verdict.ok) {
       for (const line of verdict.problems) print(`error: ${line}`);
       print(`error: ${stack}: refused; nothing was imported and ${statePath} was not written`);

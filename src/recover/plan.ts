@@ -151,6 +151,16 @@ export const STATE_ONLY_ARGUMENTS: Readonly<Record<string, readonly string[]>> =
   aws_iam_role: ['force_detach_policies'],
 };
 
+/**
+ * Arguments with a default that hashicorp/aws 5.100.0's import leaves unset (later versions set it on
+ * import), so the first plan "changes" them from null to that default. Unlike {@link STATE_ONLY_ARGUMENTS}
+ * the update calls AWS: it puts the resource's settings again, unchanged (for a DynamoDB resource policy,
+ * one PutResourcePolicy with the same policy). On AWS as on moto.
+ */
+export const IMPORT_UNSET_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  aws_dynamodb_resource_policy: { confirm_remove_self_resource_access: false },
+};
+
 /** Top-level attributes an update changes, those only known after apply left out. */
 export function changedAttributes(change: PlannedChange['change']): string[] {
   const before = change.before ?? {};
@@ -172,6 +182,8 @@ export interface ClassifiedPlan {
   readonly updates: readonly PlannedUpdate[];
   /** In-place updates of {@link STATE_ONLY_ARGUMENTS} alone: state is written, AWS is not called. */
   readonly stateOnly: readonly PlannedUpdate[];
+  /** In-place updates of {@link IMPORT_UNSET_DEFAULTS} alone, from unset to the default: the same settings are put again. */
+  readonly unsetDefaults: readonly PlannedUpdate[];
   readonly creates: readonly string[];
   readonly deletes: readonly string[];
   readonly replaces: readonly string[];
@@ -183,6 +195,7 @@ export function classifyPlan(changes: readonly PlannedChange[]): ClassifiedPlan 
     imports: [] as string[],
     updates: [] as PlannedUpdate[],
     stateOnly: [] as PlannedUpdate[],
+    unsetDefaults: [] as PlannedUpdate[],
     creates: [] as string[],
     deletes: [] as string[],
     replaces: [] as string[],
@@ -195,7 +208,16 @@ export function classifyPlan(changes: readonly PlannedChange[]): ClassifiedPlan 
       const attributes = changedAttributes(change);
       const stateOnly = STATE_ONLY_ARGUMENTS[type ?? address.split('.')[0] ?? ''] ?? [];
       const onlyState = attributes.length > 0 && attributes.every((attribute) => stateOnly.includes(attribute));
-      (onlyState ? result.stateOnly : result.updates).push({ address, attributes });
+      const defaults = IMPORT_UNSET_DEFAULTS[type ?? address.split('.')[0] ?? ''] ?? {};
+      const onlyDefaults =
+        attributes.length > 0 &&
+        attributes.every(
+          (attribute) =>
+            attribute in defaults &&
+            (change.before?.[attribute] ?? null) === null &&
+            change.after?.[attribute] === defaults[attribute],
+        );
+      (onlyState ? result.stateOnly : onlyDefaults ? result.unsetDefaults : result.updates).push({ address, attributes });
     } else if (actions === 'create') result.creates.push(address);
     else if (actions === 'delete') result.deletes.push(address);
     else if (actions === 'delete,create' || actions === 'create,delete') result.replaces.push(address);
