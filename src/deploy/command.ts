@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/errors';
+import { cliForNode } from '../cli/node-cli';
 import { mirrorCliConfig, PROVIDER_MIRROR_ENV, terraformEnv } from '../terraform/cli-config';
 import { AWS_PROVIDER_VERSION, holdsAwsProvider } from '../terraform/provider-mirror';
 import { needsCliConfig, type ProviderSource, providerSource } from '../terraform/provider-source';
@@ -82,7 +83,7 @@ export function deployCommand(userArgs: readonly string[], env: NodeJS.ProcessEn
     args,
     env: deployEnv,
     source,
-    display: `${prefix}npx cdktf ${args.map(shellQuote).join(' ')}`,
+    display: `${prefix}${cliForNode().npx} ${args.map(shellQuote).join(' ')}`,
     parallelismNote,
     ...(note !== undefined ? { note } : {}),
   };
@@ -102,7 +103,8 @@ export function deployAdvice(source: ProviderSource, stacks: readonly string[], 
   const lines = ['Deploy with:'];
   for (const stack of stacks) lines.push(`  npm run deploy -- ${shellQuote(stack)}`);
   lines.push('or by hand (it asks before each stack):');
-  for (const stack of stacks) lines.push(`  ${prefix}npx cdktf deploy ${[...byHand(stack), ...skip].map(shellQuote).join(' ')}`);
+  for (const stack of stacks)
+    lines.push(`  ${prefix}${cliForNode().npx} deploy ${[...byHand(stack), ...skip].map(shellQuote).join(' ')}`);
   if (needsCliConfig(source)) {
     lines.push(`  where <file> is a terraform CLI config holding: ${mirrorCliConfig(source.mirror).replace(/\s+/g, ' ').trim()}`);
   }

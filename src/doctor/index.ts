@@ -12,6 +12,7 @@ import {
   type ProviderCheckOptions,
   type TerraformVersionReader,
 } from './checks';
+import { checkNodeCli } from './node-cli-check';
 
 export { type CheckResult, type CheckStatus, compareVersions, MIN_TERRAFORM_VERSION } from './checks';
 
@@ -41,6 +42,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
     checkProvider(env, { ...options.provider, live }),
   ]);
   return [
+    checkNodeCli(),
     ...accounts.results,
     ...(await checkProfiles(accounts.config, env)),
     terraform,
