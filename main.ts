@@ -5,6 +5,7 @@ import { exitOnUserError } from './src/cli/user-error';
 import { skipTokenCreationTraces } from './src/synth/token-traces';
 import { confirmedDestroyAccount } from './src/destroy/confirmation';
 import { cdktfArguments, cliPrintsAnnotations, destroyStackPatterns } from './src/cli/cdktf-command';
+import { runnerRoleName } from './src/config/pipeline-schema';
 
 void exitOnUserError(async () => {
   const settings = readSettings(process.env);
@@ -49,6 +50,9 @@ void exitOnUserError(async () => {
   const report = (line: string): void => {
     if (!cliPrints) process.stderr.write(`${line}\n`);
   };
+  // The pipeline's roles whose reach each state stack's policies keep to the state (issue 22): the account's
+  // deploy role, and the runner's role in the production account whenever there is a pipeline stack.
+  const runnerRole = config.pipeline !== undefined ? runnerRoleName(config.pipeline.namePrefix) : undefined;
   for (const account of config.accounts) {
     new StateStack(app, stateStackId(account.name), {
       platform: config.platform,
@@ -60,6 +64,10 @@ void exitOnUserError(async () => {
       // Set by `npm run deploy` after an interrupted first deploy: the buckets it left, proven ours by their tags.
       resumeBuckets: settings.resumeBuckets,
       ...(settings.endpointUrl !== undefined ? { endpointUrl: settings.endpointUrl } : {}),
+      ...(account.pipelineAccess !== undefined && config.pipelineAccess !== undefined
+        ? { deployRoleName: config.pipelineAccess.roleName }
+        : {}),
+      ...(runnerRole !== undefined && account.name === config.productionAccount ? { runnerRoleName: runnerRole } : {}),
     });
   }
   // The internal pattern; `"pipeline": false` (external pattern) synthesizes no pipeline stack.

@@ -27,8 +27,10 @@ Lists the accounts of the AWS organization that PROFILE belongs to and prints AC
 the ACTIVE accounts it does not have yet added, each named after its AWS account name (made valid
 and unique; renames are reported). Existing entries stay first and unchanged. New accounts are
 {"accountId": "…"}, reached through "accountDefaults": {"profile": PROFILE, "roleName": NAME};
-PROFILE's own account is {"profile": PROFILE, "accountId": "…"}. Suspended and closed accounts
-are left out and listed. Nothing is written without --write.
+PROFILE's own account is {"profile": PROFILE, "accountId": "…", "controlsOtherAccounts": …}:
+"organizations-management" (or "hub" for a delegated administrator's), which keeps deploy roles
+out of it (docs/pipeline-access.md). Suspended and closed accounts are left out and listed.
+Nothing is written without --write.
   --profile NAME     AWS profile of the organization's management account (or of a delegated
                      administrator for AWS Organizations)
   --role-name NAME   role PROFILE assumes in each account (default: accountDefaults.roleName when

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { runCommand } from '../src/cli/user-error';
 import { ConfigError, loadConfig, readSettings } from '../src/config';
 import { DESTROY_USAGE, parseDestroyArgs, runDestroy } from '../src/destroy';
-import { killRunningChildren } from '../src/sandbox/process';
+import { killRunningChildren } from '../src/process/run';
 
 /** Reads one line typed on the terminal; Ctrl-C at the prompt aborts with nothing changed. */
 async function ask(question: string): Promise<string> {

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
 import { printProblems } from '../src/cli/user-error';
-import { PROJECT_ROOT } from '../src/sandbox/cdktf';
+import { PROJECT_ROOT } from '../src/terraform/cdktf-cli';
 import { shellExports } from '../src/sandbox/local-aws';
 import { type MotoServer, startMoto } from '../src/sandbox/moto';
 import { PROVIDER_MIRROR_ENV } from '../src/terraform/cli-config';

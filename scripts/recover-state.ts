@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { runCommand } from '../src/cli/user-error';
 import { readSettings } from '../src/config';
 import { RECOVER_USAGE, runRecover } from '../src/recover';
-import { killRunningChildren } from '../src/sandbox/process';
+import { killRunningChildren } from '../src/process/run';
 
 async function main(): Promise<number> {
   let parsed;

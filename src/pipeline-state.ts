@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSy
 import * as path from 'node:path';
 import { type AccountConfig, type BootstrapConfig, ConfigError } from './config';
 import { ROLE_SESSION_NAME } from './config/access';
-import { readStackState, stateResourceCount } from './status/state-file';
+import { readStackState, stateResourceCount } from './terraform/state-file';
 import { s3BackendEncryption } from './backend-config';
 
 /**

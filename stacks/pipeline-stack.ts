@@ -135,12 +135,28 @@ export class PipelineStack extends ResolvedOnceStack {
       egress: pipeline.egress,
     });
 
+    // The production state's key: the account's own, or the one its state stack created, named by its
+    // alias (kms:ResourceAliases) rather than looked up: a lookup would fail this stack's plan whenever the
+    // state stack is not deployed yet, e.g. both in one `cdktf deploy`, which runs them in parallel.
+    const createdKey = account.kmsKeyArn === undefined ? account.stateKeyAlias : undefined;
+    const stateKmsKeyArn =
+      account.kmsKeyArn ??
+      (createdKey !== undefined ? `arn:${partition.partition}:kms:${account.region}:${caller.accountId}:key/*` : undefined);
     this.runnerRole = new RunnerRole(this, 'runner-role', {
       // The deploy roles of pipelineAccess trust this name (src/config/load.ts builds its ARN).
       name: runnerRoleName(prefix),
       partition: partition.partition,
       stateBucketName: account.stateBucketName,
+      region: account.region,
+      ...(stateKmsKeyArn !== undefined ? { stateKmsKeyArn } : {}),
+      ...(createdKey !== undefined ? { stateKmsKeyAlias: createdKey } : {}),
+      ...(account.lockTableName !== undefined
+        ? {
+            lockTableArn: `arn:${partition.partition}:dynamodb:${account.region}:${caller.accountId}:table/${account.lockTableName}`,
+          }
+        : {}),
       assumableRoleArns: [...new Set([...pipeline.assumableRoleArns, ...(props.deployRoleArns ?? [])])],
+      vpcId: this.network.vpc.id,
     });
 
     this.launchTemplate = new RunnerLaunchTemplate(this, 'runner-launch-template', {

@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { App, dependable, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, dependable, Fn, LocalBackend, TerraformLocal, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AccountConfig } from '../src/config';
+import { roleArnIn } from '../src/config/access';
 import { DEFAULT_ACCESS_LOG_RETENTION_DAYS } from '../src/config/schema';
 import { addAccountProvider } from '../src/constructs/aws-provider';
 import { addExistingBucketCheck } from '../src/constructs/existing-bucket-check';
@@ -54,6 +55,19 @@ export interface StateStackProps {
    * @default none
    */
   readonly resumeBuckets?: readonly string[];
+  /**
+   * Name of the account's pipeline deploy role (`pipelineAccess`): the bucket, key and lock-table
+   * policies keep it to the state objects (see src/constructs/pipeline-reach.ts). Its ARN is
+   * `account.pipelineAccess.deployRoleArn`, or built from the deploying account's ID.
+   * @default undefined: the account has no deploy role.
+   */
+  readonly deployRoleName?: string;
+  /**
+   * Name of the pipeline runner's role, for the production account's state stack when there is a
+   * pipeline stack: the same protection as the deploy role (the runner's role is in this account).
+   * @default undefined: no runner in this account.
+   */
+  readonly runnerRoleName?: string;
 }
 
 /**
@@ -62,8 +76,13 @@ export interface StateStackProps {
  * that creates it.
  *
  * Permanent construct ids besides those of the constructs: `aws`, `existing-bucket-check`,
- * `state-bucket`, `state-bucket-key`, `access-log-bucket`, `state-lock-table`, and the data
- * sources `caller-identity` and `partition`.
+ * `state-bucket`, `state-bucket-key`, `access-log-bucket`, `state-lock-table`, the data
+ * sources `caller-identity` and `partition`, and the locals `deployer-role-arn` and
+ * `deployer-role-any-path-arn` (the deployer of a profile without `roleArn`, see {@link deployerArns}).
+ *
+ * With a deploy role or the runner in the account, the bucket's policy, the created key's policy and
+ * the lock table's resource policy keep them to the state objects (issue 22); the created key is
+ * administered by `kmsKeyAdminArns`, else by the principal that deploys this stack.
  */
 export class StateStack extends ResolvedOnceStack {
   public readonly stateBucket: SecureStateBucket;
@@ -107,11 +126,20 @@ export class StateStack extends ResolvedOnceStack {
 
     // The deploying account as AWS reports it (accountId in accounts.json is optional); made once,
     // for whichever policy needs it first.
-    let caller: DataAwsCallerIdentity | undefined;
-    const accountId = (): string => {
-      caller ??= new DataAwsCallerIdentity(this, 'caller-identity');
-      return caller.accountId;
-    };
+    const accountId = (): string => this.callerIdentity().accountId;
+
+    // The pipeline's roles in this account (deploy role, runner), by ARN: the account's ID as written,
+    // else as AWS reports it. Conditions on aws:PrincipalArn, so the roles need not exist yet.
+    const roleArn = (name: string): string => roleArnIn(account.accountId ?? accountId(), name, account.region);
+    const pipelinePrincipalArns = [
+      ...(account.pipelineAccess?.deployRoleArn !== undefined
+        ? [account.pipelineAccess.deployRoleArn]
+        : props.deployRoleName !== undefined
+          ? [roleArn(props.deployRoleName)]
+          : []),
+      ...(props.runnerRoleName !== undefined ? [roleArn(props.runnerRoleName)] : []),
+    ];
+    const pipeline = pipelinePrincipalArns.length > 0 ? { pipelinePrincipalArns } : {};
 
     // SSE-KMS (opt-in): the account's own key (kmsKeyArn), or one created here with rotation on and
     // a key policy that keeps its use to S3 (and DynamoDB for the lock table), see key-policy.ts.
@@ -126,7 +154,10 @@ export class StateStack extends ResolvedOnceStack {
           region: account.region,
           accountId: accountId(),
           lockTable: account.lockTableName !== undefined,
-          ...(account.kmsKeyAdminArns !== undefined ? { administratorArns: account.kmsKeyAdminArns } : {}),
+          ...(account.kmsKeyAdminArns !== undefined
+            ? { administratorArns: account.kmsKeyAdminArns }
+            : { deployerArns: this.deployerArns(account) }),
+          ...pipeline,
         }),
         preventDestroy,
       });
@@ -144,6 +175,7 @@ export class StateStack extends ResolvedOnceStack {
         ? { noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays }
         : {}),
       ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
+      ...pipeline,
     });
 
     // Server access logs (opt-in), to a bucket with the same hardening. It stays on SSE-S3 even when
@@ -202,6 +234,7 @@ export class StateStack extends ResolvedOnceStack {
       this.lockTable = new StateLockTable(this, 'state-lock-table', {
         tableName: account.lockTableName,
         ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
+        ...pipeline,
       });
       new TerraformOutput(this, 'lock_table_name', {
         value: this.lockTable.table.name,
@@ -213,6 +246,35 @@ export class StateStack extends ResolvedOnceStack {
     for (const resource of [this.stateBucketKey?.key, this.lockTable?.table]) {
       if (resource !== undefined) resource.dependsOn = [...(resource.dependsOn ?? []), dependable(existingBucketCheck)];
     }
+  }
+
+  /**
+   * The principal that deploys this stack, as `aws:PrincipalArn` patterns: the role the profile
+   * assumes (`roleArn`), known at synth; else the caller's session turned into its role's ARN
+   * (`arn:…:sts::A:assumed-role/NAME/SESSION` → `role/NAME` and `role/*\/NAME`, since the role's path,
+   * e.g. SSO's `aws-reserved/…`, is not in the session ARN and role names are unique in an account),
+   * or the caller's own ARN (an IAM user). Not `aws_iam_session_context`: it reads the role with
+   * iam:GetRole, which needs IAM read access and fails for a role the double does not hold.
+   */
+  private deployerArns(account: AccountConfig): string[] {
+    if (account.roleArn !== undefined) return [account.roleArn];
+    const callerArn = this.callerIdentity().arn;
+    // Terraform's replace() with a /regex/ (only the outer slashes delimit it) and $n captures.
+    const session = '/^arn:([^:]+):sts::([0-9]+):assumed-role/([^/]+)/.*$/';
+    // Locals, so the policy holds plain references: a function call's quoted arguments inside the
+    // policy's JSON string would keep the policy guard (and any JSON reader of cdk.tf.json) from reading it.
+    const local = (id: string, replacement: string): string =>
+      new TerraformLocal(this, id, Fn.replace(callerArn, session, replacement)).asString;
+    return [
+      local('deployer-role-arn', 'arn:$1:iam::$2:role/$3'),
+      local('deployer-role-any-path-arn', 'arn:$1:iam::$2:role/*/$3'),
+    ];
+  }
+
+  /** The deploying identity as AWS reports it, made once for whichever value needs it first. */
+  private callerIdentity(): DataAwsCallerIdentity {
+    const found = this.node.tryFindChild('caller-identity');
+    return found instanceof DataAwsCallerIdentity ? found : new DataAwsCallerIdentity(this, 'caller-identity');
   }
 }
 

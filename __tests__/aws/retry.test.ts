@@ -10,7 +10,7 @@ import {
   ORGANIZATIONS_MAX_ATTEMPTS,
   retryOptions,
 } from '../../src/aws/retry';
-import { sandboxS3Client } from '../../src/sandbox/bucket-report';
+import { sandboxS3Client } from '../../src/sandbox/s3-client';
 
 const saved = process.env;
 afterEach(() => {

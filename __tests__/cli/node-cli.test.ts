@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { cdktfCliRefusal, cdktfCliRuns, cliForNode } from '../../src/cli/node-cli';
-import { cdktfCliPath } from '../../src/sandbox/cdktf';
+import { cdktfCliPath } from '../../src/terraform/cdktf-cli';
 
 describe('cliForNode', () => {
   it.each(['24.22.3', '23.0.0', '22.19.0', 'v22.21.1'])('picks CDK Terrain (cdktn-cli) on Node %s', (version) => {

@@ -157,6 +157,63 @@ describe('mergeImport', () => {
     expect(both.added.map((account) => account.name)).toEqual(['management', 'aaa']);
   });
 
+  describe('the account that reaches the others', () => {
+    const management: AccountToAdd = {
+      accountId: HUB,
+      awsName: 'Management',
+      reach: 'profile',
+      controlsOtherAccounts: 'organizations-management',
+    };
+    const ACCESS =
+      '"pipelineAccess": {"policyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"], "trust": {"github": [{"repository": "acme/infra", "branch": "main"}]}}';
+
+    test('is written with its mark, and without pipelineAccess in the file nothing else', () => {
+      const text = '{\n  "platform": "acme",\n  "accounts": {}\n}\n';
+      const result = mergeImport(text, 'accounts.json', request([management]));
+      expect((parsed(result.text).accounts as Record<string, unknown>).management).toEqual({
+        profile: 'acme-hub',
+        accountId: HUB,
+        controlsOtherAccounts: 'organizations-management',
+      });
+    });
+
+    test('with deploy roles in the file it is left out of them, and the merged file loads', () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'import-merge-test-'));
+      try {
+        const text = `{"platform": "acme", "pipeline": false, ${ACCESS}, "accounts": {}}`;
+        const hub: AccountToAdd = { ...management, controlsOtherAccounts: 'hub' };
+        const result = mergeImport(text, 'accounts.json', request([hub, role('333333333333', 'dev')]));
+        expect((parsed(result.text).accounts as Record<string, unknown>).management).toEqual({
+          profile: 'acme-hub',
+          accountId: HUB,
+          controlsOtherAccounts: 'hub',
+          pipelineAccess: false,
+        });
+        expect((parsed(result.text).accounts as Record<string, unknown>).dev).toEqual({ accountId: '333333333333' });
+        writeFileSync(path.join(dir, 'accounts.json'), result.text);
+        const config = loadConfig(path.join(dir, 'accounts.json'));
+        expect(config.accounts.find((account) => account.name === 'management')?.pipelineAccess).toBeUndefined();
+        expect(config.accounts.find((account) => account.name === 'dev')?.pipelineAccess).toBeDefined();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test('already in the file without the mark, it stays unchanged and a note says what to add', () => {
+      const text =
+        '{"platform": "acme", "accounts": {"root": "acme-hub", "other": {"profile": "acme-hub", "region": "eu-west-1"}}}';
+      const result = mergeImport(text, 'accounts.json', request([management]));
+      expect(result.text).toBe(text);
+      expect(result.present).toEqual([{ accountId: HUB, awsName: 'Management', name: 'root' }]);
+      expect(result.notes).toEqual([
+        'accounts.root: is the organization\'s management account, which can reach every other account; add "controlsOtherAccounts": "organizations-management" to it (written as an object), and "pipelineAccess": false unless it should hold a deploy role',
+      ]);
+      const marked =
+        '{"platform": "acme", "accounts": {"root": {"profile": "acme-hub", "controlsOtherAccounts": "organizations-management"}}}';
+      expect(mergeImport(marked, 'accounts.json', request([management])).notes).toEqual([]);
+    });
+  });
+
   test('new names never collide with existing ones, and the rename is reported', () => {
     const result = mergeImport(EXISTING, 'accounts.json', request([role('333333330042', 'Prod')]));
     expect(result.added).toEqual([

@@ -272,7 +272,7 @@ describe('validateConfig', () => {
     expect(
       problemsOf(() => validateConfig({ platform: 'acme', accounts: { prod: { profile: 'p', owner: 'me' } } }, 'a.json')),
     ).toEqual([
-      'a.json: accounts.prod.owner: unknown key; remove or rename it (allowed here: profile, accountId, region, adopt, allowDestroy, kmsKeyArn, kmsKeyAdminArns, roleArn, externalId, pipelineAccess)',
+      'a.json: accounts.prod.owner: unknown key; remove or rename it (allowed here: profile, accountId, region, adopt, allowDestroy, kmsKeyArn, kmsKeyAdminArns, roleArn, externalId, controlsOtherAccounts, pipelineAccess)',
     ]);
   });
 

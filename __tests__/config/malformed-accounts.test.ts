@@ -238,7 +238,7 @@ const cases: readonly MalformedCase[] = [
     name: 'an unknown key in an account object',
     content: withAccounts({ dev: { profile: 'acme-dev', acountId: '111111111111' }, prod: 'acme-prod' }),
     expected: [
-      ': accounts.dev.acountId: unknown key; did you mean "accountId"? remove or rename it (allowed here: profile, accountId, region, adopt, allowDestroy, kmsKeyArn, kmsKeyAdminArns, roleArn, externalId, pipelineAccess)',
+      ': accounts.dev.acountId: unknown key; did you mean "accountId"? remove or rename it (allowed here: profile, accountId, region, adopt, allowDestroy, kmsKeyArn, kmsKeyAdminArns, roleArn, externalId, controlsOtherAccounts, pipelineAccess)',
     ],
   },
   {

@@ -108,7 +108,7 @@ describe('stateAccessPolicy', () => {
     });
   });
 
-  test('with a key and a lock table: the key through S3 of the region only, and the table items', () => {
+  test('with a key and a lock table: the key through S3 and DynamoDB of the region only (the table is on the key), and the table items', () => {
     const policy = stateAccessPolicy({
       ...STATE,
       kmsKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/k',
@@ -127,6 +127,23 @@ describe('stateAccessPolicy', () => {
         Effect: 'Allow',
         Resource: 'arn:aws:dynamodb:eu-west-1:111111111111:table/acme-dev-state-lock',
         Sid: 'UseLockTable',
+      },
+      {
+        Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+        Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.eu-west-1.amazonaws.com' } },
+        Effect: 'Allow',
+        Resource: 'arn:aws:kms:eu-west-1:111111111111:key/k',
+        Sid: 'UseStateKeyThroughDynamoDB',
+      },
+      {
+        Action: ['kms:CreateGrant'],
+        Condition: {
+          Bool: { 'kms:GrantIsForAWSResource': 'true' },
+          StringEquals: { 'kms:ViaService': 'dynamodb.eu-west-1.amazonaws.com' },
+        },
+        Effect: 'Allow',
+        Resource: 'arn:aws:kms:eu-west-1:111111111111:key/k',
+        Sid: 'LockTableGrantsThroughDynamoDB',
       },
     ]);
   });

@@ -1,6 +1,6 @@
 // The key policies of the keys this project creates, as exact documents (literal account, region
 // and partition; in the stacks these are Terraform references, see __tests__/stacks).
-import { logGroupKeyPolicy, stateKeyPolicy } from '../../src/constructs/key-policy';
+import { KEY_ADMINISTRATION_WRITE_ACTIONS, logGroupKeyPolicy, stateKeyPolicy } from '../../src/constructs/key-policy';
 
 const ACCOUNT = { partition: 'aws', dnsSuffix: 'amazonaws.com', region: 'eu-west-1', accountId: '123456789012' };
 const ROOT = 'arn:aws:iam::123456789012:root';
@@ -52,7 +52,7 @@ const DENY_DESTRUCTION = {
   Principal: { AWS: '*' },
   Action: ['kms:DisableKey', 'kms:ScheduleKeyDeletion'],
   Resource: '*',
-  Condition: { ArnNotEquals: { 'aws:PrincipalArn': [ROOT] } },
+  Condition: { ArnNotLike: { 'aws:PrincipalArn': [ROOT] } },
 };
 
 /** Every action an Allow statement of `document` gives to `principal` without a condition. */
@@ -108,14 +108,55 @@ describe('the state key policy', () => {
     });
   });
 
-  test('named key administrators may delete and disable the key, and then they alone (with root) change its policy', () => {
+  test('named key administrators administer the key: every administration write is denied to all but them and root', () => {
     const admins = ['arn:aws:iam::123456789012:role/key-admin', 'arn:aws:iam::123456789012:role/terraform-deploy'];
-    const policy = stateKeyPolicy({ ...ACCOUNT, administratorArns: admins });
+    const policy = stateKeyPolicy({
+      ...ACCOUNT,
+      administratorArns: admins,
+      deployerArns: ['arn:aws:iam::123456789012:role/ignored'],
+    });
     expect(policy.Statement.at(-1)).toEqual({
       ...DENY_DESTRUCTION,
-      Action: ['kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy'],
-      Condition: { ArnNotEquals: { 'aws:PrincipalArn': [ROOT, ...admins] } },
+      Sid: 'OnlyKeyAdministratorsAdminister',
+      Action: [...KEY_ADMINISTRATION_WRITE_ACTIONS],
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': [ROOT, ...admins] } },
     });
+    for (const action of [
+      'kms:PutKeyPolicy',
+      'kms:DisableKeyRotation',
+      'kms:UpdateAlias',
+      'kms:DeleteAlias',
+      'kms:RevokeGrant',
+    ]) {
+      expect(KEY_ADMINISTRATION_WRITE_ACTIONS).toContain(action);
+    }
+  });
+
+  test('without named administrators the deployer administers the key', () => {
+    const deployer = ['arn:aws:iam::123456789012:role/ops', 'arn:aws:iam::123456789012:role/*/ops'];
+    const policy = stateKeyPolicy({ ...ACCOUNT, deployerArns: deployer });
+    expect(policy.Statement.at(-1)).toMatchObject({
+      Sid: 'OnlyKeyAdministratorsAdminister',
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': [ROOT, ...deployer] } },
+    });
+  });
+
+  test("the pipeline's roles get only deny statements: everything but use, use other than through S3, and (with a lock table) grants but DynamoDB's", () => {
+    const pipeline = ['arn:aws:iam::123456789012:role/acme-pipeline-deploy'];
+    const sids = (lockTable: boolean) =>
+      stateKeyPolicy({ ...ACCOUNT, lockTable, pipelinePrincipalArns: pipeline })
+        .Statement.filter((statement) => String(statement.Sid).startsWith('Pipeline'))
+        .map((statement) => [statement.Sid, statement.Effect]);
+    expect(sids(false)).toEqual([
+      ['PipelineOnlyUsesKey', 'Deny'],
+      ['PipelineUsesKeyOnlyThroughStateServices', 'Deny'],
+    ]);
+    expect(sids(true)).toEqual([
+      ['PipelineOnlyUsesKey', 'Deny'],
+      ['PipelineUsesKeyOnlyThroughStateServices', 'Deny'],
+      ['PipelineGrantsOnlyThroughDynamoDB', 'Deny'],
+      ['PipelineGrantsOnlyForAwsResources', 'Deny'],
+    ]);
   });
 
   test('the account may always change the policy (no lockout) but gets no unconditional use of the key', () => {

@@ -30,12 +30,19 @@ describe('permissionsBoundaryPolicy', () => {
       'Deny DenyStateBucketAdministration',
       'Deny DenyBootstrapStateWrites',
       'Deny DenyStateKeyAdministration',
+      'Deny DenyStateKeyGrantsButDynamoDBs',
       'Deny DenyLockTableAdministration',
     ]);
     expect(policy.Statement[3]).toMatchObject({ Condition: { StringNotEquals: { 'iam:PermissionsBoundary': BOUNDARY } } });
     expect(policy.Statement[4]).toMatchObject({ Resource: BOUNDARY });
     expect(policy.Statement[5]).toMatchObject({ NotAction: ['iam:Get*', 'iam:List*'], Resource: ROLE });
-    expect(policy.Statement[9]).toMatchObject({ Resource: ['t', 't/*'] });
+    // With the lock table on the key: the grant DynamoDB creates for the table, and no other.
+    expect(policy.Statement[8]).toMatchObject({ NotAction: expect.arrayContaining(['kms:CreateGrant']) as unknown });
+    expect(policy.Statement[9]).toMatchObject({
+      Action: ['kms:CreateGrant'],
+      Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false' } },
+    });
+    expect(policy.Statement[10]).toMatchObject({ Resource: ['t', 't/*'] });
   });
 
   test('SSE-S3 and S3 native locking: no key or lock-table statement', () => {

@@ -166,7 +166,15 @@ test('with a key this project created, a profile its policy would stop at Schedu
   const kmsConfig = validateConfig(
     {
       platform: 'acme',
-      accounts: { dev: { profile: 'acme-dev', allowDestroy: true }, prod: 'acme-prod' },
+      accounts: {
+        dev: {
+          profile: 'acme-dev',
+          accountId: '111122223333',
+          allowDestroy: true,
+          kmsKeyAdminArns: ['arn:aws:iam::111122223333:role/key-admin'],
+        },
+        prod: 'acme-prod',
+      },
       stateBucket: { kms: true },
     },
     'accounts.json',

@@ -48,4 +48,10 @@ describe('who may delete the key this project created for an account', () => {
     await checkKeyDeletionAllowed('accounts.json', { ...account, stateKeyAlias: undefined }, identity);
     expect(identity).not.toHaveBeenCalled();
   });
+
+  test('without kmsKeyAdminArns the deployer administers the key, and the same profile destroys: nothing is asked', async () => {
+    const identity = jest.fn(() => Promise.resolve('arn:aws:iam::111122223333:user/bob'));
+    await checkKeyDeletionAllowed('accounts.json', { ...account, kmsKeyAdminArns: undefined }, identity);
+    expect(identity).not.toHaveBeenCalled();
+  });
 });

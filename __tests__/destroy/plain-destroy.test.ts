@@ -12,7 +12,7 @@ import {
 } from '../../src/cli/cdktf-command';
 import { type AccountConfig, type BootstrapConfig, ConfigError, validateConfig } from '../../src/config';
 import { refuseProtectedDestroy } from '../../src/destroy/plain-destroy';
-import { stripAnsi } from '../../src/sandbox/process';
+import { stripAnsi } from '../../src/process/run';
 import { runApp, runCdktf } from '../support/run-app';
 
 const UNDER_CLI = { CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: 'true' };

@@ -184,7 +184,7 @@ describe('checkProvider', () => {
     expect(result).toEqual({
       check: 'provider hashicorp/aws 5.100.0',
       status: 'ok',
-      detail: `offline mirror ${mirror}, found on this machine: npm run deploy, the sandbox and the tests use it (export BOOTSTRAP_PROVIDER_MIRROR=${mirror} to pin it)`,
+      detail: `offline mirror ${mirror}, found on this machine: every command and the tests use it (export BOOTSTRAP_PROVIDER_MIRROR=${mirror} to pin it)`,
     });
   });
 

@@ -1,10 +1,17 @@
 // Pipeline access against moto, three accounts reached from one hub profile through roles (distinct moto
-// accounts): state and access stacks deployed; an existing OIDC provider refused, then adopted; the
-// runner's credentials assume dev's deploy role and a consumer project keeps its state in dev's bucket
-// through the runner backend config; a GitHub-shaped token gets into dev.
+// accounts), every state option on (SSE-KMS with a created key, the lock table): state and access stacks
+// deployed; an existing OIDC provider refused, then adopted; the runner's credentials assume dev's deploy
+// role and a consumer project keeps its state (and its DynamoDB lock) in dev's account through the runner
+// backend config; the deploy role reaches its state objects and nothing else of dev's bucket; a
+// GitHub-shaped token gets into dev.
 // moto's behaviour, not AWS's: it checks no trust policy, no token (signature, issuer, audience, subject)
 // and no role's existence, and credentials from sts:AssumeRole* act in the account of the role ARN. So
 // this proves the path and the resources; who is admitted is proven by __tests__/stacks/access-stack-trust.test.ts.
+// The bucket policy's pipeline statements are enforced here by moto with the project's patch
+// (src/sandbox/moto-python/sitecustomize.py: AWS's evaluation of bucket policies, with aws:PrincipalArn).
+// moto enforces no KMS key policy (but for DescribeKey) and no DynamoDB resource policy, and no identity
+// policy at all: the key's and the lock table's protection, and the deploy role's and runner's use of the
+// key through S3 and DynamoDB, are proven by the evaluator in __tests__/stacks/state-reach.test.ts.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -16,12 +23,23 @@ import {
   ListAttachedRolePoliciesCommand,
   ListOpenIDConnectProvidersCommand,
 } from '@aws-sdk/client-iam';
-import { GetObjectCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetResourcePolicyCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteBucketPolicyCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListBucketsCommand,
+  ListObjectVersionsCommand,
+  PutBucketPolicyCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { backendConfigPath } from '../../src/backend-config';
 import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from '../../src/sandbox/aws-files';
 import type { MotoServer } from '../../src/sandbox/moto';
-import { runProcess } from '../../src/sandbox/process';
+import { runProcess } from '../../src/process/run';
 import { type Day2Sandbox, startDay2Sandbox, started } from './day2-support';
 
 const GITHUB = 'token.actions.githubusercontent.com';
@@ -48,10 +66,11 @@ function accountsFile(adoptInProd: boolean): object {
       qa: { accountId: IDS.qa, ...adopt },
       prod: { accountId: IDS.prod, ...(adoptInProd ? adopt : {}) },
     },
-    stateBucket: { kms: true },
+    stateBucket: { kms: true, lockTable: true },
     pipelineAccess: {
       policyArns: ['arn:aws:iam::aws:policy/PowerUserAccess'],
       trust: { github: [{ repository: 'acme/infrastructure', branch: 'main' }] },
+      permissionsBoundary: 'create',
     },
   };
 }
@@ -190,7 +209,7 @@ test("the runner's credentials assume dev's deploy role, and a consumer project 
   writeFileSync(
     motoBackend,
     [
-      `endpoints = { s3 = "${endpoint}", sts = "${endpoint}" }`,
+      `endpoints = { s3 = "${endpoint}", sts = "${endpoint}", dynamodb = "${endpoint}" }`,
       'use_path_style = true',
       'skip_credentials_validation = true',
       'skip_requesting_account_id = true',
@@ -230,7 +249,55 @@ test("the runner's credentials assume dev's deploy role, and a consumer project 
   } finally {
     s3.destroy();
   }
+  // The lock table, whose resource policy keeps the pipeline to its items (not enforced by moto, see above).
+  const dynamodb = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: inDev });
+  try {
+    const { Policy } = await dynamodb.send(
+      new GetResourcePolicyCommand({ ResourceArn: `arn:aws:dynamodb:us-east-1:${IDS.dev}:table/acc-dev-state-lock` }),
+    );
+    expect(JSON.parse(Policy ?? '{}')).toMatchObject({
+      Statement: [{ Sid: 'PipelineOnlyUsesLockItems', Condition: { ArnEquals: { 'aws:PrincipalArn': [deployRole('dev')] } } }],
+    });
+  } finally {
+    dynamodb.destroy();
+  }
 }, 300_000);
+
+test("the deploy role's credentials reach dev's state objects and nothing else of its bucket (moto with the project's bucket-policy patch)", async () => {
+  const { endpoint } = sb().moto;
+  const inDev = await assume(endpoint, deployRole('dev'), await assume(endpoint, RUNNER));
+  const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: inDev });
+  const bucket = 'acc-dev-state';
+  const refused: unknown = expect.objectContaining({ $metadata: expect.objectContaining({ httpStatusCode: 403 }) as unknown });
+  try {
+    // Allowed: a state object of its own, written with the bucket's default encryption, and deleted again.
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'e2e/terraform.tfstate', Body: '{}' }));
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'e2e/terraform.tfstate' }));
+    const { Versions } = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: KEY }));
+    const version = Versions?.[0]?.VersionId;
+    expect(version).toBeDefined();
+    // Refused: destroying history, writing the bootstrap state, changing the bucket, another encryption.
+    await expect(s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: KEY, VersionId: version }))).rejects.toEqual(refused);
+    await expect(
+      s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'bootstrap/pipeline-prod.tfstate', Body: '{}' })),
+    ).rejects.toEqual(refused);
+    await expect(
+      s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'e2e/plain.tfstate', Body: '{}', ServerSideEncryption: 'AES256' })),
+    ).rejects.toEqual(refused);
+    await expect(
+      s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: '{"Version":"2012-10-17","Statement":[]}' })),
+    ).rejects.toEqual(refused);
+    await expect(s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket }))).rejects.toEqual(refused);
+    await expect(
+      s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Suspended' } })),
+    ).rejects.toEqual(refused);
+    // The version is still there.
+    const after = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: KEY }));
+    expect(after.Versions?.map((entry) => entry.VersionId)).toContain(version);
+  } finally {
+    s3.destroy();
+  }
+}, 120_000);
 
 test("a GitHub-shaped token for the configured repository gets into dev's account through AssumeRoleWithWebIdentity", async () => {
   const { endpoint } = sb().moto;

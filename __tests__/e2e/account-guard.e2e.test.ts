@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { CommandError } from '../../src/sandbox/process';
+import { CommandError } from '../../src/process/run';
 import { bucketExists, type Day2Sandbox, startDay2Sandbox } from './day2-support';
 
 const PROD_ACCOUNT_ID = '111111111111';

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { loadConfig } from '../../src/config';
 import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY, writeAwsFiles } from '../../src/sandbox/aws-files';
-import { PROJECT_ROOT } from '../../src/sandbox/cdktf';
+import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
 import { sandboxEnv } from '../../src/sandbox/environment';
 import { type MotoServer, startMoto } from '../../src/sandbox/moto';
 
@@ -148,7 +148,15 @@ describe('with an organization of 25 accounts, one of them closed', () => {
       'prod-account',
       ...TEAMS,
     ]);
-    expect(merged.accounts.master).toEqual({ profile: 'org-admin', accountId: MANAGEMENT });
+    // DescribeOrganization's MasterAccountId marks it: every member's OrganizationAccountAccessRole trusts it.
+    expect(merged.accounts.master).toEqual({
+      profile: 'org-admin',
+      accountId: MANAGEMENT,
+      controlsOtherAccounts: 'organizations-management',
+    });
+    expect(result.stdout).toContain(
+      `"master": {"profile": "org-admin", "accountId": "${MANAGEMENT}", "controlsOtherAccounts": "organizations-management"}`,
+    );
     expect(merged.accounts['team-07']).toEqual({ accountId: ids['team-07'] });
     expect(result.stderr).toContain(
       `Organization of management account ${MANAGEMENT}: 25 accounts, listed as arn:aws:sts::123456789012:user/moto (profile org-admin).`,
@@ -189,6 +197,20 @@ describe('with an organization of 25 accounts, one of them closed', () => {
       accountId: ids['Prod Account'],
     });
     expect(config.accounts.some((account) => account.accountId === ids['Closed One'])).toBe(false);
+
+    // The mark keeps a deploy role out of the management account once the file asks for deploy roles.
+    const withAccess = path.join(dir, 'with-access.json');
+    writeFileSync(
+      withAccess,
+      written.replace(
+        '"pipeline": false,',
+        '"pipeline": false,\n  "pipelineAccess": {"policyArns": ["arn:aws:iam::aws:policy/PowerUserAccess"], "trust": {"github": [{"repository": "acme/infra", "branch": "main"}]}},',
+      ),
+    );
+    expect(() => loadConfig(withAccess)).toThrow(
+      /accounts\.master\.pipelineAccess: the account is the Organizations management account, .*add "pipelineAccess": false to the account, or opt in with "pipelineAccess": \{"allowInControllingAccount": true\}/,
+    );
+    rmSync(withAccess);
   }, 120_000);
 
   test('importing again adds nothing and writes nothing', async () => {

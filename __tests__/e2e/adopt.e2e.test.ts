@@ -17,7 +17,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { stackDir } from '../../src/sandbox/cdktf';
-import { CommandError } from '../../src/sandbox/process';
+import { CommandError } from '../../src/process/run';
 import { terraformPlan } from '../../src/sandbox/terraform';
 import { bucketExists, type Day2Sandbox, startDay2Sandbox } from './day2-support';
 

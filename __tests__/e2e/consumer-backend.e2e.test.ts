@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GetBucketPolicyCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { backendConfigPath } from '../../src/backend-config';
-import { runProcess, type RunResult } from '../../src/sandbox/process';
+import { runProcess, type RunResult } from '../../src/process/run';
 import { type Day2Sandbox, startDay2Sandbox } from './day2-support';
 
 const BUCKET = 'consumer-prod-state';

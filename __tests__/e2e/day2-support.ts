@@ -5,10 +5,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { loadConfig } from '../../src/config';
-import { cdktfDeploy, cdktfSynth, PROJECT_ROOT } from '../../src/sandbox/cdktf';
-import { sandboxS3Client } from '../../src/sandbox/bucket-report';
+import { cdktfDeploy, cdktfSynth } from '../../src/sandbox/cdktf';
+import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
+import { sandboxS3Client } from '../../src/sandbox/s3-client';
 import { startMoto, type MotoServer } from '../../src/sandbox/moto';
-import { runProcess, type RunResult } from '../../src/sandbox/process';
+import { runProcess, type RunResult } from '../../src/process/run';
 import { createWorkspace, type Workspace } from '../../src/sandbox/workspace';
 
 export interface Day2Sandbox {

@@ -6,8 +6,8 @@
 // and which not with the command that finishes them.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cliForNode } from '../../src/cli/node-cli';
-import { PROJECT_ROOT } from '../../src/sandbox/cdktf';
-import { runProcess } from '../../src/sandbox/process';
+import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
+import { runProcess } from '../../src/process/run';
 import { bucketExists, type Day2Sandbox, startDay2Sandbox, started } from './day2-support';
 
 /** The plain command the deploy shows: `npx cdktf`, or `npx cdktn` on Node >= 22.19 (src/cli/node-cli.ts). */

@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DeleteObjectCommand, ListObjectVersionsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { cdktfCliPath, PROJECT_ROOT } from '../../src/sandbox/cdktf';
-import { runProcess } from '../../src/sandbox/process';
-import { readStackState } from '../../src/status/state-file';
+import { cdktfCliPath, PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
+import { runProcess } from '../../src/process/run';
+import { readStackState } from '../../src/terraform/state-file';
 import { bucketExists, type Day2Sandbox, startDay2Sandbox } from './day2-support';
 
 const KEEP = 'wipe-keep-state';

@@ -10,7 +10,7 @@ import { validateConfig } from '../../src/config';
 import { UNREACHABLE_PROXY } from '../../src/constructs/aws-provider';
 import { CREDENTIAL_OVERRIDE_VARIABLES } from '../../src/sandbox/aws-files';
 import { freePort } from '../../src/sandbox/moto';
-import { runProcess } from '../../src/sandbox/process';
+import { runProcess } from '../../src/process/run';
 import { terraformEnv } from '../../src/terraform/cli-config';
 import { StateStack, stateStackId } from '../../stacks/state-stack';
 import { canDeploy } from './preconditions';

@@ -7,11 +7,11 @@ import * as path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parseProcStat, PROC, type ProcStat, treeOf } from '../../src/bench/process-tree';
 import { loadConfig } from '../../src/config';
-import { sandboxS3Client } from '../../src/sandbox/bucket-report';
-import { PROJECT_ROOT } from '../../src/sandbox/cdktf';
+import { sandboxS3Client } from '../../src/sandbox/s3-client';
+import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
 import type { MotoServer } from '../../src/sandbox/moto';
-import { stripAnsi } from '../../src/sandbox/process';
-import { recordedResources } from '../../src/status/state-file';
+import { stripAnsi } from '../../src/process/run';
+import { recordedResources } from '../../src/terraform/state-file';
 import { createWorkspace, type Workspace } from '../../src/sandbox/workspace';
 
 /**

@@ -10,10 +10,11 @@ import { copyFileSync, existsSync, readFileSync, renameSync, statSync, writeFile
 import * as path from 'node:path';
 import { DeleteBucketTaggingCommand, HeadBucketCommand, PutBucketTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ownershipTags } from '../../src/existing-bucket/ownership';
-import { readBucketReport } from '../../src/sandbox/bucket-report';
-import { stackDir, PROJECT_ROOT } from '../../src/sandbox/cdktf';
+import { readBucketReport } from '../../src/report/bucket-report';
+import { stackDir } from '../../src/sandbox/cdktf';
+import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
 import { type MotoServer, startMoto } from '../../src/sandbox/moto';
-import { recordedResources } from '../../src/status/state-file';
+import { recordedResources } from '../../src/terraform/state-file';
 import {
   atMotoPoint,
   type Phase,

@@ -20,7 +20,7 @@ import {
 import { loadConfig } from '../../src/config';
 import { creatingMarker } from '../../src/deploy/resume';
 import { ownershipOf } from '../../src/existing-bucket/ownership';
-import { readBucketReport } from '../../src/sandbox/bucket-report';
+import { readBucketReport } from '../../src/report/bucket-report';
 import { type MotoServer, startMoto } from '../../src/sandbox/moto';
 import {
   atMotoPoint,

@@ -6,7 +6,7 @@
 // says so in one line. The proxy counts what it injected, so each test proves it met faults.
 import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { readBucketReport } from '../../src/sandbox/bucket-report';
+import { readBucketReport } from '../../src/report/bucket-report';
 import { cdktfDeploy, cdktfSynth, stackDir } from '../../src/sandbox/cdktf';
 import { type FaultPlan, type FaultProxy, startFaultProxy } from '../support/fault-proxy';
 import { bucketExists, type Day2Sandbox, startDay2Sandbox, started } from './day2-support';

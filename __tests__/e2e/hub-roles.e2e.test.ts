@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { HeadObjectCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { backendConfigPath } from '../../src/backend-config';
-import { runProcess } from '../../src/sandbox/process';
+import { runProcess } from '../../src/process/run';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from '../../src/sandbox/aws-files';
 import { sandboxAccountCredentials } from '../../src/sandbox/credentials';

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { GetPolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from '../../src/sandbox/aws-files';
-import { PROJECT_ROOT } from '../../src/sandbox/cdktf';
+import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
 import { canDeploy } from './preconditions';
 
 const describeDeploy = canDeploy() ? describe : describe.skip;

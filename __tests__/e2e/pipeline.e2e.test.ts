@@ -433,7 +433,9 @@ describeDeploy('pipeline stack deployed to moto with cdktf deploy', () => {
     const names = await iam(entry).send(new ListRolePoliciesCommand({ RoleName: roleName }));
     const roles = entry.pipeline.assumableRoleArns;
     expect([...(names.PolicyNames ?? [])].sort()).toEqual(
-      roles.length > 0 ? ['assume-deploy-roles', 'state-bucket-access'] : ['state-bucket-access'],
+      roles.length > 0
+        ? ['assume-deploy-roles', 'pipeline-vpc-only', 'state-bucket-access']
+        : ['pipeline-vpc-only', 'state-bucket-access'],
     );
     if (roles.length > 0) {
       const policy = await iam(entry).send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: 'assume-deploy-roles' }));
@@ -446,13 +448,34 @@ describeDeploy('pipeline stack deployed to moto with cdktf deploy', () => {
     }
   });
 
+  // moto does not evaluate identity policies: that the pin denies is the evaluator's part
+  // (__tests__/constructs/runner-role.test.ts); here, that the deployed Deny names the deployed VPC.
+  test.each(table)(
+    '%s: the runner role is denied everything outside the pipeline VPC (moto stores, never enforces it)',
+    async (_, entry) => {
+      const roleName = `${entry.pipeline.namePrefix}-runner`;
+      const policy = await iam(entry).send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: 'pipeline-vpc-only' }));
+      expect(statements(policy.PolicyDocument)).toEqual([
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: '*',
+          Resource: '*',
+          Condition: {
+            StringNotEquals: { 'aws:Ec2InstanceSourceVPC': output(entry, 'vpc_id') },
+            BoolIfExists: { 'aws:ViaAWSService': 'false' },
+          },
+        }),
+      ]);
+    },
+  );
+
   test.each(table)('%s: no inline policy grants a * action or a * resource', async (_, entry) => {
     for (const roleName of [`${entry.pipeline.namePrefix}-runner`, `${entry.pipeline.namePrefix}-vpc-flow-logs`]) {
       const names = await iam(entry).send(new ListRolePoliciesCommand({ RoleName: roleName }));
       expect(names.PolicyNames?.length).toBeGreaterThan(0);
       for (const policyName of names.PolicyNames ?? []) {
         const policy = await iam(entry).send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }));
-        for (const statement of statements(policy.PolicyDocument)) {
+        for (const statement of statements(policy.PolicyDocument).filter((candidate) => candidate.Effect !== 'Deny')) {
           expect(asList(statement.Action).filter((action) => action === '*' || action.endsWith(':*'))).toEqual([]);
           expect(asList(statement.Resource)).not.toContain('*');
         }

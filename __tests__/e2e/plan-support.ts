@@ -1,6 +1,6 @@
 // Plan checks shared by the end-to-end suites that deploy the pipeline stack: the resource changes of a
 // second `terraform plan`, and the one launch-template difference moto 5.2.1 is known to cause.
-import { CommandError, runProcess } from '../../src/sandbox/process';
+import { CommandError, runProcess } from '../../src/process/run';
 
 export interface ResourceChange {
   address: string;

@@ -4,8 +4,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PROJECT_ROOT } from '../../src/sandbox/cdktf';
-import { runProcess, type RunResult } from '../../src/sandbox/process';
+import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
+import { runProcess, type RunResult } from '../../src/process/run';
 import { canDeploy } from './preconditions';
 
 const EVERY_OPTION = {

@@ -2,9 +2,9 @@
 // from this machine (no --parallelism, no BOOTSTRAP_DEPLOY_PARALLELISM): every stack finishes, and
 // every account, a moto account of its own, holds its own state bucket and no other.
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
-import { PROJECT_ROOT } from '../../src/sandbox/cdktf';
-import { DEPLOY_PARALLELISM_ENV } from '../../src/sandbox/parallelism';
-import { runProcess, type RunResult } from '../../src/sandbox/process';
+import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
+import { DEPLOY_PARALLELISM_ENV } from '../../src/process/parallelism';
+import { runProcess, type RunResult } from '../../src/process/run';
 import { type Day2Sandbox, startDay2Sandbox, started } from './day2-support';
 
 /** dev01 … dev11 through the hub's OrganizationAccountAccessRole, and the hub account itself as prod. */

@@ -34,6 +34,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { backendConfigPath } from '../../src/backend-config';
 import { stateKeyPolicy } from '../../src/constructs/key-policy';
+import { SANDBOX_ROLE_NAME } from '../../src/sandbox/credentials';
 import { DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY } from '../../src/sandbox/aws-files';
 import { stackDir } from '../../src/sandbox/cdktf';
 import { terraformPlan } from '../../src/sandbox/terraform';
@@ -170,6 +171,12 @@ describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
         region: 'us-east-1',
         accountId: accountIdOf('keyed'),
         lockTable: true,
+        // The profile deploys with its own credentials (a session of the sandbox's role): Terraform's
+        // replace() of the caller's session ARN gives its role, with and without a path.
+        deployerArns: [
+          `arn:aws:iam::${accountIdOf('keyed')}:role/${SANDBOX_ROLE_NAME}`,
+          `arn:aws:iam::${accountIdOf('keyed')}:role/*/${SANDBOX_ROLE_NAME}`,
+        ],
       }),
     );
   });

@@ -25,9 +25,10 @@ import {
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type AccountConfig, type BootstrapConfig, loadConfig, validateConfig } from '../../src/config';
-import { sandboxS3Client } from '../../src/sandbox/bucket-report';
-import { cdktfDeploy, cdktfSynth, PROJECT_ROOT, stackDir, synthesizedStacks } from '../../src/sandbox/cdktf';
-import { mapWithLimit } from '../../src/sandbox/limit';
+import { sandboxS3Client } from '../../src/sandbox/s3-client';
+import { cdktfDeploy, cdktfSynth, stackDir, synthesizedStacks } from '../../src/sandbox/cdktf';
+import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
+import { mapWithLimit } from '../../src/process/limit';
 import { type MotoServer, startMoto } from '../../src/sandbox/moto';
 import { terraformDestroy, terraformPlan } from '../../src/sandbox/terraform';
 import { createWorkspace, type Workspace } from '../../src/sandbox/workspace';
@@ -178,21 +179,34 @@ describeDeploy('state stacks deployed to moto with cdktf deploy', () => {
   });
 
   test.each(table)(
-    '%s denies every request without TLS on the bucket and on its objects',
+    '%s denies every request without TLS on the bucket and on its objects; the production bucket holds the runner to its state objects',
     async (bucket, { account, deployment }) => {
       const policy = await s3(deployment, account).send(new GetBucketPolicyCommand({ Bucket: bucket }));
       const document = JSON.parse(policy.Policy ?? '{}') as { Statement: Record<string, unknown>[] };
       const arn = `arn:aws:s3:::${bucket}`;
-      expect(document.Statement).toEqual([
-        {
-          Sid: 'DenyInsecureTransport',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: [arn, `${arn}/*`],
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
+      expect(document.Statement[0]).toEqual({
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [arn, `${arn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      });
+      // The pipeline stack's runner role lives in the production account (docs/state-bucket.md#the-bucket-policy).
+      const production = account.name === deployment.config.productionAccount && deployment.config.pipeline !== undefined;
+      const runner = new RegExp(`^arn:aws:iam::\\d{12}:role/${String(deployment.config.pipeline?.namePrefix)}-runner$`);
+      const held = document.Statement.slice(1).map((statement) => [
+        statement.Sid,
+        (statement.Condition as { ArnEquals?: Record<string, unknown> } | undefined)?.ArnEquals?.['aws:PrincipalArn'],
       ]);
+      expect(held).toEqual(
+        production
+          ? [
+              ['PipelineOnlyReachesStateObjects', [expect.stringMatching(runner)]],
+              ['PipelineNeverWritesBootstrapState', [expect.stringMatching(runner)]],
+            ]
+          : [],
+      );
     },
   );
 

@@ -233,6 +233,21 @@ describe('selectAccounts', () => {
     expect(toAdd.map((account) => account.reach)).toEqual(['profile', 'role']);
   });
 
+  test("the management account (DescribeOrganization's MasterAccountId) is marked as reaching every member; members are not", () => {
+    const { toAdd } = selectAccounts(
+      org({
+        accounts: [
+          { id: '100000000000', name: 'Management', state: 'ACTIVE' },
+          { id: '200000000000', name: 'dev', state: 'ACTIVE' },
+        ],
+      }),
+    );
+    expect(toAdd).toEqual([
+      { accountId: '100000000000', awsName: 'Management', reach: 'profile', controlsOtherAccounts: 'organizations-management' },
+      { accountId: '200000000000', awsName: 'dev', reach: 'role' },
+    ]);
+  });
+
   test("a delegated administrator's import leaves the management account out, since it has no role to assume", () => {
     const { toAdd, leftOut } = selectAccounts(
       org({
@@ -243,9 +258,10 @@ describe('selectAccounts', () => {
         ],
       }),
     );
-    expect(toAdd).toEqual([{ accountId: '300000000000', awsName: 'Security', reach: 'profile' }]);
+    expect(toAdd).toEqual([{ accountId: '300000000000', awsName: 'Security', reach: 'profile', controlsOtherAccounts: 'hub' }]);
     expect(leftOut).toHaveLength(1);
     expect(leftOut[0]?.account.id).toBe('100000000000');
     expect(leftOut[0]?.why).toMatch(/^the management account, which has no role/);
+    expect(leftOut[0]?.why).toContain('"controlsOtherAccounts": "organizations-management", "pipelineAccess": false');
   });
 });

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DUMMY_ACCESS_KEY_ID, writeAwsFiles } from '../../src/sandbox/aws-files';
 import { sandboxEnv } from '../../src/sandbox/environment';
+import { AWS_PROVIDER_VERSION } from '../../src/terraform/provider-mirror';
 
 describe('the sandbox environment', () => {
   let dir: string;
@@ -81,12 +82,24 @@ describe('the sandbox environment', () => {
 
   test('uses the offline provider mirror through a terraform CLI config in the work folder when one is set', () => {
     const awsFiles = writeAwsFiles(dir, [{ profile: 'p', region: 'us-east-1' }]);
+    const mirror = path.join(dir, 'mirror');
+    mkdirSync(path.join(mirror, 'registry.terraform.io', 'hashicorp', 'aws', AWS_PROVIDER_VERSION), { recursive: true });
     const env = sandboxEnv(
-      { BOOTSTRAP_PROVIDER_MIRROR: '/mirror' },
+      { BOOTSTRAP_PROVIDER_MIRROR: mirror },
       { accountsFile: '/a.json', stateDir: '/s', endpoint: 'http://127.0.0.1:1', awsFiles, workDir: dir },
     );
 
     expect(env.TF_CLI_CONFIG_FILE).toBe(path.join(dir, 'terraform.rc'));
-    expect(readFileSync(path.join(dir, 'terraform.rc'), 'utf8')).toContain('path = "/mirror"');
+    expect(readFileSync(path.join(dir, 'terraform.rc'), 'utf8')).toContain(`path = ${JSON.stringify(mirror)}`);
+  });
+
+  test('refuses a BOOTSTRAP_PROVIDER_MIRROR without the provider, as every command does', () => {
+    const awsFiles = writeAwsFiles(dir, [{ profile: 'p', region: 'us-east-1' }]);
+    expect(() =>
+      sandboxEnv(
+        { BOOTSTRAP_PROVIDER_MIRROR: path.join(dir, 'empty') },
+        { accountsFile: '/a.json', stateDir: '/s', endpoint: 'http://127.0.0.1:1', awsFiles, workDir: dir },
+      ),
+    ).toThrow(/BOOTSTRAP_PROVIDER_MIRROR: ".*empty" holds no hashicorp\/aws 5\.100\.0/);
   });
 });

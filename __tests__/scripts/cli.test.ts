@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { cdktfCliRuns, cliForNode } from '../../src/cli/node-cli';
-import { PROJECT_ROOT } from '../../src/sandbox/cdktf';
+import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
 
 const versionOf = (pkg: string): string =>
   (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;

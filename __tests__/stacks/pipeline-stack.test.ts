@@ -160,7 +160,7 @@ describe('PipelineStack', () => {
       one('aws_iam_role_policy')
         .map((policy) => policy.name)
         .sort(),
-    ).toEqual(['assume-deploy-roles', 'state-bucket-access', 'write-flow-log-group']);
+    ).toEqual(['assume-deploy-roles', 'pipeline-vpc-only', 'state-bucket-access', 'write-flow-log-group']);
     expect(one('aws_launch_template')[0]).toMatchObject({ instance_type: 'm7g.large', image_id: 'ami-0123456789abcdef0' });
   });
 
@@ -222,6 +222,7 @@ describe('PipelineStack', () => {
       'aws_iam_role.runner-role_C3515548',
       'aws_iam_role_policy.network_flow-log_role-policy_DC546738',
       'aws_iam_role_policy.runner-role_assume-roles_812CE14B',
+      'aws_iam_role_policy.runner-role_source-vpc_98CFBCE1',
       'aws_iam_role_policy.runner-role_state-access_6AE1B409',
       'aws_iam_role_policy_attachment.runner-role_ssm-managed-instance-core_06CEB514',
       'aws_internet_gateway.network_internet-gateway_E855E801',
@@ -249,6 +250,7 @@ describe('PipelineStack', () => {
       'data.aws_iam_policy_document.network_flow-log_role-policy-document_8F5A35B0',
       'data.aws_iam_policy_document.network_flow-log_role-trust_85DFA3F0',
       'data.aws_iam_policy_document.runner-role_assume-roles-document_6A99B498',
+      'data.aws_iam_policy_document.runner-role_source-vpc-document_EA09272F',
       'data.aws_iam_policy_document.runner-role_state-access-document_32EB3638',
       'data.aws_iam_policy_document.runner-role_trust_6EE1BB9A',
       'data.aws_partition.partition',
@@ -279,6 +281,18 @@ describe('PipelineStack', () => {
     }
   });
 });
+
+/** The runner's statement that lets it use the state key through S3. */
+function runnerKeyStatement(json: SynthesizedStack): { resources: string[]; condition: unknown[] } | undefined {
+  const documents = (json.data.aws_iam_policy_document ?? {}) as Record<
+    string,
+    { statement: { sid: string; resources: string[]; condition: unknown[] }[] }
+  >;
+  const [, document] = Object.entries(documents).find(([id]) => id.startsWith('runner-role_state-access-document')) ?? [];
+  return document?.statement.find((statement) => statement.sid === 'UseStateKeyThroughS3');
+}
+const runnerStateKey = (json: SynthesizedStack): unknown => runnerKeyStatement(json)?.resources;
+const runnerStateKeyConditions = (json: SynthesizedStack): unknown[] => runnerKeyStatement(json)?.condition ?? [];
 
 describe('PipelineStack when the production state bucket uses SSE-KMS', () => {
   const keyed = build({}, { stateBucket: { kms: true } });
@@ -326,7 +340,22 @@ describe('PipelineStack when the production state bucket uses SSE-KMS', () => {
     const ownKey = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const own = build({}, { production: { kmsKeyArn: ownKey } });
     expect(own.synthesized).toHaveResource(KmsKey);
-    expect(own.synthesized).not.toContain(ownKey);
+    expect(JSON.stringify(own.json.resource)).not.toContain(ownKey);
+    // Only the runner's state access names it: the key through S3 (runner-role's own tests check the statements).
+    expect(runnerStateKey(own.json)).toEqual([ownKey]);
+    expect(runnerStateKeyConditions(own.json)).toHaveLength(1);
+  });
+
+  test('a created state key is named by its alias (kms:ResourceAliases), not looked up: the stack plans before state-prod exists', () => {
+    expect(keyed.json.data.aws_kms_alias).toBeUndefined();
+    expect(runnerStateKey(keyed.json)).toEqual([
+      'arn:${data.aws_partition.partition.partition}:kms:eu-west-1:${data.aws_caller_identity.caller.account_id}:key/*',
+    ]);
+    expect(runnerStateKeyConditions(keyed.json)).toContainEqual({
+      test: 'ForAnyValue:StringEquals',
+      variable: 'kms:ResourceAliases',
+      values: ['alias/acme-prod-state'],
+    });
   });
 
   test('the policy guard finds nothing in the stack with the key (BA-KMS-1 included)', () => {

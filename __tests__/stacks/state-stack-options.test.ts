@@ -15,7 +15,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Testing } from 'cdktf';
 import { type AccountConfig, validateConfig } from '../../src/config';
-import { stateKeyPolicy } from '../../src/constructs/key-policy';
+import { KEY_ADMINISTRATION_WRITE_ACTIONS, stateKeyPolicy } from '../../src/constructs/key-policy';
 import { PolicyGuard } from '../../src/guard';
 import { StateStack, type StateStackProps, stateStackId } from '../../stacks/state-stack';
 
@@ -28,6 +28,8 @@ interface SynthesizedStack {
 }
 
 const OWN_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+/** The deployer of an account deployed with its profile's own credentials (see StateStack.deployerArns). */
+const DEPLOYER_LOCALS = ['${local.deployer-role-arn}', '${local.deployer-role-any-path-arn}'];
 
 const config = validateConfig(
   {
@@ -150,7 +152,7 @@ describe('StateStack with stateBucket.kms and no kmsKeyArn (a created key)', () 
     expect(json.output.state_bucket_kms_key_arn?.description).toMatch(/kms:Decrypt/);
   });
 
-  test('the key has an explicit policy: administration by the account, use through S3 only, deletion by root only', () => {
+  test('the key has an explicit policy: use through S3 only, administration by the principal that deploys the stack', () => {
     const policy = JSON.parse(String(resource(json, KmsKey.tfResourceType, 'state-bucket-key').policy)) as unknown;
     // The account, partition and DNS suffix are read from AWS at plan time; the region is the account's.
     expect(policy).toEqual(
@@ -159,10 +161,37 @@ describe('StateStack with stateBucket.kms and no kmsKeyArn (a created key)', () 
         dnsSuffix: '${data.aws_partition.partition.dns_suffix}',
         region: 'eu-west-1',
         accountId: '${data.aws_caller_identity.caller-identity.account_id}',
+        deployerArns: DEPLOYER_LOCALS,
       }),
     );
     expect(synthesized).toHaveDataSource(DataAwsPartition);
     expect(synthesized).toHaveDataSource(DataAwsCallerIdentity);
+  });
+
+  test("a profile's own credentials: the deployer is the caller's session turned into its role's ARN, with and without a path", () => {
+    const session = '/^arn:([^:]+):sts::([0-9]+):assumed-role/([^/]+)/.*$/';
+    const caller = 'data.aws_caller_identity.caller-identity.arn';
+    expect((json as unknown as { locals: unknown }).locals).toEqual({
+      'deployer-role-arn': `\${replace(${caller}, "${session}", "arn:$1:iam::$2:role/$3")}`,
+      'deployer-role-any-path-arn': `\${replace(${caller}, "${session}", "arn:$1:iam::$2:role/*/$3")}`,
+    });
+  });
+
+  test('an account reached through a role (roleArn): that role is the deployer, known at synth', () => {
+    const roleArn = 'arn:aws:iam::123456789012:role/platform-admin';
+    const { json: reached } = build({ ...account, roleArn });
+    const policy = JSON.parse(String(resource(reached, KmsKey.tfResourceType, 'state-bucket-key').policy)) as {
+      Statement: { Sid: string; Condition: unknown }[];
+    };
+    expect(policy.Statement.find((statement) => statement.Sid === 'OnlyKeyAdministratorsAdminister')?.Condition).toEqual({
+      ArnNotLike: {
+        'aws:PrincipalArn': [
+          'arn:${data.aws_partition.partition.partition}:iam::${data.aws_caller_identity.caller-identity.account_id}:root',
+          roleArn,
+        ],
+      },
+    });
+    expect((reached as unknown as { locals?: unknown }).locals).toBeUndefined();
   });
 
   test('kmsKeyAdminArns of the account become the key administrators of its policy', () => {
@@ -173,9 +202,9 @@ describe('StateStack with stateBucket.kms and no kmsKeyArn (a created key)', () 
     };
     expect(policy.Statement.at(-1)).toMatchObject({
       Effect: 'Deny',
-      Action: ['kms:DisableKey', 'kms:ScheduleKeyDeletion', 'kms:PutKeyPolicy'],
+      Action: [...KEY_ADMINISTRATION_WRITE_ACTIONS],
       Condition: {
-        ArnNotEquals: {
+        ArnNotLike: {
           'aws:PrincipalArn': [
             'arn:${data.aws_partition.partition.partition}:iam::${data.aws_caller_identity.caller-identity.account_id}:root',
             admin,
@@ -241,6 +270,7 @@ describe('StateStack with the lock table and SSE-KMS', () => {
         region: 'eu-west-1',
         accountId: '${data.aws_caller_identity.caller-identity.account_id}',
         lockTable: true,
+        deployerArns: DEPLOYER_LOCALS,
       }),
     );
   });
@@ -422,5 +452,69 @@ describe('StateStack with every option on', () => {
       noncurrentVersionExpirationDays: 30,
     });
     expect(Testing.fullSynth(stack)).toBeValidTerraform();
+  });
+});
+
+describe("StateStack with the pipeline's roles (pipelineAccess, the runner in the production account)", () => {
+  const lockTableName = 'acme-prod-state-lock';
+  const prod = { ...accountOf(config, 'prod'), lockTableName };
+  delete (prod as { accessLogBucketName?: string }).accessLogBucketName;
+  const DEPLOY = 'arn:aws:iam::123456789012:role/acme-pipeline-deploy';
+  const RUNNER = 'arn:aws:iam::123456789012:role/acme-pipeline-runner';
+  const { json } = build(prod, { deployRoleName: 'acme-pipeline-deploy', runnerRoleName: 'acme-pipeline-runner' });
+  const bucketPolicy = JSON.parse(String(resource(json, 'aws_s3_bucket_policy', 'state-bucket').policy)) as {
+    Statement: { Sid: string; Condition?: Record<string, Record<string, unknown>> }[];
+  };
+
+  test('the bucket policy holds both roles by aws:PrincipalArn (ARNs from the account ID), never as principals', () => {
+    const held = bucketPolicy.Statement.filter((statement) => statement.Condition?.ArnEquals !== undefined);
+    expect(held.map((statement) => [statement.Sid, statement.Condition?.ArnEquals?.['aws:PrincipalArn']])).toEqual([
+      ['PipelineOnlyReachesStateObjects', [DEPLOY, RUNNER]],
+      ['PipelineNeverWritesBootstrapState', [DEPLOY, RUNNER]],
+    ]);
+    expect(JSON.stringify(bucketPolicy)).not.toMatch(/"Principal":\{"AWS":"arn:/);
+  });
+
+  test('with SSE-KMS the bucket policy refuses objects under another key or algorithm, for everyone', () => {
+    expect(bucketPolicy.Statement.map((statement) => statement.Sid).slice(-3)).toEqual([
+      'DenyObjectsNotSseKms',
+      'DenyObjectsUnderOtherKeys',
+      'DenyObjectsUnderAwsManagedKey',
+    ]);
+    expect(bucketPolicy.Statement.at(-2)?.Condition?.StringNotEquals).toEqual({
+      's3:x-amz-server-side-encryption-aws-kms-key-id': OWN_KEY,
+    });
+  });
+
+  test('the lock table gets a resource policy that holds both roles to its items; its address is permanent', () => {
+    const policy = resource(json, 'aws_dynamodb_resource_policy', 'state-lock-table');
+    const table = Object.keys(json.resource.aws_dynamodb_table ?? {})[0] ?? 'missing';
+    expect(policy.resource_arn).toBe(`\${aws_dynamodb_table.${table}.arn}`);
+    expect(JSON.parse(String(policy.policy))).toMatchObject({
+      Statement: [
+        { Condition: { ArnEquals: { 'aws:PrincipalArn': [DEPLOY, RUNNER] } }, Effect: 'Deny', Sid: 'PipelineOnlyUsesLockItems' },
+      ],
+    });
+    // Never edit this to make the test pass: a changed address is a replaced policy (harmless) but a broken id promise.
+    expect(Object.keys(json.resource.aws_dynamodb_resource_policy ?? {})).toEqual(['state-lock-table_resource-policy_7232BE23']);
+  });
+
+  test('without an account ID the ARNs come from the caller identity', () => {
+    const { json: unknownId } = build(
+      { ...accountOf(config, 'dev'), lockTableName: 'acme-dev-state-lock' },
+      { deployRoleName: 'acme-pipeline-deploy' },
+    );
+    const policy = JSON.parse(String(resource(unknownId, 'aws_dynamodb_resource_policy', 'state-lock-table').policy)) as {
+      Statement: { Condition: { ArnEquals: Record<string, unknown> } }[];
+    };
+    expect(policy.Statement[0]?.Condition.ArnEquals['aws:PrincipalArn']).toEqual([
+      'arn:aws:iam::${data.aws_caller_identity.caller-identity.account_id}:role/acme-pipeline-deploy',
+    ]);
+  });
+
+  test('without pipeline roles there is no lock-table policy and the bucket policy has no pipeline statement', () => {
+    const { json: none } = build(prod);
+    expect(none.resource.aws_dynamodb_resource_policy).toBeUndefined();
+    expect(String(resource(none, 'aws_s3_bucket_policy', 'state-bucket').policy)).not.toContain('Pipeline');
   });
 });

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import { type AccountConfig, type PipelineConfig, validateConfig } from '../../src/config';
 import { collectPipelineStatus, type PipelineClients, PIPELINE_KEY_RESOURCES } from '../../src/status/pipeline';
-import { recordedResources } from '../../src/status/state-file';
+import { recordedResources } from '../../src/terraform/state-file';
 import { PipelineStack } from '../../stacks/pipeline-stack';
 import { awsError, type FakeAnswers, fakeAws } from '../support/fake-aws';
 

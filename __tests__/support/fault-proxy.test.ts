@@ -4,7 +4,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { sandboxS3Client } from '../../src/sandbox/bucket-report';
+import { sandboxS3Client } from '../../src/sandbox/s3-client';
 import {
   attemptOf,
   clientOf,

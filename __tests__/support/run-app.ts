@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { cdktfCliPath } from '../../src/sandbox/cdktf';
+import { cdktfCliPath } from '../../src/terraform/cdktf-cli';
 import { mirrorCliConfig } from '../../src/terraform/cli-config';
 
 /** The repository root, where cdktf runs the app. */

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { stripAnsi } from '../../src/sandbox/process';
+import { stripAnsi } from '../../src/process/run';
 import { runApp, runCdktf } from '../support/run-app';
 
 const INGRESS = 'pipeline-prod/security-group/ingress-tcp-8080-0.0.0.0_0';

@@ -1,5 +1,6 @@
-// The real entry point with and without "pipelineAccess": access stacks only when it is set, and the
-// state and pipeline stacks unchanged by it, but for the runner's permission to assume the deploy roles.
+// The real entry point with and without "pipelineAccess": access stacks only when it is set, the state
+// stacks' policies holding each deploy role (issue 22), and the pipeline stack unchanged by it but for
+// the runner's permission to assume the deploy roles.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -86,11 +87,22 @@ describe('main.ts with "pipelineAccess"', () => {
     ]);
   });
 
-  test('the state stacks are byte-identical with and without it', () => {
-    for (const stack of ['state-dev', 'state-prod', 'state-sandbox']) {
-      expect(withRunner.json[stack]).toBe(without.json[stack]);
-      expect(oidcOnly.json[stack]).toBe(without.json[stack]);
+  test("the state stacks differ only where their policies hold the deploy role; sandbox's (no deploy role) is byte-identical", () => {
+    const deployRole = (account: string): string => `arn:aws:iam::${account}:role/acme-pipeline-deploy`;
+    /** The stack's JSON with the deploy role's ARN taken out of every pipeline condition (and empty ones dropped). */
+    const withoutDeployRole = (json: string, account: string): string =>
+      json.replaceAll(`\\"${deployRole(account)}\\",`, '').replaceAll(`,\\"${deployRole(account)}\\"`, '');
+    for (const [stack, account] of [
+      ['state-dev', '111111111111'],
+      ['state-prod', '222222222222'],
+    ] as const) {
+      expect(withRunner.json[stack]).toContain(deployRole(account));
+      expect(oidcOnly.json[stack]).toBe(withRunner.json[stack]);
     }
+    // prod's policies hold the runner (pipeline-prod exists either way), so only the deploy role is new there.
+    expect(withoutDeployRole(withRunner.json['state-prod'] ?? '', '222222222222')).toBe(without.json['state-prod']);
+    expect(without.json['state-dev']).not.toContain('acme-pipeline');
+    expect(withRunner.json['state-sandbox']).toBe(without.json['state-sandbox']);
   });
 
   test('without the runner trusted, pipeline-prod is byte-identical too', () => {

@@ -10,7 +10,7 @@ import { roleAccountId, roleArnIn } from './access';
 import { proposeAccountNames } from './account-names';
 import { ConfigError, formatJsonPath } from './errors';
 import { loadConfigText, parseJson, readConfigText } from './load';
-import { DEFAULT_REGION } from './schema';
+import { type CONTROLLING_ACCOUNT_KINDS, DEFAULT_REGION } from './schema';
 
 /** The role Organizations creates in every account it creates, trusting the management account. */
 export const DEFAULT_IMPORT_ROLE_NAME = 'OrganizationAccountAccessRole';
@@ -25,6 +25,13 @@ export interface AccountToAdd {
    * the profile alone reaches it; `role`: reached through the role named in `accountDefaults`.
    */
   readonly reach: 'profile' | 'role';
+  /**
+   * The account can reach the others: `organizations-management` (every member's
+   * OrganizationAccountAccessRole trusts it) or `hub` (the import's profile signs in to it and
+   * assumes a role in the others). Written as the entry's `controlsOtherAccounts`.
+   * @default undefined: an account like any other.
+   */
+  readonly controlsOtherAccounts?: (typeof CONTROLLING_ACCOUNT_KINDS)[number];
 }
 
 export interface ImportRequest {
@@ -42,7 +49,7 @@ export interface AddedAccount {
   readonly accountId: string;
   readonly awsName: string;
   /** The entry written under `accounts.<name>`. */
-  readonly entry: Readonly<Record<string, string>>;
+  readonly entry: Readonly<Record<string, string | boolean>>;
   /** Why `name` differs from `awsName`; empty when it does not. */
   readonly reasons: readonly string[];
 }
@@ -115,6 +122,16 @@ export function mergeImport(text: string, shown: string, request: ImportRequest)
     const name = known.get(account.accountId);
     return name !== undefined ? [{ accountId: account.accountId, awsName: account.awsName, name }] : [];
   });
+  // Existing entries stay as they are: an unmarked management account or hub is pointed out.
+  for (const { accountId, name } of present) {
+    const kind = request.accounts.find((account) => account.accountId === accountId)?.controlsOtherAccounts;
+    const entry = existing[name];
+    if (kind !== undefined && !(isPlainObject(entry) && entry.controlsOtherAccounts !== undefined)) {
+      notes.push(
+        `${formatJsonPath(['accounts', name])}: is ${kind === 'hub' ? "the import profile's own account (the hub)" : "the organization's management account"}, which can reach every other account; add "controlsOtherAccounts": "${kind}" to it${isPlainObject(entry) ? '' : ' (written as an object)'}, and "pipelineAccess": false unless it should hold a deploy role`,
+      );
+    }
+  }
   const toAdd = request.accounts.filter((account) => !known.has(account.accountId));
   if (toAdd.length > 0 && unknown.length > 0) {
     notes.push(
@@ -146,12 +163,21 @@ export function mergeImport(text: string, shown: string, request: ImportRequest)
     .map(({ account, index }) => {
       const proposal = proposals[index];
       if (proposal === undefined) throw new Error('a name proposal is missing');
-      const entry: Record<string, string> =
+      const reached: Record<string, string> =
         account.reach === 'profile'
           ? { profile: request.profile, accountId: account.accountId }
           : ownRole
             ? { profile: request.profile, roleArn: roleArnIn(account.accountId, request.roleName, region) }
             : { accountId: account.accountId };
+      // With deploy roles in the file, the marked account is left out of them (the config refuses it otherwise).
+      const entry: Record<string, string | boolean> =
+        account.controlsOtherAccounts === undefined
+          ? reached
+          : {
+              ...reached,
+              controlsOtherAccounts: account.controlsOtherAccounts,
+              ...(raw.pipelineAccess !== undefined ? { pipelineAccess: false } : {}),
+            };
       return { name: proposal.name, accountId: account.accountId, awsName: account.awsName, entry, reasons: proposal.reasons };
     });
 
@@ -180,7 +206,7 @@ function existingAccountId(account: unknown, request: ImportRequest): string | u
 }
 
 /** A flat object on one line: `{"profile": "acme-hub", "accountId": "111111111111"}`. */
-function inline(value: Readonly<Record<string, string>>): string {
+function inline(value: Readonly<Record<string, string | boolean>>): string {
   return `{${Object.entries(value)
     .map(([key, item]) => `${JSON.stringify(key)}: ${JSON.stringify(item)}`)
     .join(', ')}}`;

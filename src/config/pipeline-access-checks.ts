@@ -129,6 +129,8 @@ export function pipelineAccessCrossFieldProblems(raw: unknown, file: string): st
     }
   }
 
+  problems.push(...controllingAccountProblems(included, file));
+
   for (const [name, account] of included) {
     if (!isPlainObject(account) || !isPlainObject(account.pipelineAccess)) continue;
     const adopted = account.pipelineAccess.adoptOidcProviders;
@@ -186,4 +188,35 @@ function regionOf(account: unknown, fallback: unknown): string {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What a deploy role in an account that reaches the others could do, by the account's kind. */
+const CONTROLLING_REACH: Readonly<Record<string, string>> = {
+  'organizations-management':
+    'the Organizations management account, which OrganizationAccountAccessRole in every member account trusts: a deploy role here that may edit its own policies, or act on AWS Organizations, reaches every member',
+  hub: "the hub, whose profile assumes a role in every other account: a deploy role here that may edit its own policies can assume those roles where they trust the hub's account",
+};
+
+/**
+ * A deploy role in the Organizations management account or the hub (`controlsOtherAccounts`) is
+ * refused unless the account opts in (`pipelineAccess.allowInControllingAccount`), which is refused
+ * where it has nothing to allow.
+ */
+function controllingAccountProblems(included: readonly [string, unknown][], file: string): string[] {
+  const problems: string[] = [];
+  for (const [name, account] of included) {
+    if (!isPlainObject(account)) continue;
+    const kind = account.controlsOtherAccounts;
+    const optIn = isPlainObject(account.pipelineAccess) ? account.pipelineAccess.allowInControllingAccount : undefined;
+    if (typeof kind === 'string' && CONTROLLING_REACH[kind] !== undefined && optIn !== true) {
+      problems.push(
+        `${file}: ${formatJsonPath(['accounts', name, 'pipelineAccess'])}: the account is ${CONTROLLING_REACH[kind]} ("controlsOtherAccounts": "${kind}"); add "pipelineAccess": false to the account, or opt in with "pipelineAccess": {"allowInControllingAccount": true}`,
+      );
+    } else if (kind === undefined && optIn === true) {
+      problems.push(
+        `${file}: ${formatJsonPath(['accounts', name, 'pipelineAccess', 'allowInControllingAccount'])}: has no effect, since the account has no "controlsOtherAccounts"; remove it`,
+      );
+    }
+  }
+  return problems;
 }

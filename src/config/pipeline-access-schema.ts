@@ -445,6 +445,10 @@ export type PipelineAccessSection = z.output<typeof pipelineAccessObjectSchema>;
 /** `accounts.<name>.pipelineAccess`: `false` leaves the account out; an object adopts existing OIDC providers. */
 const accountPipelineAccessObjectSchema = z.strictObject(
   {
+    allowInControllingAccount: z
+      .boolean({ error: typeError('true or false', '"allowInControllingAccount": true') })
+      .optional()
+      .describe('true: a deploy role even though the account has controlsOtherAccounts (it could reach every other account).'),
     adoptOidcProviders: z
       .array(
         exactString('the issuer', '"token.actions.githubusercontent.com"', (value) =>

@@ -48,6 +48,13 @@ const profileSchema = z.string({ error: typeError('a string', '"profile": "acme-
   }
 });
 
+/**
+ * Accounts that can reach the others (`controlsOtherAccounts`): the Organizations management account,
+ * which every member's OrganizationAccountAccessRole trusts, and the hub, whose profile
+ * (`accountDefaults.profile`) assumes a role in each account.
+ */
+export const CONTROLLING_ACCOUNT_KINDS = ['organizations-management', 'hub'] as const;
+
 /** An IAM role ARN, in any partition: the role an account's profile assumes. */
 export const IAM_ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
@@ -141,9 +148,20 @@ const accountObjectSchema = z.strictObject(
         });
       })
       .optional()
-      .describe('IAM role or user ARNs that may, besides the root user, delete, disable and re-policy the created key.'),
+      .describe(
+        'IAM role or user ARNs that administer the created key besides the root user (policy, rotation, aliases, grants, deletion); default: the principal that deploys the state stack.',
+      ),
     roleArn: roleArnSchema.optional().describe('IAM role the profile assumes to reach the account.'),
     externalId: externalIdSchema.optional().describe('External ID sent when assuming the role.'),
+    controlsOtherAccounts: z
+      .enum(CONTROLLING_ACCOUNT_KINDS, {
+        error: (issue) =>
+          `must be "organizations-management" or "hub", got ${describeValue(issue.input)}; write "organizations-management" for the Organizations management account, "hub" for the account of accountDefaults.profile`,
+      })
+      .optional()
+      .describe(
+        '"organizations-management" or "hub": the account can reach the others (npm run accounts -- import sets it); no deploy role here unless pipelineAccess.allowInControllingAccount.',
+      ),
     pipelineAccess: accountPipelineAccessSchema.describe(
       'false: no deploy role in this account; an object: its own trust and policies, existing OIDC providers to adopt. Default: included.',
     ),

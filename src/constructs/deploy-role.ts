@@ -3,7 +3,8 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { S3_USE_ACTIONS } from './key-policy';
+import { DYNAMODB_USE_ACTIONS, S3_USE_ACTIONS } from './key-policy';
+import { PIPELINE_LOCK_TABLE_KEY_ACTIONS } from './pipeline-reach';
 import type { TrustPolicyDocument } from './deploy-role-trust';
 import { type AccountScope, crossAccountAssumeDeny } from './permissions-boundary';
 
@@ -45,10 +46,14 @@ export interface StateAccessDocument {
 
 /**
  * The deploy role's inline policy: list the state bucket, read, write and delete its objects (state
- * and S3 lock files), use its KMS key only through S3 of its region, and the lock table's items.
- * Keys in sorted order, like the bucket policy, so that the JSON string equals what jsonencode() gives.
+ * and S3 lock files), use its KMS key only through S3 of its region, and the lock table's items; with
+ * both, the key through DynamoDB too (the table is on the same key), including the grant DynamoDB
+ * creates for the table on the caller's behalf. Keys in sorted order, like the bucket policy, so that
+ * the JSON string equals what jsonencode() gives. The runner's role gets the same statements for the
+ * production account's state (see runner-role.ts).
  */
 export function stateAccessPolicy(access: StateAccess): StateAccessDocument {
+  const dynamodb = { 'kms:ViaService': `dynamodb.${access.region}.amazonaws.com` };
   return {
     Statement: [
       { Action: 's3:ListBucket', Effect: 'Allow', Resource: access.bucketArn, Sid: 'ListStateBucket' },
@@ -66,6 +71,24 @@ export function stateAccessPolicy(access: StateAccess): StateAccessDocument {
         : []),
       ...(access.lockTableArn !== undefined
         ? [{ Action: [...LOCK_TABLE_ACTIONS], Effect: 'Allow', Resource: access.lockTableArn, Sid: 'UseLockTable' }]
+        : []),
+      ...(access.kmsKeyArn !== undefined && access.lockTableArn !== undefined
+        ? [
+            {
+              Action: [...DYNAMODB_USE_ACTIONS],
+              Condition: { StringEquals: dynamodb },
+              Effect: 'Allow',
+              Resource: access.kmsKeyArn,
+              Sid: 'UseStateKeyThroughDynamoDB',
+            },
+            {
+              Action: [...PIPELINE_LOCK_TABLE_KEY_ACTIONS],
+              Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' }, StringEquals: dynamodb },
+              Effect: 'Allow',
+              Resource: access.kmsKeyArn,
+              Sid: 'LockTableGrantsThroughDynamoDB',
+            },
+          ]
         : []),
     ],
     Version: '2012-10-17',

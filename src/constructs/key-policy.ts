@@ -11,13 +11,17 @@
  * - use (encrypt, decrypt, data keys) is allowed only through the service that owns the data
  *   (`kms:ViaService`), for principals of this account (`kms:CallerAccount`), or to one service
  *   principal for one resource (CloudWatch Logs and one log group);
- * - for state keys, deleting and disabling the key (and, once key administrators are named,
- *   changing its policy) is denied to everyone but the account's root user and those administrators.
+ * - for state keys, every administration write (policy, rotation, aliases, grants, deletion,
+ *   disabling...) is denied to everyone but the account's root user and the key administrators:
+ *   `kmsKeyAdminArns`, else the principal that deploys the state stack. The pipeline's principals
+ *   (deploy role, runner) may only use the key through S3 and DynamoDB of its region.
  *
  * The policies are plain JSON with the account ID, partition and DNS suffix as Terraform
  * references, not aws_iam_policy_document data sources: one string per key at synth, and the
  * document a test compares is the document AWS receives.
  */
+
+import { PIPELINE_KEY_USE_ACTIONS, PIPELINE_LOCK_TABLE_KEY_ACTIONS } from './pipeline-reach';
 
 /** What a key administrator may do: manage the key, never use it (no Encrypt/Decrypt/GenerateDataKey, no CreateGrant). */
 export const KEY_ADMINISTRATION_ACTIONS = [
@@ -61,6 +65,34 @@ export const DYNAMODB_USE_ACTIONS = [
 /** Lose every object under the key (deletion), or make them unreadable until re-enabled (disabling). */
 export const KEY_DESTRUCTION_ACTIONS = ['kms:DisableKey', 'kms:ScheduleKeyDeletion'] as const;
 
+/**
+ * Every write that administers a key: denied to all but the root user and the key administrators.
+ * Not `kms:RetireGrant`: DynamoDB retires its table's grants itself, as a service principal that has
+ * no `aws:PrincipalArn` (a negated condition on it would deny the service); the pipeline principals
+ * are denied it by the pipeline statements all the same.
+ */
+export const KEY_ADMINISTRATION_WRITE_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:CreateAlias',
+  'kms:DeleteAlias',
+  'kms:DeleteImportedKeyMaterial',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:EnableKeyRotation',
+  'kms:ImportKeyMaterial',
+  'kms:PutKeyPolicy',
+  'kms:ReplicateKey',
+  'kms:RevokeGrant',
+  'kms:RotateKeyOnDemand',
+  'kms:ScheduleKeyDeletion',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
+  'kms:UpdatePrimaryRegion',
+] as const;
+
 /** What CloudWatch Logs needs to encrypt a log group (AWS's CloudWatch Logs key-policy example). */
 export const LOGS_USE_ACTIONS = [
   'kms:Decrypt*',
@@ -91,13 +123,27 @@ export interface StateKeyPolicyProps extends KeyAccount {
    */
   readonly lockTable?: boolean;
   /**
-   * IAM role or user ARNs of this account that may, besides the root user, schedule the key's
-   * deletion, disable it and change its policy. The role that deploys the state stack must be
-   * one of them: AWS refuses a key policy its writer could not change again.
-   * @default []: only the root user may delete or disable the key; the policy itself stays with
-   *   the account's IAM administrators, who must be able to update it.
+   * IAM role or user ARNs of this account that administer the key besides the root user
+   * (`kmsKeyAdminArns`); they replace {@link deployerArns}. The role that deploys the state stack
+   * must be one of them: AWS refuses a key policy its writer could not change again.
+   * @default []: {@link deployerArns} administer the key.
    */
   readonly administratorArns?: readonly string[];
+  /**
+   * The principal that deploys the state stack, as `aws:PrincipalArn` patterns (a role whose path
+   * synth cannot know is `role/NAME` and `role/*\/NAME`: role names are unique in an account, so both
+   * name that one role): the key's administrators when `administratorArns` is empty.
+   * @default []: without administrators only deleting and disabling the key is kept to the root user,
+   *   and the policy itself stays with the account's IAM administrators.
+   */
+  readonly deployerArns?: readonly string[];
+  /**
+   * ARNs of the pipeline's roles (the account's deploy role, the runner): they may only use the key
+   * (`PIPELINE_KEY_USE_ACTIONS`) through S3 (and DynamoDB with a lock table) of the key's region,
+   * never administer it nor use it directly.
+   * @default []: no pipeline statements.
+   */
+  readonly pipelinePrincipalArns?: readonly string[];
 }
 
 /** A KMS key policy document, ready for `JSON.stringify`. */
@@ -147,17 +193,20 @@ function useThroughService(
 /**
  * The policy of a state bucket's key: administration by the account through IAM, use only
  * through S3 (and DynamoDB for the lock table) by principals of the account that IAM also lets
- * use the key, and no deletion or disabling but by the root user and `administratorArns`.
+ * use the key, every administration write kept to the root user and the administrators
+ * (`administratorArns`, else the deployer), and the pipeline's roles kept to that use.
  */
 export function stateKeyPolicy(props: StateKeyPolicyProps): KeyPolicyDocument {
-  const administrators = props.administratorArns ?? [];
+  const named = props.administratorArns ?? [];
+  const administrators = named.length > 0 ? named : (props.deployerArns ?? []);
   const dynamodb = `dynamodb.${props.region}.${props.dnsSuffix}`;
+  const lockTable = props.lockTable === true;
   return {
     Version: '2012-10-17',
     Statement: [
       administrationStatement(props),
       useThroughService(props, 'StateObjectsThroughS3', 's3', S3_USE_ACTIONS),
-      ...(props.lockTable === true
+      ...(lockTable
         ? [
             useThroughService(props, 'LockTableThroughDynamoDB', 'dynamodb', DYNAMODB_USE_ACTIONS),
             {
@@ -184,15 +233,66 @@ export function stateKeyPolicy(props: StateKeyPolicyProps): KeyPolicyDocument {
       {
         // aws:PrincipalArn is the role's ARN (not the session's) and survives deleting and
         // recreating a role of the same name, so an administrator role can always be restored.
-        Sid: 'OnlyKeyAdministratorsDeleteOrDisable',
+        // Without administrators the policy stays with IAM: denying PutKeyPolicy to all but the root
+        // user would make AWS refuse the policy (its writer could not change it again).
+        Sid: administrators.length > 0 ? 'OnlyKeyAdministratorsAdminister' : 'OnlyKeyAdministratorsDeleteOrDisable',
         Effect: 'Deny',
         Principal: { AWS: '*' },
-        Action: [...KEY_DESTRUCTION_ACTIONS, ...(administrators.length > 0 ? ['kms:PutKeyPolicy'] : [])],
+        Action: administrators.length > 0 ? [...KEY_ADMINISTRATION_WRITE_ACTIONS] : [...KEY_DESTRUCTION_ACTIONS],
         Resource: '*',
-        Condition: { ArnNotEquals: { 'aws:PrincipalArn': [accountRootArn(props), ...administrators] } },
+        Condition: { ArnNotLike: { 'aws:PrincipalArn': [accountRootArn(props), ...administrators] } },
       },
+      ...pipelineKeyStatements(props, lockTable),
     ],
   };
+}
+
+/**
+ * The pipeline's roles use the key only through S3 (and DynamoDB with a lock table) of the key's
+ * region, never directly and never to administer it; their only grant is the one DynamoDB creates for
+ * the table. Explicit denies: they hold whatever the roles' own policies (PowerUserAccess: kms:*) or a
+ * grant would allow. Matched by aws:PrincipalArn, so the roles need not exist when the policy is written.
+ */
+function pipelineKeyStatements(props: StateKeyPolicyProps, lockTable: boolean): Record<string, unknown>[] {
+  const principals = props.pipelinePrincipalArns ?? [];
+  if (principals.length === 0) return [];
+  const pipeline = { 'aws:PrincipalArn': [...principals] };
+  const via = (service: string): string => `${service}.${props.region}.${props.dnsSuffix}`;
+  const deny = (sid: string, actions: Record<string, unknown>, condition: Record<string, unknown>): Record<string, unknown> => ({
+    Sid: sid,
+    Effect: 'Deny',
+    Principal: { AWS: '*' },
+    ...actions,
+    Resource: '*',
+    Condition: { ArnEquals: pipeline, ...condition },
+  });
+  return [
+    deny(
+      'PipelineOnlyUsesKey',
+      { NotAction: [...PIPELINE_KEY_USE_ACTIONS, ...(lockTable ? PIPELINE_LOCK_TABLE_KEY_ACTIONS : [])] },
+      {},
+    ),
+    // IfExists: a direct call has no kms:ViaService, and is denied too.
+    deny(
+      'PipelineUsesKeyOnlyThroughStateServices',
+      { Action: [...PIPELINE_KEY_USE_ACTIONS] },
+      { StringNotEqualsIfExists: { 'kms:ViaService': [via('s3'), ...(lockTable ? [via('dynamodb')] : [])] } },
+    ),
+    ...(lockTable
+      ? [
+          deny(
+            'PipelineGrantsOnlyThroughDynamoDB',
+            { Action: [...PIPELINE_LOCK_TABLE_KEY_ACTIONS] },
+            { StringNotEqualsIfExists: { 'kms:ViaService': via('dynamodb') } },
+          ),
+          deny(
+            'PipelineGrantsOnlyForAwsResources',
+            { Action: [...PIPELINE_LOCK_TABLE_KEY_ACTIONS] },
+            { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false' } },
+          ),
+        ]
+      : []),
+  ];
 }
 
 export interface LogGroupKeyPolicyProps extends KeyAccount {

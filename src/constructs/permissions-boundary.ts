@@ -5,6 +5,7 @@ import {
   OBJECT_WRITE_ACTIONS,
   PIPELINE_KEY_USE_ACTIONS,
   PIPELINE_LOCK_TABLE_ACTIONS,
+  PIPELINE_LOCK_TABLE_KEY_ACTIONS,
   PIPELINE_STATE_BUCKET_ACTIONS,
 } from './pipeline-reach';
 
@@ -151,10 +152,26 @@ export function permissionsBoundaryPolicy(props: PermissionsBoundaryDocumentProp
         ? [
             {
               Effect: 'Deny',
-              NotAction: [...PIPELINE_KEY_USE_ACTIONS],
+              // With the lock table on the key, the grant DynamoDB creates for the table on the caller's
+              // behalf (AWS's DynamoDB key-policy example gives table users kms:CreateGrant), and no other.
+              NotAction: [
+                ...PIPELINE_KEY_USE_ACTIONS,
+                ...(state.lockTableArn !== undefined ? PIPELINE_LOCK_TABLE_KEY_ACTIONS : []),
+              ],
               Resource: state.kmsKeyArn,
               Sid: 'DenyStateKeyAdministration',
             },
+            ...(state.lockTableArn !== undefined
+              ? [
+                  {
+                    Action: [...PIPELINE_LOCK_TABLE_KEY_ACTIONS],
+                    Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false' } },
+                    Effect: 'Deny',
+                    Resource: state.kmsKeyArn,
+                    Sid: 'DenyStateKeyGrantsButDynamoDBs',
+                  },
+                ]
+              : []),
           ]
         : []),
       ...(state.lockTableArn !== undefined

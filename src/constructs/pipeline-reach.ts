@@ -55,3 +55,11 @@ export const PIPELINE_LOCK_TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:PutItem',
 ] as const;
+
+/**
+ * What the pipeline may do with the state key besides {@link PIPELINE_KEY_USE_ACTIONS}, only when the
+ * account has a lock table on the key: let DynamoDB create the table's grants on its behalf (through
+ * DynamoDB of the key's region, `kms:GrantIsForAWSResource`), as AWS's DynamoDB key-policy example
+ * requires of the table's users. Never a grant of its own.
+ */
+export const PIPELINE_LOCK_TABLE_KEY_ACTIONS = ['kms:CreateGrant'] as const;

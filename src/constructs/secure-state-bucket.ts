@@ -8,6 +8,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { BOOTSTRAP_STATE_PREFIX, OBJECT_WRITE_ACTIONS, PIPELINE_STATE_BUCKET_ACTIONS } from './pipeline-reach';
 
 /** Days after which an incomplete multipart upload is aborted. */
 export const ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS = 7;
@@ -92,14 +93,24 @@ export interface SecureStateBucketProps {
    * @default undefined: the policy grants nothing, it only denies requests without TLS.
    */
   readonly accessLogSource?: AccessLogSource;
+
+  /**
+   * ARNs of the pipeline's roles (the account's deploy role; in the production account also the
+   * runner): the policy denies them, by `aws:PrincipalArn`, everything on the bucket but
+   * `PIPELINE_STATE_BUCKET_ACTIONS` (no bucket setting, no `DeleteBucket`, no `DeleteObjectVersion`),
+   * and any write under `bootstrap/`. The roles need not exist yet: no ARN is a principal.
+   * @default []: no pipeline statements.
+   */
+  readonly pipelinePrincipalArns?: readonly string[];
 }
 
 /**
  * An S3 bucket fit to hold Terraform state: versioned, encrypted (SSE-S3, or SSE-KMS with a bucket
  * key), private (all four public-access-block flags, bucket-owner-enforced ownership), reachable
  * over TLS only, with noncurrent versions and incomplete uploads cleaned up, and protected from
- * `terraform destroy`. With `accessLogSource` and `expirationDays` the same hardening makes the
- * bucket that receives the state bucket's server access logs.
+ * `terraform destroy`; with `pipelinePrincipalArns` the pipeline's roles kept to the state objects,
+ * and with SSE-KMS no object written under another key. With `accessLogSource` and `expirationDays`
+ * the same hardening makes the bucket that receives the state bucket's server access logs.
  *
  * Construct ids below are part of the Terraform resource addresses: renaming one makes
  * Terraform replace the resource (for the bucket: delete and recreate it). Keep them.
@@ -189,6 +200,8 @@ export class SecureStateBucket extends Construct {
             Resource: [arn, `${arn}/*`],
             Sid: 'DenyInsecureTransport',
           },
+          ...pipelineStatements(arn, props.pipelinePrincipalArns ?? []),
+          ...(props.kmsKeyArn !== undefined ? stateKeyOnlyStatements(arn, props.kmsKeyArn) : []),
         ],
         Version: '2012-10-17',
       }),
@@ -252,4 +265,59 @@ function logDeliveryStatement(arn: string, source: AccessLogSource): Record<stri
     Resource: `${arn}/*`,
     Sid: 'AllowS3ServerAccessLogDelivery',
   };
+}
+
+/**
+ * The pipeline's roles keep list, read, write and delete of current state objects (and S3 lock files)
+ * and lose everything else: every bucket setting (policy, versioning, lifecycle, encryption, public
+ * access, ...), `DeleteBucket`, `DeleteObjectVersion` (which bypasses versioning), and any write of
+ * this project's own state under `bootstrap/`. A Deny with `NotAction`: whatever the roles' own
+ * policies allow (PowerUserAccess: s3:*), and a bucket action AWS adds later is denied too.
+ */
+function pipelineStatements(arn: string, principals: readonly string[]): Record<string, unknown>[] {
+  if (principals.length === 0) return [];
+  const condition = { ArnEquals: { 'aws:PrincipalArn': [...principals] } };
+  return [
+    {
+      Condition: condition,
+      Effect: 'Deny',
+      NotAction: [...PIPELINE_STATE_BUCKET_ACTIONS],
+      Principal: '*',
+      Resource: [arn, `${arn}/*`],
+      Sid: 'PipelineOnlyReachesStateObjects',
+    },
+    {
+      Action: [...OBJECT_WRITE_ACTIONS],
+      Condition: condition,
+      Effect: 'Deny',
+      Principal: '*',
+      Resource: `${arn}/${BOOTSTRAP_STATE_PREFIX}*`,
+      Sid: 'PipelineNeverWritesBootstrapState',
+    },
+  ];
+}
+
+/**
+ * With SSE-KMS, an object written with anything but the bucket's key is refused, for everyone: a
+ * header asking for another algorithm (AES256, DSSE) or another key, or `aws:kms` without a key ID
+ * (S3 then uses the AWS-managed aws/s3 key). A request with no encryption header gets the bucket's
+ * default, which is the key, and passes: the `Null` guards, because a missing key makes a negated
+ * operator (and any `...IfExists` one) true, which would refuse Terraform's header-less writes.
+ */
+function stateKeyOnlyStatements(arn: string, kmsKeyArn: string): Record<string, unknown>[] {
+  const algorithm = 's3:x-amz-server-side-encryption';
+  const keyId = 's3:x-amz-server-side-encryption-aws-kms-key-id';
+  const putObject = (sid: string, condition: Record<string, unknown>): Record<string, unknown> => ({
+    Action: 's3:PutObject',
+    Condition: condition,
+    Effect: 'Deny',
+    Principal: '*',
+    Resource: `${arn}/*`,
+    Sid: sid,
+  });
+  return [
+    putObject('DenyObjectsNotSseKms', { Null: { [algorithm]: 'false' }, StringNotEquals: { [algorithm]: 'aws:kms' } }),
+    putObject('DenyObjectsUnderOtherKeys', { Null: { [keyId]: 'false' }, StringNotEquals: { [keyId]: kmsKeyArn } }),
+    putObject('DenyObjectsUnderAwsManagedKey', { Null: { [keyId]: 'true' }, StringEquals: { [algorithm]: 'aws:kms' } }),
+  ];
 }

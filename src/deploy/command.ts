@@ -1,9 +1,9 @@
-import { ConfigError } from '../config/errors';
 import { cliForNode } from '../cli/node-cli';
-import { mirrorCliConfig, PROVIDER_MIRROR_ENV, terraformEnv } from '../terraform/cli-config';
-import { AWS_PROVIDER_VERSION, holdsAwsProvider } from '../terraform/provider-mirror';
-import { needsCliConfig, type ProviderSource, providerSource } from '../terraform/provider-source';
-import { chooseParallelism, type MachineResources } from '../sandbox/parallelism';
+import { mirrorCliConfig, PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
+import { AWS_PROVIDER_VERSION } from '../terraform/provider-mirror';
+import { needsCliConfig, type ProviderSource } from '../terraform/provider-source';
+import { terraformRunEnv } from '../terraform/run-env';
+import { chooseParallelism, type MachineResources } from '../process/parallelism';
 
 export const DEPLOY_USAGE = `Usage: npm run deploy -- <stack>... [--verbose] [cdktf deploy options]
 
@@ -47,18 +47,16 @@ export interface DeployCommandOptions {
  * its own so that Ctrl-C reaches terraform only through us, and a background group cannot prompt on
  * the terminal) and, with an offline mirror, `--skip-provider-lock`: cdktf's lock step runs
  * `terraform providers lock`, which always asks registry.terraform.io and fails offline with
- * "Could not retrieve providers for locking". Decided from files and variables only.
+ * "Could not retrieve providers for locking". Its environment is `terraformRunEnv`'s, as for every command.
  * Without `--parallelism` it adds the one of {@link chooseParallelism}: each stack deploying runs its own provider.
  * @throws ConfigError when `BOOTSTRAP_PROVIDER_MIRROR` names a folder without the provider, or
  * `BOOTSTRAP_DEPLOY_PARALLELISM` is not a number from 1 to 32.
  */
 export function deployCommand(userArgs: readonly string[], env: NodeJS.ProcessEnv, options: DeployCommandOptions): DeployCommand {
-  const source = providerSource(env, options.findMirror);
-  if (source.kind === 'variable' && !holdsAwsProvider(source.mirror)) {
-    throw new ConfigError([
-      `${PROVIDER_MIRROR_ENV}: "${source.mirror}" holds no hashicorp/aws ${AWS_PROVIDER_VERSION}; point it at a folder made by "terraform providers mirror", or unset it`,
-    ]);
-  }
+  const { env: deployEnv, source } = terraformRunEnv(env, {
+    workDir: options.workDir,
+    ...(options.findMirror !== undefined ? { findMirror: options.findMirror } : {}),
+  });
   const args = ['deploy', ...userArgs];
   if (!userArgs.includes('--auto-approve')) args.push('--auto-approve');
   const given = userArgs.findIndex((arg) => arg === '--parallelism' || arg.startsWith('--parallelism='));
@@ -73,10 +71,6 @@ export function deployCommand(userArgs: readonly string[], env: NodeJS.ProcessEn
     parallelismNote = `${value ?? '?'} stack(s) at a time (from --parallelism)`;
   }
   if (source.kind !== 'registry' && !userArgs.includes('--skip-provider-lock')) args.push('--skip-provider-lock');
-  const deployEnv = terraformEnv(
-    source.kind === 'found' ? { ...env, [PROVIDER_MIRROR_ENV]: source.mirror } : env,
-    options.workDir,
-  );
   const prefix = needsCliConfig(source) ? `TF_CLI_CONFIG_FILE=${shellQuote(deployEnv.TF_CLI_CONFIG_FILE ?? '')} ` : '';
   const note = source.kind === 'registry' ? undefined : `${describeSource(source)}: no provider lock step, nothing is downloaded`;
   return {

@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type AccountConfig, type BootstrapConfig, ConfigError, loadConfig, readSettings, type Settings } from '../config';
 import { matchesStackPattern } from '../cli/cdktf-command';
-import { cdktfCliPath, PROJECT_ROOT } from '../sandbox/cdktf';
-import { stateResourceCount } from '../status/state-file';
+import { cdktfCliPath, PROJECT_ROOT } from '../terraform/cdktf-cli';
+import { stateResourceCount } from '../terraform/state-file';
 import { deployCommand, shellQuote } from './command';
 import { type ChildLister, DeployInterrupter } from './interrupt';
 import { acquireDeployLock, currentHolder, type ProcessProbe } from './lock';
@@ -36,7 +36,7 @@ import {
   writeMarker,
 } from './resume';
 import { checkStateFiles } from './state-check';
-import type { MachineResources } from '../sandbox/parallelism';
+import type { MachineResources } from '../process/parallelism';
 
 export { deployAdvice, DEPLOY_USAGE, deployCommand, shellQuote } from './command';
 

@@ -1,5 +1,5 @@
 import type { BootstrapConfig } from '../config';
-import { stripAnsi } from '../sandbox/process';
+import { stripAnsi } from '../process/run';
 
 /**
  * Messages that mean a profile's credentials are missing or unusable: Terraform's AWS provider (Go

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseCdktfArgs } from '../cli/cdktf-command';
 import { matchesStackPattern } from '../cli/cdktf-command';
 import { cliForNode } from '../cli/node-cli';
-import { stripAnsi } from '../sandbox/process';
+import { stripAnsi } from '../process/run';
 import { STACK_PREFIX } from './output';
 
 /** What a line of `cdktf deploy` output says about a stack. */

@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { AccountConfig, BootstrapConfig } from '../config';
 import { type BucketProbe, decide, probeBucket, readBucketTags } from '../existing-bucket/check';
 import { type BucketOwner, ownershipOf, ownershipTags } from '../existing-bucket/ownership';
-import { readStackState, recordedResources } from '../status/state-file';
+import { readStackState, recordedResources } from '../terraform/state-file';
 
 /**
  * Environment variable through which `npm run deploy` tells synth which buckets an interrupted first deploy

@@ -1,10 +1,14 @@
+import { readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type AccountConfig, type BootstrapConfig, ConfigError } from '../config';
 import { formatJsonPath } from '../config/errors';
-import { cdktfCliPath, PROJECT_ROOT } from '../sandbox/cdktf';
-import { runProcess } from '../sandbox/process';
+import { cdktfCliPath, PROJECT_ROOT } from '../terraform/cdktf-cli';
+import { type ProcessRunner, runProcess } from '../process/run';
 import { accountS3Client } from '../status/live';
-import { readStackState, stateResourceCount } from '../status/state-file';
+import { recordedResources, readStackState, stateResourceCount } from '../terraform/state-file';
+import { PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
+import { type TerraformRunEnv, withTerraformRunEnv } from '../terraform/run-env';
 import { stateStackId } from '../../stacks/state-stack';
 import { s3StateKey } from '../pipeline-state';
 import { CONFIRM_DESTROY_ENV, requireAllowDestroy } from './confirmation';
@@ -86,13 +90,22 @@ export interface DestroyOptions {
    * @default undefined: the command runs to the end.
    */
   readonly signal?: AbortSignal;
+  /** Runs terraform and the cdktf CLI. @default runProcess */
+  readonly run?: ProcessRunner;
+  /** @default findProviderMirror (see `terraformRunEnv`) */
+  readonly findMirror?: (env: NodeJS.ProcessEnv) => string | undefined;
+  /** The S3 client of the account. @default accountS3Client with the account's profile */
+  readonly s3?: S3Client;
 }
 
 /**
  * `npm run destroy`: checks both keys (allowDestroy, typed bucket name), refuses a bucket that holds
  * anything unless `deleteObjects` (the state bucket, and the stack's access-log bucket when there is
- * one), empties them if asked, then runs `cdktf destroy state-<account>` with
- * BOOTSTRAP_CONFIRM_DESTROY set. Every refusal throws a {@link ConfigError} before anything changes.
+ * one), proves the destroy can run (terraform init with the provider source every command uses, and a
+ * plan that destroys exactly the resources the state records), empties the buckets if asked, then runs
+ * `cdktf destroy state-<account>` with BOOTSTRAP_CONFIRM_DESTROY set. terraform and cdktf get
+ * `terraformRunEnv`'s environment (offline mirror, CLI config, no checkpoint). Every refusal throws a
+ * {@link ConfigError} before anything changes.
  * Resolves to the exit code.
  */
 export async function runDestroy(options: DestroyOptions): Promise<number> {
@@ -129,49 +142,13 @@ export async function runDestroy(options: DestroyOptions): Promise<number> {
 
   // The state bucket, and the access-log bucket of the same stack when the account has one.
   const buckets = [bucket, ...(account.accessLogBucketName !== undefined ? [account.accessLogBucketName] : [])];
-  const s3 = accountS3Client(account, state.region ?? account.region, options.env);
-  const confirmedEnv = { ...options.env, [CONFIRM_DESTROY_ENV]: bucket };
+  const s3 = options.s3 ?? accountS3Client(account, state.region ?? account.region, options.env);
+  const findMirror = options.findMirror !== undefined ? { findMirror: options.findMirror } : {};
   let code: number | null;
   try {
-    // Every bucket is counted before any is emptied: a refusal leaves them all as they were.
-    const found: { name: string; contents: BucketContents | undefined }[] = [];
-    for (const name of buckets) found.push({ name, contents: await readContents(s3, account, name) });
-    const refusals = found.flatMap(({ name, contents }) =>
-      contents !== undefined && contentCount(contents) > 0 && !options.deleteObjects
-        ? [
-            `${name} holds ${describeContents(contents)}; nothing was changed; add --delete-objects to delete them all permanently, then the bucket`,
-          ]
-        : [],
+    code = await withTerraformRunEnv(options.env, findMirror, (prepared) =>
+      destroyWith(prepared, { options, account, stack, stateFile: state.stateFile, buckets, s3 }),
     );
-    if (refusals.length > 0) throw new ConfigError(refusals);
-
-    try {
-      // Synth with the confirmation before any object is deleted: a problem there (accounts.json, the
-      // policy guard) stops the command while nothing has changed, and the destroy reuses this synth.
-      stopIfAborted(options.signal, 'nothing was changed');
-      print(`Synthesizing ${stack} with ${CONFIRM_DESTROY_ENV}=${bucket}...`);
-      if ((await cdktf(['synth'], confirmedEnv, { ...options, print: () => undefined })) !== 0) {
-        throw new ConfigError([
-          `"cdktf synth" with ${CONFIRM_DESTROY_ENV}=${bucket} failed; run "${CONFIRM_DESTROY_ENV}=${bucket} npx cdktf synth" to see why; nothing was changed`,
-        ]);
-      }
-      for (const { name, contents } of found) {
-        if (contents === undefined) print(`${name} does not exist any more; cdktf destroy removes it from the state.`);
-        else await deleteContents(s3, account, name, contents, options);
-      }
-      stopIfAborted(options.signal, 'objects deleted so far stay deleted; the bucket itself is still there');
-      print(`Running cdktf destroy ${stack} with ${CONFIRM_DESTROY_ENV}=${bucket}...`);
-      code = await cdktf(['destroy', stack, '--auto-approve', '--skip-synth'], confirmedEnv, options);
-    } finally {
-      // That synth left prevent_destroy off in the synth output: synthesize again without the
-      // confirmation, whatever happened, so that no later "--skip-synth" run inherits it.
-      const envWithout = Object.fromEntries(Object.entries(options.env).filter(([name]) => name !== CONFIRM_DESTROY_ENV));
-      if ((await cdktf(['synth'], envWithout, { ...options, print: () => undefined })) !== 0) {
-        print(
-          `warning: "cdktf synth" to restore prevent_destroy in ${options.outdir} failed; run "npx cdktf synth" before any other cdktf command`,
-        );
-      }
-    }
   } finally {
     s3.destroy();
   }
@@ -187,6 +164,159 @@ export async function runDestroy(options: DestroyOptions): Promise<number> {
     `${formatJsonPath(['accounts', account.name])} is still in ${config.file}: remove it, or the next "cdktf deploy 'state-*'" creates an empty ${bucket} again.`,
   );
   return 0;
+}
+
+interface DestroyRun {
+  readonly options: DestroyOptions;
+  readonly account: AccountConfig;
+  readonly stack: string;
+  readonly stateFile: string;
+  readonly buckets: readonly string[];
+  readonly s3: S3Client;
+}
+
+/** The steps after the confirmations, with terraform's environment prepared; resolves to cdktf destroy's exit code. */
+async function destroyWith(prepared: TerraformRunEnv, destroy: DestroyRun): Promise<number | null> {
+  const { options, account, stack, buckets, s3 } = destroy;
+  const { print } = options;
+  const bucket = account.stateBucketName;
+  const confirmedEnv = { ...prepared.env, [CONFIRM_DESTROY_ENV]: bucket };
+  const run = options.run ?? runProcess;
+  // Every bucket is counted before any is emptied: a refusal leaves them all as they were.
+  const found: { name: string; contents: BucketContents | undefined }[] = [];
+  for (const name of buckets) found.push({ name, contents: await readContents(s3, account, name) });
+  const refusals = found.flatMap(({ name, contents }) =>
+    contents !== undefined && contentCount(contents) > 0 && !options.deleteObjects
+      ? [
+          `${name} holds ${describeContents(contents)}; nothing was changed; add --delete-objects to delete them all permanently, then the bucket`,
+        ]
+      : [],
+  );
+  if (refusals.length > 0) throw new ConfigError(refusals);
+
+  try {
+    // Synth with the confirmation before any object is deleted: a problem there (accounts.json, the
+    // policy guard) stops the command while nothing has changed, and the destroy reuses this synth.
+    stopIfAborted(options.signal, 'nothing was changed');
+    print(`Synthesizing ${stack} with ${CONFIRM_DESTROY_ENV}=${bucket}...`);
+    if ((await cdktf(run, ['synth'], confirmedEnv, { ...options, print: () => undefined })) !== 0) {
+      throw new ConfigError([
+        `"cdktf synth" with ${CONFIRM_DESTROY_ENV}=${bucket} failed; run "${CONFIRM_DESTROY_ENV}=${bucket} npx cdktf synth" to see why; nothing was changed`,
+      ]);
+    }
+    // Proof that the destroy can run, before any object is deleted: terraform installs the provider
+    // (offline, from the mirror) and plans to destroy exactly what the state records.
+    stopIfAborted(options.signal, 'nothing was changed');
+    await proveDestroy(run, confirmedEnv, stack, path.join(options.outdir, 'stacks', stack), destroy.stateFile, print);
+    for (const { name, contents } of found) {
+      if (contents === undefined) print(`${name} does not exist any more; cdktf destroy removes it from the state.`);
+      else await deleteContents(s3, account, name, contents, options);
+    }
+    stopIfAborted(options.signal, 'objects deleted so far stay deleted; the bucket itself is still there');
+    print(`Running cdktf destroy ${stack} with ${CONFIRM_DESTROY_ENV}=${bucket}...`);
+    return await cdktf(run, ['destroy', stack, '--auto-approve', '--skip-synth'], confirmedEnv, options);
+  } finally {
+    // That synth left prevent_destroy off in the synth output: synthesize again without the
+    // confirmation, whatever happened, so that no later "--skip-synth" run inherits it.
+    const envWithout = Object.fromEntries(Object.entries(prepared.env).filter(([name]) => name !== CONFIRM_DESTROY_ENV));
+    if ((await cdktf(run, ['synth'], envWithout, { ...options, print: () => undefined })) !== 0) {
+      print(
+        `warning: "cdktf synth" to restore prevent_destroy in ${options.outdir} failed; run "npx cdktf synth" before any other cdktf command`,
+      );
+    }
+  }
+}
+
+/** The plan file of the destroy check, in the stack's folder; removed when the check ends. */
+const DESTROY_CHECK_PLAN = 'bootstrap-destroy-check.tfplan';
+
+/**
+ * Proves that `cdktf destroy` can run before anything is deleted: `terraform init` installs the provider
+ * (offline, from the mirror of `env`) and `terraform plan -destroy` deletes exactly the resources the
+ * stack's state file records, and changes nothing else. Throws a one-line {@link ConfigError} otherwise.
+ */
+async function proveDestroy(
+  run: ProcessRunner,
+  env: NodeJS.ProcessEnv,
+  stack: string,
+  dir: string,
+  stateFile: string,
+  print: (line: string) => void,
+): Promise<void> {
+  print(`Checking that terraform can destroy ${stack} (init, then a destroy plan)...`);
+  const terraform = async (args: readonly string[], hint: string): Promise<string[]> => {
+    const lines: string[] = [];
+    const result = await run('terraform', args, { cwd: dir, env, onLine: (line) => lines.push(line), keepLines: 200 });
+    if (result.code === 0) return lines;
+    const reason =
+      result.tail.find((line) => /^(│ )?Error: /.test(line))?.replace(/^│ /, '') ?? `exit code ${String(result.code)}`;
+    throw new ConfigError([`terraform ${args[0] ?? ''} for ${stack} failed (${reason}); nothing was changed; ${hint}`]);
+  };
+  await terraform(
+    ['init', '-input=false', '-no-color'],
+    `offline, point ${PROVIDER_MIRROR_ENV} at a provider mirror (docs/offline.md), or check with "npm run doctor"`,
+  );
+  let changes: PlannedResourceChange[];
+  let drift: PlannedResourceChange[];
+  try {
+    await terraform(
+      ['plan', '-destroy', '-input=false', '-no-color', '-lock=true', `-out=${DESTROY_CHECK_PLAN}`],
+      'fix the cause and run the command again',
+    );
+    const json = await terraform(['show', '-json', DESTROY_CHECK_PLAN], 'run the command again');
+    const plan = JSON.parse(json.find((line) => line.startsWith('{')) ?? '{}') as {
+      resource_changes?: PlannedResourceChange[];
+      resource_drift?: PlannedResourceChange[];
+    };
+    changes = plan.resource_changes ?? [];
+    drift = plan.resource_drift ?? [];
+  } finally {
+    rmSync(path.join(dir, DESTROY_CHECK_PLAN), { force: true });
+  }
+  const problem = destroyPlanProblem(stack, changes, recordedResources(readFileSync(stateFile, 'utf8')) ?? [], drift);
+  if (problem !== undefined) throw new ConfigError([problem]);
+}
+
+/** A resource change of `terraform show -json <plan>`. */
+export interface PlannedResourceChange {
+  readonly address: string;
+  readonly mode: string;
+  readonly type: string;
+  readonly name: string;
+  readonly change: { readonly actions: readonly string[] };
+}
+
+/**
+ * Why a destroy plan is not the destroy of exactly the resources the state records (`recorded`), or
+ * `undefined` when it is: every recorded resource deleted (or gone from AWS already: `drift`, e.g. a
+ * bucket deleted by an earlier run), nothing else deleted, created or changed.
+ */
+export function destroyPlanProblem(
+  stack: string,
+  changes: readonly PlannedResourceChange[],
+  recorded: readonly { readonly type: string; readonly name: string }[],
+  drift: readonly PlannedResourceChange[] = [],
+): string | undefined {
+  const gone = new Set(
+    drift.filter((change) => change.change.actions.join() === 'delete').map((change) => `${change.type}.${change.name}`),
+  );
+  const managed = changes.filter((change) => change.mode === 'managed');
+  const deleted = new Set(
+    managed.filter((change) => change.change.actions.join() === 'delete').map((change) => `${change.type}.${change.name}`),
+  );
+  const expected = new Set(recorded.map((resource) => `${resource.type}.${resource.name}`));
+  const other = managed.filter((change) => !['delete', 'no-op'].includes(change.change.actions.join()));
+  const kept = [...expected].filter((address) => !deleted.has(address) && !gone.has(address));
+  const extra = [...deleted].filter((address) => !expected.has(address));
+  const parts = [
+    ...(kept.length > 0 ? [`it would keep ${kept.join(', ')}`] : []),
+    ...(extra.length > 0 ? [`it would delete ${extra.join(', ')}, which the state file does not record`] : []),
+    ...(other.length > 0
+      ? [`it would also ${other.map((change) => `${change.change.actions.join('+')} ${change.address}`).join(', ')}`]
+      : []),
+  ];
+  if (parts.length === 0) return undefined;
+  return `${stack}: terraform's destroy plan is not the destroy of exactly the ${expected.size} resource(s) its state records (${parts.join('; ')}); nothing was changed; check the stack with "npx cdktf diff ${stack}" and its state file`;
 }
 
 /** What the bucket holds; `undefined` when it no longer exists. Other S3 errors become one line. */
@@ -237,6 +367,7 @@ function stopIfAborted(signal: AbortSignal | undefined, state: string): void {
 
 /** Runs the project's cdktf CLI on the synth output folder, streaming its lines to `print`. */
 async function cdktf(
+  run: ProcessRunner,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   options: Pick<DestroyOptions, 'outdir' | 'print'>,
@@ -245,7 +376,7 @@ async function cdktf(
   // more platforms' hashes, which fails on offline machines (provider mirror).
   const extra = args[0] === 'destroy' ? ['--skip-provider-lock', '--no-color'] : [];
   let lastBlank = true;
-  const result = await runProcess(process.execPath, [cdktfCliPath(), ...args, '--output', options.outdir, ...extra], {
+  const result = await run(process.execPath, [cdktfCliPath(), ...args, '--output', options.outdir, ...extra], {
     cwd: PROJECT_ROOT,
     env,
     onLine: (line) => {

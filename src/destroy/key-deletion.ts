@@ -35,14 +35,17 @@ function identityKey(arn: string): string | undefined {
  * With a key this project created for the account, `cdktf destroy` ends in ScheduleKeyDeletion, which
  * the key policy denies to everyone but the root user and `kmsKeyAdminArns`. Checked with the
  * account's own identity before anything is deleted, so a destroy cannot stop after the bucket is
- * gone with the key left (AWS would refuse; moto does not evaluate key policies).
+ * gone with the key left (AWS would refuse; moto does not evaluate key policies). Without
+ * `kmsKeyAdminArns` the key's administrator is the principal that deployed the state stack, the one
+ * this same profile (or `roleArn`) signs in as: nothing to check (a team whose operators sign in as
+ * different roles sets `kmsKeyAdminArns`, docs/encryption-and-logs.md).
  */
 export async function checkKeyDeletionAllowed(
   file: string,
   account: AccountConfig,
   identity: () => Promise<string>,
 ): Promise<void> {
-  if (account.stateKeyAlias === undefined) return;
+  if (account.stateKeyAlias === undefined || account.kmsKeyAdminArns === undefined) return;
   const caller = await identity();
   if (mayDeleteCreatedKey(caller, account.kmsKeyAdminArns ?? [])) return;
   throw new ConfigError([

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { type AccountConfig, type BootstrapConfig, ConfigError, loadConfig, readSettings } from '../config';
-import { findOnPath } from '../sandbox/preconditions';
+import { findOnPath } from '../process/find-on-path';
 import { PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
 import { AWS_PROVIDER_VERSION, holdsAwsProvider } from '../terraform/provider-mirror';
 import { providerSource } from '../terraform/provider-source';
@@ -181,7 +181,7 @@ export interface ProviderCheckOptions {
 /**
  * The pinned AWS provider can be installed: from `BOOTSTRAP_PROVIDER_MIRROR`, from the mirror of
  * terraform's CLI config, from terraform's implied local mirror folders, from a mirror found on the
- * machine (which `npm run deploy`, the sandbox and the tests use), or (checked with `--live`) from
+ * machine (which every command and the tests use), or (checked with `--live`) from
  * the public registry. Without `--live` nothing leaves the machine.
  */
 export async function checkProvider(env: NodeJS.ProcessEnv, options: ProviderCheckOptions): Promise<CheckResult> {
@@ -206,7 +206,7 @@ export async function checkProvider(env: NodeJS.ProcessEnv, options: ProviderChe
       return {
         check,
         status: 'ok',
-        detail: `offline mirror ${source.mirror}, found on this machine: npm run deploy, the sandbox and the tests use it (export ${PROVIDER_MIRROR_ENV}=${source.mirror} to pin it)`,
+        detail: `offline mirror ${source.mirror}, found on this machine: every command and the tests use it (export ${PROVIDER_MIRROR_ENV}=${source.mirror} to pin it)`,
       };
     case 'registry':
       break;

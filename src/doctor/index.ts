@@ -1,7 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { deployAdvice } from '../deploy/command';
-import { chooseParallelism } from '../sandbox/parallelism';
-import { formatTable } from '../sandbox/bucket-report';
+import { chooseParallelism } from '../process/parallelism';
+import { formatTable } from '../report/table';
+import { ConfigError } from '../config/errors';
+import { PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
 import { providerSource } from '../terraform/provider-source';
+import { terraformRunEnv } from '../terraform/run-env';
 import {
   checkAccountsFile,
   checkIdentities,
@@ -37,18 +43,37 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
   const { env } = options;
   const live = options.live ?? false;
   const accounts = checkAccountsFile(env, options.cwd ?? process.cwd());
-  const [terraform, provider] = await Promise.all([
-    checkTerraform(env, options.readTerraformVersion),
-    checkProvider(env, { ...options.provider, live }),
-  ]);
-  return [
-    checkNodeCli(),
-    ...accounts.results,
-    ...(await checkProfiles(accounts.config, env)),
-    terraform,
-    provider,
-    ...(live ? await checkIdentities(accounts.config, env) : []),
-  ];
+  // terraform runs as every command runs it; a setting that stops that is a failed check (a bad
+  // mirror variable is the provider check's to report).
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'bootstrap-doctor-'));
+  let terraformEnv = env;
+  const environment: CheckResult[] = [];
+  try {
+    try {
+      const findMirror = options.provider?.findMirror;
+      terraformEnv = terraformRunEnv(env, { workDir, ...(findMirror !== undefined ? { findMirror } : {}) }).env;
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      for (const detail of error.problems.filter((problem) => !problem.startsWith(PROVIDER_MIRROR_ENV))) {
+        environment.push({ check: 'terraform environment', status: 'fail', detail });
+      }
+    }
+    const [terraform, provider] = await Promise.all([
+      checkTerraform(terraformEnv, options.readTerraformVersion),
+      checkProvider(env, { ...options.provider, live }),
+    ]);
+    return [
+      checkNodeCli(),
+      ...accounts.results,
+      ...(await checkProfiles(accounts.config, env)),
+      ...environment,
+      terraform,
+      provider,
+      ...(live ? await checkIdentities(accounts.config, env) : []),
+    ];
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
 }
 
 /** True when no check failed (warnings do not count). */

@@ -4,7 +4,7 @@
 // Light on purpose: it runs inside every first deploy, so it loads the S3 client and nothing of cdktf.
 import * as path from 'node:path';
 import { GetBucketTaggingCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { readStackState } from '../status/state-file';
+import { readStackState } from '../terraform/state-file';
 import { describeAwsError } from '../aws/retry';
 
 /** What one state stack's check needs to know; all of it comes from the synthesized command line. */

@@ -21,11 +21,11 @@ import { pipelineStackId } from '../../stacks/pipeline-stack';
 import { stateStackId } from '../../stacks/state-stack';
 import { ConfigError, loadConfig, readSettings, type Settings } from '../config';
 import { preparePipelineState } from '../pipeline-state';
-import { PROJECT_ROOT } from '../sandbox/cdktf';
-import { CommandError, runProcess } from '../sandbox/process';
-import { mirrorCliConfig, PROVIDER_MIRROR_ENV, terraformEnv } from '../terraform/cli-config';
-import { AWS_PROVIDER_VERSION, holdsAwsProvider } from '../terraform/provider-mirror';
-import { needsCliConfig, providerSource } from '../terraform/provider-source';
+import { PROJECT_ROOT } from '../terraform/cdktf-cli';
+import { CommandError, runProcess } from '../process/run';
+import { mirrorCliConfig } from '../terraform/cli-config';
+import { needsCliConfig, type ProviderSource } from '../terraform/provider-source';
+import { terraformRunEnv } from '../terraform/run-env';
 import { terraformFmt } from './format';
 import { readProvidersSchema } from './provider-schema';
 import { relocateStack } from './relocate';
@@ -96,19 +96,16 @@ export async function exportHcl(options: ExportOptions): Promise<ExportResult> {
   await synthesize(settings, options.env, options.onLine);
   const stacks = synthesizedStacks(settings.outdir);
 
-  const source = providerSource(options.env, options.findMirror);
-  if (source.kind === 'variable' && !holdsAwsProvider(source.mirror)) {
-    throw new ConfigError([
-      `${PROVIDER_MIRROR_ENV}: "${source.mirror}" holds no hashicorp/aws ${AWS_PROVIDER_VERSION}; point it at a folder made by "terraform providers mirror", or unset it`,
-    ]);
-  }
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'bootstrap-export-'));
   const files: { stack: SynthesizedStack; dir: string; text: string; state: string }[] = [];
+  let source: ProviderSource;
   try {
-    const env = terraformEnv(
-      source.kind === 'found' ? { ...options.env, [PROVIDER_MIRROR_ENV]: source.mirror } : options.env,
+    const prepared = terraformRunEnv(options.env, {
       workDir,
-    );
+      ...(options.findMirror !== undefined ? { findMirror: options.findMirror } : {}),
+    });
+    source = prepared.source;
+    const env = prepared.env;
     const schema = await readProvidersSchema(mergedRequiredProviders(stacks.map((stack) => stack.json)), env, workDir);
     for (const stack of stacks) {
       const dir = path.join(target, stack.id);

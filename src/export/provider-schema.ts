@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigError } from '../config/errors';
-import { runProcess } from '../sandbox/process';
+import { runProcess } from '../process/run';
 import type { ProvidersSchema } from './schema';
 
 const execFileAsync = promisify(execFile);

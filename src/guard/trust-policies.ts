@@ -1,4 +1,4 @@
-// What the trust rules (BA-IAM-3 to BA-IAM-6) read: a role's trust policy, its web-identity statements
+// What the trust rules (BA-IAM-3 to BA-IAM-6, BA-IAM-9, BA-IAM-10) read: a role's trust policy, its web-identity statements
 // and the conditions on a token's claims.
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import type { GuardContext, TfElement } from './context';
@@ -19,9 +19,17 @@ export function isWebIdentityTrust(statement: PolicyStatement): boolean {
   );
 }
 
-/** Conditions of a statement on a token claim (`<issuer>:aud`, `<issuer>:sub`). */
+/**
+ * Conditions of a statement on a token claim (`<issuer>:aud`, `<issuer>:sub`). IAM matches condition
+ * keys in any letter case, so this does too (BA-IAM-9 asks for the lower case).
+ */
 export function claimConditions(statement: PolicyStatement, claim: 'aud' | 'sub'): PolicyStatement['conditions'] {
-  return statement.conditions.filter((condition) => condition.variable.endsWith(`:${claim}`));
+  return statement.conditions.filter((condition) => condition.variable.toLowerCase().endsWith(`:${claim}`));
+}
+
+/** The issuer part of a claim key (`token.actions.githubusercontent.com` of `…:sub`), in lower case. */
+export function claimIssuer(variable: string): string {
+  return variable.slice(0, variable.lastIndexOf(':')).toLowerCase();
 }
 
 /** `ForAllValues:` is true when the key is absent: on a single-valued claim it pins nothing. */

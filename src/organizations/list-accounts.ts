@@ -143,6 +143,7 @@ export interface LeftOutAccount {
 
 /**
  * Which accounts to add, and how each is reached: the profile's own account with the profile alone,
+ * marked as reaching the others (`organizations-management`, or `hub` for a delegated administrator's),
  * the others through the role. Accounts that are not ACTIVE (suspended, closing, closed, still
  * being created) are left out. So is the management account when the profile is a delegated
  * administrator's: Organizations creates OrganizationAccountAccessRole only in member accounts.
@@ -154,11 +155,13 @@ export function selectAccounts(org: Organization): { toAdd: AccountToAdd[]; left
     if (account.state !== 'ACTIVE') {
       leftOut.push({ account, why: `state ${account.state}` });
     } else if (account.id === org.profileAccountId) {
-      toAdd.push({ accountId: account.id, awsName: account.name, reach: 'profile' });
+      // The profile's own account reaches the others: the management account, or a delegated administrator's hub.
+      const kind = account.id === org.managementAccountId ? 'organizations-management' : 'hub';
+      toAdd.push({ accountId: account.id, awsName: account.name, reach: 'profile', controlsOtherAccounts: kind });
     } else if (account.id === org.managementAccountId) {
       leftOut.push({
         account,
-        why: 'the management account, which has no role for the profile to assume; add it with a profile of its own, e.g. {"profile": "acme-management", "accountId": "…"}',
+        why: 'the management account, which has no role for the profile to assume; add it with a profile of its own, marked as such, e.g. {"profile": "acme-management", "accountId": "…", "controlsOtherAccounts": "organizations-management", "pipelineAccess": false}',
       });
     } else {
       toAdd.push({ accountId: account.id, awsName: account.name, reach: 'role' });

@@ -5,7 +5,7 @@
  * is the ID Terraform imports the resource by (provider 5.100.0's import formats).
  */
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, GetResourcePolicyCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeFlowLogsCommand,
   DescribeInternetGatewaysCommand,
@@ -227,6 +227,15 @@ export function awsFinder(clients: RecoverClients, resources: readonly StackReso
           const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
           return found(name, { name, arn: Table?.TableArn ?? '' });
         });
+      case 'aws_dynamodb_resource_policy': {
+        // Imported by the table's ARN (the table is found first and gives it).
+        const arn = text(config.resource_arn);
+        if (arn === undefined) return missing('its table ARN is not known');
+        return orMissing(`the resource policy of ${arn}`, async () => {
+          const { Policy } = await dynamodb.send(new GetResourcePolicyCommand({ ResourceArn: arn }));
+          return Policy !== undefined ? found(arn, { resource_arn: arn }) : missing(`${arn} has no resource policy`);
+        });
+      }
       case 'aws_cloudwatch_log_group': {
         if (name === undefined) return missing('its name is not fixed in the stack');
         const out = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }));

@@ -6,9 +6,10 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../config/errors';
-import { mapWithLimit } from '../sandbox/limit';
-import { deployParallelism } from '../sandbox/parallelism';
-import { CommandError, runProcess } from '../sandbox/process';
+import { mapWithLimit } from '../process/limit';
+import { deployParallelism } from '../process/parallelism';
+import { CommandError, type ProcessRunner, runProcess } from '../process/run';
+import { withTerraformRunEnv } from '../terraform/run-env';
 import { awsFinder, recoverClients } from './finders';
 import {
   classifyPlan,
@@ -39,6 +40,10 @@ export interface RecoverOptions {
   readonly allowUpdates: boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly print: (line: string) => void;
+  /** Runs terraform. @default runProcess */
+  readonly run?: ProcessRunner;
+  /** @default findProviderMirror (see `terraformRunEnv`) */
+  readonly findMirror?: (env: NodeJS.ProcessEnv) => string | undefined;
 }
 
 type StackOutcome = 'recovered' | 'skipped' | 'refused';
@@ -57,16 +62,22 @@ export async function runRecover(options: RecoverOptions): Promise<number> {
     ]);
   }
   const userErrors: ConfigError[] = [];
-  const outcomes = await mapWithLimit(named ? options.stacks : all, deployParallelism(options.env), async (stack) => {
-    try {
-      return await recoverStack(stack, named, options);
-    } catch (error) {
-      // Bad input (e.g. AWS_MAX_ATTEMPTS) is the same for every stack: reported once, below.
-      if (error instanceof ConfigError) userErrors.push(error);
-      else options.print(`error: ${stack}: ${error instanceof Error ? error.message : String(error)}`);
-      return 'refused' as const;
-    }
-  });
+  // One environment for every terraform of the run: the offline mirror, its CLI config, no checkpoint.
+  const outcomes = await withTerraformRunEnv(
+    options.env,
+    options.findMirror !== undefined ? { findMirror: options.findMirror } : {},
+    (prepared) =>
+      mapWithLimit(named ? options.stacks : all, deployParallelism(options.env), async (stack) => {
+        try {
+          return await recoverStack(stack, named, options, prepared.env);
+        } catch (error) {
+          // Bad input (e.g. AWS_MAX_ATTEMPTS) is the same for every stack: reported once, below.
+          if (error instanceof ConfigError) userErrors.push(error);
+          else options.print(`error: ${stack}: ${error instanceof Error ? error.message : String(error)}`);
+          return 'refused' as const;
+        }
+      }),
+  );
   if (userErrors[0] !== undefined) throw userErrors[0];
   const refused = outcomes.filter((outcome) => outcome === 'refused').length;
   const recovered = outcomes.filter((outcome) => outcome === 'recovered').length;
@@ -78,7 +89,13 @@ export async function runRecover(options: RecoverOptions): Promise<number> {
   return refused === 0 ? 0 : 1;
 }
 
-async function recoverStack(stack: string, named: boolean, options: RecoverOptions): Promise<StackOutcome> {
+async function recoverStack(
+  stack: string,
+  named: boolean,
+  options: RecoverOptions,
+  terraformEnv: NodeJS.ProcessEnv,
+): Promise<StackOutcome> {
+  const run = options.run ?? runProcess;
   const { print } = options;
   const synthesized = readSynthesizedStack(options.outdir, stack);
   const problem = existingStateProblem(stack, synthesized.backend);
@@ -117,9 +134,9 @@ async function recoverStack(stack: string, named: boolean, options: RecoverOptio
   const planFile = path.join(synthesized.dir, PLAN_FILE);
   writeFileSync(importsFile, `${JSON.stringify(importFile(plan), null, 2)}\n`);
   try {
-    await terraform(synthesized.dir, ['init', '-input=false', '-no-color'], options.env);
-    await terraform(synthesized.dir, ['plan', '-input=false', '-no-color', '-lock=true', `-out=${PLAN_FILE}`], options.env);
-    const json = await terraform(synthesized.dir, ['show', '-json', PLAN_FILE], options.env);
+    await terraform(synthesized.dir, ['init', '-input=false', '-no-color'], terraformEnv, run);
+    await terraform(synthesized.dir, ['plan', '-input=false', '-no-color', '-lock=true', `-out=${PLAN_FILE}`], terraformEnv, run);
+    const json = await terraform(synthesized.dir, ['show', '-json', PLAN_FILE], terraformEnv, run);
     const changes = (JSON.parse(json.find((line) => line.startsWith('{')) ?? '{}') as { resource_changes?: PlannedChange[] })
       .resource_changes;
     const classified = classifyPlan(changes ?? []);
@@ -136,14 +153,14 @@ async function recoverStack(stack: string, named: boolean, options: RecoverOptio
     print(
       `${stack}: the plan imports ${classified.imports.length}${updates}, creates, replaces and destroys nothing; applying it`,
     );
-    await terraform(synthesized.dir, ['apply', '-input=false', '-no-color', '-lock=true', PLAN_FILE], options.env);
+    await terraform(synthesized.dir, ['apply', '-input=false', '-no-color', '-lock=true', PLAN_FILE], terraformEnv, run);
   } finally {
     rmSync(importsFile, { force: true });
     rmSync(planFile, { force: true });
   }
-  const check = await runProcess('terraform', ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-lock=true'], {
+  const check = await run('terraform', ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-lock=true'], {
     cwd: synthesized.dir,
-    env: options.env,
+    env: terraformEnv,
   });
   if (check.code === 0) {
     print(`${stack}: recovered into ${statePath}; "terraform plan" shows no changes`);
@@ -160,9 +177,9 @@ async function recoverStack(stack: string, named: boolean, options: RecoverOptio
 }
 
 /** Runs terraform in `dir`; its output lines, or a {@link CommandError} with the last of them. */
-async function terraform(dir: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string[]> {
+async function terraform(dir: string, args: readonly string[], env: NodeJS.ProcessEnv, run: ProcessRunner): Promise<string[]> {
   const lines: string[] = [];
-  const result = await runProcess('terraform', args, { cwd: dir, env, onLine: (line) => lines.push(line), keepLines: 200 });
+  const result = await run('terraform', args, { cwd: dir, env, onLine: (line) => lines.push(line), keepLines: 200 });
   if (result.code !== 0) throw new CommandError(`terraform ${args[0] ?? ''} (in ${dir})`, result);
   return lines;
 }

@@ -1,6 +1,6 @@
 import type { AwsFiles } from './aws-files';
 import { CREDENTIAL_OVERRIDE_VARIABLES } from './aws-files';
-import { terraformEnv } from '../terraform/cli-config';
+import { terraformRunEnv } from '../terraform/run-env';
 
 export interface SandboxEnvOptions {
   /** accounts.json to synthesize (`BOOTSTRAP_ACCOUNTS_FILE`). */
@@ -11,14 +11,16 @@ export interface SandboxEnvOptions {
   readonly endpoint: string;
   /** Temp AWS credentials/config files with a dummy key per profile. */
   readonly awsFiles: AwsFiles;
-  /** Folder for the terraform CLI config that points at `BOOTSTRAP_PROVIDER_MIRROR`, if set. */
+  /** Folder for the terraform CLI config that names the offline provider mirror, when terraform needs one. */
   readonly workDir: string;
 }
 
 /**
  * The environment for synthesizing and deploying against a local AWS double: the user's
  * environment without any AWS credential source, plus the temp AWS files, the endpoint, the
- * temp state folder, the offline provider mirror when configured, and no telemetry.
+ * temp state folder, and what every command runs terraform with (`terraformRunEnv`: the offline
+ * provider mirror, no checkpoint).
+ * @throws ConfigError when `BOOTSTRAP_PROVIDER_MIRROR` names a folder without the provider.
  */
 export function sandboxEnv(base: NodeJS.ProcessEnv, options: SandboxEnvOptions): NodeJS.ProcessEnv {
   const dropped = new Set<string>(CREDENTIAL_OVERRIDE_VARIABLES);
@@ -33,8 +35,7 @@ export function sandboxEnv(base: NodeJS.ProcessEnv, options: SandboxEnvOptions):
     // cdktf would otherwise point terraform at a shared plugin cache in the home folder; parallel
     // inits racing on it corrupt it (cdktf issue #2939).
     CDKTF_DISABLE_PLUGIN_CACHE_ENV: '1',
-    CHECKPOINT_DISABLE: '1',
     DISABLE_VERSION_CHECK: '1',
   });
-  return terraformEnv(env, options.workDir);
+  return terraformRunEnv(env, { workDir: options.workDir }).env;
 }

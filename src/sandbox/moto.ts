@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { killGroup } from './process';
+import { killGroup } from '../process/run';
 
 /** How to install moto's server when `moto_server` is not on PATH. */
 export const MOTO_INSTALL_HINT = `pip install 'moto[server]'`;
@@ -35,8 +35,9 @@ export const MOTO_PATCH_DIR = path.join(__dirname, 'moto-python');
  * - `BOOTSTRAP_MOTO_PATCH=1` with {@link MOTO_PATCH_DIR} first on `PYTHONPATH` (see sitecustomize.py):
  *   requests are served one at a time (moto's backends are not thread-safe; concurrent terraform calls
  *   get HTTP 500s from races, the class of fault behind the e2e suite's flakes under load), and bucket policies are
- *   evaluated as for an HTTPS request (moto 5.2.1 ignores `Bool` conditions, so the state bucket's
- *   TLS-only Deny would otherwise refuse every object request).
+ *   evaluated as AWS does, for an HTTPS request by the caller the access key names (moto 5.2.1 ignores `Bool`
+ *   conditions and the caller, so the state bucket's TLS-only and pipeline Denies would otherwise refuse every
+ *   object request).
  */
 export function motoEnv(base: NodeJS.ProcessEnv, loadManagedPolicies = true): NodeJS.ProcessEnv {
   const pythonPath = [MOTO_PATCH_DIR, ...(base.PYTHONPATH ?? '').split(path.delimiter).filter((entry) => entry !== '')];

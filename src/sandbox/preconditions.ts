@@ -1,6 +1,7 @@
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
+import { findOnPath } from '../process/find-on-path';
 import { MOTO_INSTALL_HINT } from './moto';
 
 /** What a deploy against a local AWS double needs on this machine. */
@@ -36,20 +37,4 @@ export function missingTools(env: NodeJS.ProcessEnv, requirements: ToolRequireme
     );
   }
   return problems;
-}
-
-/** Absolute path of an executable found on `env.PATH`, or `undefined`. */
-export function findOnPath(command: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (dir === '') continue;
-    const candidate = path.join(dir, command);
-    try {
-      if (!statSync(candidate).isFile()) continue;
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
 }

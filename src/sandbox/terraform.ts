@@ -1,4 +1,4 @@
-import { CommandError, type RunResult, runProcess } from './process';
+import { CommandError, type RunResult, runProcess } from '../process/run';
 
 /** Result of `terraform plan -detailed-exitcode`. */
 export type PlanResult = 'no-changes' | 'changes';

@@ -4,7 +4,7 @@ import { GetOpenIDConnectProviderCommand, GetRoleCommand, type IAMClient } from 
 import type { AccountConfig, BootstrapConfig } from '../config';
 import { accessStackId } from '../../stacks/access-stack';
 import { describeAccess } from '../aws/account-credentials';
-import { recordedResources } from './state-file';
+import { recordedResources } from '../terraform/state-file';
 import { describeAwsError } from '../aws/retry';
 
 /** A resource of an access stack that `status --live` checks: the deploy role or an OIDC provider. */

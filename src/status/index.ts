@@ -2,7 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AccountConfig, BootstrapConfig } from '../config';
-import { formatTable } from '../sandbox/bucket-report';
+import { formatTable } from '../report/table';
 import { pipelineStackId } from '../../stacks/pipeline-stack';
 import { stateStackId } from '../../stacks/state-stack';
 import {
@@ -17,12 +17,12 @@ import {
 } from './live';
 import { type AccessStatus, collectAccessStatus } from './access';
 import { collectPipelineStatus, type PipelineStatus } from './pipeline';
-import { readStackState, type StackState } from './state-file';
+import { readStackState, type StackState } from '../terraform/state-file';
 import { describeAccess } from '../aws/account-credentials';
 import { describeAwsError } from '../aws/retry';
 
 export { driftFrom, lifecycleVerdict, type LiveSettings } from './live';
-export { readStackState, type StackState } from './state-file';
+export { readStackState, type StackState } from '../terraform/state-file';
 export { type KeyResource, PIPELINE_KEY_RESOURCES, type PipelineStatus } from './pipeline';
 export { type AccessResource, type AccessStatus } from './access';
 

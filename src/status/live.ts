@@ -9,7 +9,7 @@ import {
   S3Client,
   type ServerSideEncryptionRule,
 } from '@aws-sdk/client-s3';
-import { readBucketReport } from '../sandbox/bucket-report';
+import { readBucketReport } from '../report/bucket-report';
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS } from '../constructs/secure-state-bucket';
 import { type AccountAccess, accountCredentialOptions, serviceEndpoint } from '../aws/account-credentials';
 import { retryOptions } from '../aws/retry';

@@ -10,7 +10,7 @@ import { GetInstanceProfileCommand, GetRoleCommand, type IAMClient } from '@aws-
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AccountConfig, BootstrapConfig } from '../config';
 import { s3StateKey } from '../pipeline-state';
-import { recordedResources, type RecordedResource, stateResourceCount } from './state-file';
+import { recordedResources, type RecordedResource, stateResourceCount } from '../terraform/state-file';
 import { describeAccess } from '../aws/account-credentials';
 import { describeAwsError } from '../aws/retry';
 

@@ -6,7 +6,9 @@ import { iamNoAdminStatement } from './iam-no-admin-statement';
 import { iamNoPassRoleOnAll } from './iam-no-pass-role-on-all';
 import { iamOidcTrustAudience } from './iam-oidc-trust-audience';
 import { iamOidcTrustForAllValues } from './iam-oidc-trust-for-all-values';
+import { iamOidcTrustKeyCase } from './iam-oidc-trust-key-case';
 import { iamOidcTrustSubject } from './iam-oidc-trust-subject';
+import { iamTrustPrincipalWildcard } from './iam-trust-principal-wildcard';
 import { kmsKeyExplicitPolicy } from './kms-key-explicit-policy';
 import { logGroupRetention } from './log-group-retention';
 import { s3BucketEncryption } from './s3-bucket-encryption';
@@ -34,6 +36,8 @@ export const ALL_RULES: readonly GuardRule[] = [
   iamAccountTrustNarrowed,
   iamAdminRoleBoundary,
   iamBoundaryNotAdmin,
+  iamOidcTrustKeyCase,
+  iamTrustPrincipalWildcard,
   vpcFlowLogs,
   vpcDefaultSecurityGroupLocked,
   logGroupRetention,
@@ -48,7 +52,9 @@ export {
   iamNoPassRoleOnAll,
   iamOidcTrustAudience,
   iamOidcTrustForAllValues,
+  iamOidcTrustKeyCase,
   iamOidcTrustSubject,
+  iamTrustPrincipalWildcard,
   kmsKeyExplicitPolicy,
   logGroupRetention,
   s3BucketEncryption,

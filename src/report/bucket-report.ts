@@ -3,18 +3,8 @@ import {
   GetBucketPolicyCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
-import type { TemporaryCredentials } from '../aws/account-credentials';
-import { retryOptions } from '../aws/retry';
-
-/**
- * An S3 client for a local AWS double: path-style addressing, acting in the account of `credentials`
- * (see `Workspace.credentialsOf`; each moto account sees only its own buckets).
- */
-export function sandboxS3Client(endpoint: string, region: string, credentials: TemporaryCredentials): S3Client {
-  return new S3Client({ endpoint, region, forcePathStyle: true, credentials, ...retryOptions(process.env) });
-}
 
 /** A state bucket's security settings as read back from the S3 API, each as a short verdict. */
 export interface BucketReport {
@@ -106,15 +96,4 @@ async function orNotFound<T>(request: Promise<T>, fallback: T): Promise<T> {
     }
     throw error;
   }
-}
-
-/** Renders rows as a plain-text table with a header line, padded to the widest cell. */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }

@@ -1,4 +1,4 @@
-import { formatTable, tlsVerdict } from '../../src/sandbox/bucket-report';
+import { tlsVerdict } from '../../src/report/bucket-report';
 
 const ARN = 'arn:aws:s3:::acme-dev-state';
 
@@ -30,19 +30,5 @@ describe('the TLS-policy verdict of the sandbox table', () => {
     expect(tlsVerdict(policy([{ ...denyInsecure([ARN, `${ARN}/*`]), Effect: 'Allow' }]), 'acme-dev-state')).toBe('missing');
     expect(tlsVerdict(policy([denyInsecure([ARN, `${ARN}/*`], 'true')]), 'acme-dev-state')).toBe('missing');
     expect(tlsVerdict(policy([denyInsecure([ARN, `${ARN}/*`])]), 'other-bucket')).toBe('missing');
-  });
-});
-
-describe('the sandbox table', () => {
-  test('pads every column to its widest cell under a header and a rule', () => {
-    expect(
-      formatTable(
-        ['A', 'BB'],
-        [
-          ['xxx', 'y'],
-          ['z', 'wwww'],
-        ],
-      ),
-    ).toBe(['A    BB', '---  ----', 'xxx  y', 'z    wwww'].join('\n'));
   });
 });

@@ -22,6 +22,9 @@ export interface RunResult {
   readonly tail: readonly string[];
 }
 
+/** Starts a command and resolves with its exit, as {@link runProcess} does (an injection point for tests). */
+export type ProcessRunner = (command: string, args: readonly string[], options: RunOptions) => Promise<RunResult>;
+
 /** A command that exited non-zero; its message ends with the last lines of its output. */
 export class CommandError extends Error {
   constructor(

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../src/config';
-import { chooseParallelism, deployParallelism, type MachineResources } from '../../src/sandbox/parallelism';
+import { chooseParallelism, deployParallelism, type MachineResources } from '../../src/process/parallelism';
 
 const GB = 1024 ** 3;
 /** The reference machine: 2 cores, most of 24 GB free. */
