@@ -67,6 +67,8 @@ function run(mode: string, args: readonly string[] = ['state-dev'], env: NodeJS.
     stdout: sink,
     stderr: sink,
     cli: [process.execPath, '--require', TS_RUNNER, FAKE_CDKTF],
+    // The fake prints as cdktf-cli 0.21 does, on every Node.
+    cliLayout: 'cdktf',
     cwd: dir,
     findMirror: () => undefined,
     machine: { freeMemoryBytes: 3 * 1024 ** 3, cores: 2 },
