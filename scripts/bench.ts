@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { evaluateTargets, formatDeployReport } from '../src/bench/deploy-report';
 import type { DeployRun } from '../src/bench/deploy-report';
+import { cliEntryPath } from '../src/cli/node-cli';
 import {
   currentMachineDescription,
   DEFAULT_DEPLOY_SIZES,
@@ -221,8 +222,8 @@ function cdktfSynthOnce(accountsFile: string, accounts: number, work: string, ha
       CHECKPOINT_DISABLE: '1',
     };
     delete env.AWS_ENDPOINT_URL;
-    const cli = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf');
-    const measurement = timed([cli, 'synth', '--output', outdir], env, run, hasGnuTime);
+    // The CLI this Node runs (cdktn-cli on Node >= 22.19), as the project's commands run it.
+    const measurement = timed([process.execPath, cliEntryPath(), 'synth', '--output', outdir], env, run, hasGnuTime);
     checkStacks(outdir, accounts, 'cdktf synth');
     return measurement;
   } finally {

@@ -13,7 +13,7 @@
 // Every command of this project starts here (npm run scripts, the cdktf app, the existing-bucket check
 // that Terraform runs), and the variable reaches every process they start. The AWS SDK's notice that its
 // releases after January 2027 need Node 22 is not for users of this tool: package-lock.json pins SDK
-// versions that keep working on Node 20 (see docs/design.md, "Node.js versions"). A user's own value wins.
+// versions that keep working on Node 20 (see docs/design.md, "Node.js and the CLI"). A user's own value wins.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const crypto = require('node:crypto');

@@ -4,7 +4,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { deployAdvice, deployCommand, shellQuote } from '../../src/deploy/command';
+import { cliForNode } from '../../src/cli/node-cli';
 import { problemsOf } from '../support/problems';
+
+/** The plain command the deploy shows: `npx cdktf`, or `npx cdktn` on Node >= 22.19 (src/cli/node-cli.ts). */
+const NPX = cliForNode().npx;
 
 let dir: string;
 beforeEach(() => {
@@ -34,7 +38,7 @@ test('with BOOTSTRAP_PROVIDER_MIRROR the provider lock step is skipped and terra
   expect(command.env.TF_CLI_CONFIG_FILE).toBe(cliConfig);
   expect(readFileSync(cliConfig, 'utf8')).toContain(`path = ${JSON.stringify(mirror)}`);
   expect(command.display).toBe(
-    `TF_CLI_CONFIG_FILE=${cliConfig} npx cdktf deploy 'state-*' --parallelism 2 --auto-approve --skip-provider-lock`,
+    `TF_CLI_CONFIG_FILE=${cliConfig} ${NPX} deploy 'state-*' --parallelism 2 --auto-approve --skip-provider-lock`,
   );
   expect(command.note).toBe(
     `hashicorp/aws 5.100.0 from the offline mirror ${mirror} (BOOTSTRAP_PROVIDER_MIRROR): no provider lock step, nothing is downloaded`,
@@ -52,7 +56,7 @@ test('a filesystem mirror in terraform’s own CLI config skips the lock step an
   );
   expect(command.args).toEqual(['deploy', 'state-dev', '--auto-approve', '--parallelism', '3', '--skip-provider-lock']);
   expect(command.env.TF_CLI_CONFIG_FILE).toBe(own);
-  expect(command.display).toBe('npx cdktf deploy state-dev --auto-approve --parallelism 3 --skip-provider-lock');
+  expect(command.display).toBe(`${NPX} deploy state-dev --auto-approve --parallelism 3 --skip-provider-lock`);
 });
 
 test('a mirror found on the machine is used as if BOOTSTRAP_PROVIDER_MIRROR named it', () => {
@@ -78,7 +82,7 @@ test('without a mirror the arguments pass through, with only --auto-approve and 
   );
   expect(command.args).toEqual(['deploy', 'state-*', '--outputs-file', 'out put.json', '--auto-approve', '--parallelism', '4']);
   expect(command.env.TF_CLI_CONFIG_FILE).toBeUndefined();
-  expect(command.display).toBe(`npx cdktf deploy 'state-*' --outputs-file 'out put.json' --auto-approve --parallelism 4`);
+  expect(command.display).toBe(`${NPX} deploy 'state-*' --outputs-file 'out put.json' --auto-approve --parallelism 4`);
   expect(command.note).toBeUndefined();
   expect(command.parallelismNote).toMatch(/^4 stack\(s\) at a time \(from this machine: 3\.0 GB free at 0\.75 GB a stack, /);
 });
@@ -114,8 +118,8 @@ describe('deployAdvice', () => {
       "  npm run deploy -- 'state-*'",
       '  npm run deploy -- pipeline-prod',
       'or by hand (it asks before each stack):',
-      "  TF_CLI_CONFIG_FILE=<file> npx cdktf deploy 'state-*' --parallelism 2 --skip-provider-lock",
-      '  TF_CLI_CONFIG_FILE=<file> npx cdktf deploy pipeline-prod --skip-provider-lock',
+      `  TF_CLI_CONFIG_FILE=<file> ${NPX} deploy 'state-*' --parallelism 2 --skip-provider-lock`,
+      `  TF_CLI_CONFIG_FILE=<file> ${NPX} deploy pipeline-prod --skip-provider-lock`,
       '  where <file> is a terraform CLI config holding: provider_installation { filesystem_mirror { path = "/srv/mirror" } }',
     ]);
   });
@@ -123,12 +127,10 @@ describe('deployAdvice', () => {
   test('with a mirror in terraform’s CLI config the plain command only skips the lock step', () => {
     expect(
       deployAdvice({ kind: 'cli-config', mirror: '/srv/mirror', file: '/etc/terraform/.terraformrc' }, ['state-*'], 7).slice(-1),
-    ).toEqual(["  npx cdktf deploy 'state-*' --parallelism 7 --skip-provider-lock"]);
+    ).toEqual([`  ${NPX} deploy 'state-*' --parallelism 7 --skip-provider-lock`]);
   });
 
   test('online, the plain command is cdktf deploy as it is', () => {
-    expect(deployAdvice({ kind: 'registry' }, ['state-*'], 2).slice(-1)).toEqual([
-      "  npx cdktf deploy 'state-*' --parallelism 2",
-    ]);
+    expect(deployAdvice({ kind: 'registry' }, ['state-*'], 2).slice(-1)).toEqual([`  ${NPX} deploy 'state-*' --parallelism 2`]);
   });
 });

@@ -1,19 +1,65 @@
 // The progress view of `npm run deploy`, from cdktf output recorded from a real deploy against moto
-// (fixtures/cdktf-deploy-output.txt: state-prod deployed, state-dev failed for its missing profile).
+// (fixtures/cdktf-deploy-output.txt: state-prod deployed, state-dev failed for its missing profile), and
+// from CDK Terrain's cdktn-cli 0.24 on Node 24 (fixtures/cdktn-deploy-output.txt: state-prod and state-qa
+// deployed, state-dev failed the same way; cdktn then crashed with an unhandled rejection).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CdktfOutputParser, DeployProgress, deployedStacks, duration, type StackEvent } from '../../src/deploy/progress';
+import {
+  CdktfOutputParser,
+  type CliOutputLayout,
+  cliOutputLayout,
+  DeployProgress,
+  deployedStacks,
+  duration,
+  type StackEvent,
+} from '../../src/deploy/progress';
 
 const RECORDED = readFileSync(path.join(__dirname, 'fixtures', 'cdktf-deploy-output.txt'), 'utf8');
+const RECORDED_CDKTN = readFileSync(path.join(__dirname, 'fixtures', 'cdktn-deploy-output.txt'), 'utf8');
 
-function parse(chunks: readonly string[]): StackEvent[] {
+function parse(chunks: readonly string[], layout: CliOutputLayout = 'cdktf'): StackEvent[] {
   const events: StackEvent[] = [];
-  const parser = new CdktfOutputParser((event) => events.push(event));
+  const parser = new CdktfOutputParser((event) => events.push(event), layout);
   for (const chunk of chunks) parser.push(chunk);
   parser.end();
   return events;
 }
+
+describe('the cdktn output parser (CDK Terrain: a burst’s later lines are not indented)', () => {
+  test('finds which stacks started, deployed and failed in recorded cdktn output', () => {
+    const events = parse([RECORDED_CDKTN], 'cdktn');
+    expect(events.filter((event) => event.kind !== 'diagnostic' && event.kind !== 'other')).toEqual([
+      { kind: 'started', stack: 'state-dev' },
+      { kind: 'started', stack: 'state-prod' },
+      { kind: 'started', stack: 'state-qa' },
+      { kind: 'failed', stack: 'state-dev', error: 'failed to get shared config profile, dply-dev' },
+      { kind: 'deployed', stack: 'state-prod', changes: '8 added, 0 changed, 0 destroyed' },
+      { kind: 'deployed', stack: 'state-qa', changes: '8 added, 0 changed, 0 destroyed' },
+    ]);
+  });
+
+  test('keeps the failed stack’s error box and passes no plan line to the terminal', () => {
+    const events = parse([RECORDED_CDKTN], 'cdktn');
+    const diagnostics = events.filter((event) => event.kind === 'diagnostic');
+    expect(diagnostics).toEqual([expect.objectContaining({ stack: 'state-dev' })]);
+    expect((diagnostics[0] as { lines: readonly string[] }).lines).toContain(
+      '│ Error: failed to get shared config profile, dply-dev',
+    );
+    expect(events.filter((event) => event.kind === 'other')).toEqual([]);
+  });
+
+  test('reads the same events when the output arrives in small chunks', () => {
+    const chunks = RECORDED_CDKTN.match(/[\s\S]{1,97}/g) ?? [];
+    expect(parse(chunks, 'cdktn')).toEqual(parse([RECORDED_CDKTN], 'cdktn'));
+  });
+
+  test('the layout follows the CLI cliForNode picks: cdktn from Node 22.19, cdktf below', () => {
+    expect(cliOutputLayout('24.22.3')).toBe('cdktn');
+    expect(cliOutputLayout('22.19.0')).toBe('cdktn');
+    expect(cliOutputLayout('20.20.2')).toBe('cdktf');
+  });
+});
 
 describe('the cdktf output parser', () => {
   test('finds which stacks started, deployed and failed in recorded cdktf output', () => {

@@ -5,6 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runDeploy, taintedBuckets } from '../../src/deploy';
+import { cliForNode } from '../../src/cli/node-cli';
+
+/** The plain command the deploy shows: `npx cdktf`, or `npx cdktn` on Node >= 22.19 (src/cli/node-cli.ts). */
+const NPX = cliForNode().npx;
 
 const FAKE_CDKTF = path.join(__dirname, 'fixtures', 'fake-cdktf.ts');
 const TS_RUNNER = path.resolve(__dirname, '..', '..', 'scripts', 'ts-runner.js');
@@ -63,6 +67,8 @@ function run(mode: string, args: readonly string[] = ['state-dev'], env: NodeJS.
     stdout: sink,
     stderr: sink,
     cli: [process.execPath, '--require', TS_RUNNER, FAKE_CDKTF],
+    // The fake prints as cdktf-cli 0.21 does, on every Node.
+    cliLayout: 'cdktf',
     cwd: dir,
     findMirror: () => undefined,
     machine: { freeMemoryBytes: 3 * 1024 ** 3, cores: 2 },
@@ -100,7 +106,7 @@ test('prints the command, passes cdktf’s output through unchanged, and returns
     .output()
     .split('\n')
     .find((line) => line.startsWith('{'));
-  expect(commandLine).toBe(`$ npx cdktf deploy 'state-*' --parallelism 2 --auto-approve`);
+  expect(commandLine).toBe(`$ ${NPX} deploy 'state-*' --parallelism 2 --auto-approve`);
   expect(parallelismLine).toBe('  2 stack(s) at a time (from --parallelism)');
   expect(JSON.parse(cdktfLine ?? '')).toEqual({ args: ['deploy', 'state-*', '--parallelism', '2', '--auto-approve'] });
 }, 30_000);
@@ -120,7 +126,7 @@ test('offline, cdktf runs with --skip-provider-lock and the CLI config that name
     TF_CLI_CONFIG_FILE: string;
   };
   expect(printed.args).toEqual(['deploy', 'state-dev', '--auto-approve', '--parallelism', '4', '--skip-provider-lock']);
-  expect(fake.output()).toContain(`$ TF_CLI_CONFIG_FILE=${printed.TF_CLI_CONFIG_FILE} npx cdktf deploy state-dev`);
+  expect(fake.output()).toContain(`$ TF_CLI_CONFIG_FILE=${printed.TF_CLI_CONFIG_FILE} ${NPX} deploy state-dev`);
   // The CLI config lives only as long as the deploy.
   expect(existsSync(printed.TF_CLI_CONFIG_FILE)).toBe(false);
 }, 30_000);

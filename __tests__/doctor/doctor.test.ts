@@ -5,6 +5,10 @@ import * as path from 'node:path';
 import { validateConfig } from '../../src/config';
 import { checkProfiles, checkProvider, checkTerraform, compareVersions } from '../../src/doctor/checks';
 import { deployInstructions, doctorPassed, formatDoctorReport, runDoctor } from '../../src/doctor';
+import { cliForNode } from '../../src/cli/node-cli';
+
+/** The plain command the deploy shows: `npx cdktf`, or `npx cdktn` on Node >= 22.19 (src/cli/node-cli.ts). */
+const NPX = cliForNode().npx;
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -230,6 +234,7 @@ describe('runDoctor', () => {
   test('a ready machine passes every check', async () => {
     const results = await runDoctor({ env: setup({ platform: 'acme', accounts: { prod: 'acme-prod' } }), cwd: dir });
     expect(results.map((result) => [result.check, result.status])).toEqual([
+      ['Node.js', 'ok'],
       ['accounts.json', 'ok'],
       ['profile acme-prod', 'ok'],
       ['terraform', 'ok'],
@@ -247,7 +252,7 @@ describe('runDoctor', () => {
     const lines = deployInstructions({ env, cwd: dir });
     expect(lines.slice(0, 3)).toEqual(['Deploy with:', "  npm run deploy -- 'state-*'", '  npm run deploy -- pipeline-prod']);
     // By hand, a glob is bounded as the wrapper would bound it on this machine.
-    expect(lines).toContain("  TF_CLI_CONFIG_FILE=<file> npx cdktf deploy 'state-*' --parallelism 5 --skip-provider-lock");
+    expect(lines).toContain(`  TF_CLI_CONFIG_FILE=<file> ${NPX} deploy 'state-*' --parallelism 5 --skip-provider-lock`);
     expect(lines.at(-1)).toBe(
       `  where <file> is a terraform CLI config holding: provider_installation { filesystem_mirror { path = ${JSON.stringify(env.BOOTSTRAP_PROVIDER_MIRROR)} } }`,
     );

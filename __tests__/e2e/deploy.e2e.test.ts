@@ -5,9 +5,13 @@
 // stack, the count of stacks done / running / waiting / failed) and, at the end, which stacks are done
 // and which not with the command that finishes them.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { cliForNode } from '../../src/cli/node-cli';
 import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
 import { runProcess } from '../../src/process/run';
 import { bucketExists, type Day2Sandbox, startDay2Sandbox, started } from './day2-support';
+
+/** The plain command the deploy shows: `npx cdktf`, or `npx cdktn` on Node >= 22.19 (src/cli/node-cli.ts). */
+const NPX = cliForNode().npx;
 
 let sandbox: Day2Sandbox | undefined;
 
@@ -43,7 +47,9 @@ test('npm run deploy deploys offline, shows each stack finish, and names what fa
   const lines = result.tail.filter((line) => line.trim() !== '');
 
   expect(lines[0]).toMatch(
-    /^\$ TF_CLI_CONFIG_FILE=\S+ npx cdktf deploy 'state-\*' --parallelism 3 --output \S+ --auto-approve --skip-provider-lock$/,
+    new RegExp(
+      `^\\$ TF_CLI_CONFIG_FILE=\\S+ ${NPX} deploy 'state-\\*' --parallelism 3 --output \\S+ --auto-approve --skip-provider-lock$`,
+    ),
   );
   expect(output).not.toContain('Could not retrieve providers for locking');
   expect(output).toContain('failed to get shared config profile, dply-dev');

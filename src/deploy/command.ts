@@ -1,3 +1,4 @@
+import { cliForNode } from '../cli/node-cli';
 import { mirrorCliConfig, PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
 import { AWS_PROVIDER_VERSION } from '../terraform/provider-mirror';
 import { needsCliConfig, type ProviderSource } from '../terraform/provider-source';
@@ -76,7 +77,7 @@ export function deployCommand(userArgs: readonly string[], env: NodeJS.ProcessEn
     args,
     env: deployEnv,
     source,
-    display: `${prefix}npx cdktf ${args.map(shellQuote).join(' ')}`,
+    display: `${prefix}${cliForNode().npx} ${args.map(shellQuote).join(' ')}`,
     parallelismNote,
     ...(note !== undefined ? { note } : {}),
   };
@@ -96,7 +97,8 @@ export function deployAdvice(source: ProviderSource, stacks: readonly string[], 
   const lines = ['Deploy with:'];
   for (const stack of stacks) lines.push(`  npm run deploy -- ${shellQuote(stack)}`);
   lines.push('or by hand (it asks before each stack):');
-  for (const stack of stacks) lines.push(`  ${prefix}npx cdktf deploy ${[...byHand(stack), ...skip].map(shellQuote).join(' ')}`);
+  for (const stack of stacks)
+    lines.push(`  ${prefix}${cliForNode().npx} deploy ${[...byHand(stack), ...skip].map(shellQuote).join(' ')}`);
   if (needsCliConfig(source)) {
     lines.push(`  where <file> is a terraform CLI config holding: ${mirrorCliConfig(source.mirror).replace(/\s+/g, ' ').trim()}`);
   }

@@ -20,6 +20,8 @@ import {
 } from './output';
 import {
   CdktfOutputParser,
+  type CliOutputLayout,
+  cliOutputLayout,
   DeployProgress,
   deployedStacks,
   type StackEvent,
@@ -56,8 +58,10 @@ export interface DeployOptions {
    * process signals). @default interrupts are not handled
    */
   readonly onInterrupt?: (handler: (signal: NodeJS.Signals) => void) => () => void;
-  /** The cdktf CLI as a command and its first arguments. @default the project's cdktf-cli run by this Node */
+  /** The cdktf CLI as a command and its first arguments. @default the CLI `cliForNode` picks, run by this Node */
   readonly cli?: readonly [string, ...string[]];
+  /** How that CLI lays out a stack's output. @default the layout of the CLI `cliForNode` picks */
+  readonly cliLayout?: CliOutputLayout;
   /** Folder with cdktf.json. @default the project root */
   readonly cwd?: string;
   /** @default findProviderMirror (see `providerSource`) */
@@ -234,7 +238,7 @@ async function runCdktf(options: DeployOptions, run: CdktfRun): Promise<{ exitCo
       }
       if (lines.length > 0) options.stdout.write(`${lines.join('\n')}\n`);
     };
-    const parser = new CdktfOutputParser(onEvent);
+    const parser = new CdktfOutputParser(onEvent, options.cliLayout ?? cliOutputLayout());
     const pass = (target: NodeJS.WritableStream) => (chunk: Buffer) => {
       log.write(chunk);
       if (passThrough()) target.write(chunk);

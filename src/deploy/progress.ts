@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseCdktfArgs } from '../cli/cdktf-command';
 import { matchesStackPattern } from '../cli/cdktf-command';
+import { cliForNode } from '../cli/node-cli';
 import { stripAnsi } from '../process/run';
 import { STACK_PREFIX } from './output';
 
@@ -20,8 +21,21 @@ const CDKTF_STATUS = /^\d+ Stacks? \w+ {2,}\d+ Stacks? /;
 const APPLY_COMPLETE = /^Apply complete! Resources: (.*)\.$/;
 
 /**
- * Reads `cdktf deploy` output (cdktf 0.21, not on a terminal): a stack's output starts with its name
- * and two spaces, and the lines that follow it are indented by as much. Chunks may split lines anywhere.
+ * How the CLI lays out a burst of a stack's output: both start it with the stack's name and two spaces;
+ * cdktf-cli 0.21 indents the lines that follow by as much, CDK Terrain's cdktn-cli leaves them at column 0
+ * (so every unprefixed line belongs to the stack of the last prefixed one).
+ */
+export type CliOutputLayout = 'cdktf' | 'cdktn';
+
+/** The layout of the CLI this Node runs (see `cliForNode`). */
+export function cliOutputLayout(nodeVersion: string = process.versions.node): CliOutputLayout {
+  return cliForNode(nodeVersion).package === 'cdktn-cli' ? 'cdktn' : 'cdktf';
+}
+
+/**
+ * Reads `cdktf deploy` / `cdktn deploy` output (not on a terminal): a stack's output starts with its
+ * name and two spaces; the lines that follow it are laid out as {@link CliOutputLayout} says. Chunks
+ * may split lines anywhere.
  */
 export class CdktfOutputParser {
   private pending = '';
@@ -30,7 +44,10 @@ export class CdktfOutputParser {
   private readonly finished = new Set<string>();
   private readonly boxes = new Map<string, string[]>();
 
-  constructor(private readonly onEvent: (event: StackEvent) => void) {}
+  constructor(
+    private readonly onEvent: (event: StackEvent) => void,
+    private readonly layout: CliOutputLayout = cliOutputLayout(),
+  ) {}
 
   push(chunk: string): void {
     const lines = (this.pending + chunk).split(/\r?\n/);
@@ -51,6 +68,8 @@ export class CdktfOutputParser {
       this.stackLine(prefix[1], line.slice(prefix[0].length));
     } else if (this.stack !== undefined && line.startsWith(' '.repeat(this.stack.length + 2))) {
       this.stackLine(this.stack, line.slice(this.stack.length + 2));
+    } else if (this.stack !== undefined && this.layout === 'cdktn' && !CDKTF_STATUS.test(line)) {
+      this.stackLine(this.stack, line);
     } else if (line.trim() !== '') {
       this.stack = undefined;
       if (!CDKTF_STATUS.test(line)) this.onEvent({ kind: 'other', line });

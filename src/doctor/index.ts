@@ -18,6 +18,7 @@ import {
   type ProviderCheckOptions,
   type TerraformVersionReader,
 } from './checks';
+import { checkNodeCli } from './node-cli-check';
 
 export { type CheckResult, type CheckStatus, compareVersions, MIN_TERRAFORM_VERSION } from './checks';
 
@@ -62,6 +63,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
       checkProvider(env, { ...options.provider, live }),
     ]);
     return [
+      checkNodeCli(),
       ...accounts.results,
       ...(await checkProfiles(accounts.config, env)),
       ...environment,

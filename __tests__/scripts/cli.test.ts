@@ -1,0 +1,34 @@
+// `npm run cli` and the `npx cdktf` guard that npm's postinstall links (scripts/cli.js, scripts/cdktf-guard.js).
+import { spawnSync } from 'node:child_process';
+import { readFileSync, realpathSync } from 'node:fs';
+import * as path from 'node:path';
+import { cdktfCliRuns, cliForNode } from '../../src/cli/node-cli';
+import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
+
+const versionOf = (pkg: string): string =>
+  (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+
+test('npm run cli runs the CLI this Node is given by cliForNode, with its own --version', () => {
+  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'cli.js'), '--version'], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+  });
+  expect(result.status).toBe(0);
+  expect(result.stdout.split('\n')[0]).toBe(versionOf(cliForNode().package));
+});
+
+test('after npm ci, npx cdktf starts the guard, not cdktf-cli directly', () => {
+  expect(realpathSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf'))).toBe(
+    path.join(PROJECT_ROOT, 'scripts', 'cdktf-guard.js'),
+  );
+});
+
+// On Node 24 the refusal itself is covered by __tests__/cli/node-cli.test.ts; this file runs on the machine's Node.
+(cdktfCliRuns() ? test : test.skip)('where cdktf-cli starts (Node <= 22) the guard runs cdktf-cli 0.21 unchanged', () => {
+  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'cdktf-guard.js'), '--version'], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+  });
+  expect(result.status).toBe(0);
+  expect(result.stdout.split('\n')[0]).toBe(versionOf('cdktf-cli'));
+});
