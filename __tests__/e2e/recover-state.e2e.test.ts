@@ -150,8 +150,9 @@ describe('after terraform-state/ is lost', () => {
     );
     // moto 5.2.1 copies the launch template's own tags into its version's data (see pipeline.e2e.test.ts), so the
     // imported template differs in tag_specifications and needs --allow-updates here; on AWS it does not.
+    // 25 with the runner role's pipeline-vpc-only policy (issue 22 item 9).
     expect(result.output).toMatch(
-      /^pipeline-prod: the plan imports 24, 1 changed in place \(--allow-updates\), creates, replaces/m,
+      /^pipeline-prod: the plan imports 25, 1 changed in place \(--allow-updates\), creates, replaces/m,
     );
     const stacks = ['state-prod', 'access-prod', 'pipeline-prod'];
     for (const stack of stacks) {
