@@ -122,6 +122,7 @@ async function runCase(
   point: (s3: S3Client, output: () => string) => Promise<boolean>,
   fault: (wrapperPid: number) => number,
   between: (c: KillCase) => Promise<void> = () => Promise.resolve(),
+  env: NodeJS.ProcessEnv = {},
 ): Promise<void> {
   const phase = await startPhase(server, accounts(account));
   const c: KillCase = {
@@ -132,7 +133,7 @@ async function runCase(
   };
   cases.set(account, c);
   const s3 = phase.s3(account);
-  const run = startWrapper(phase.ws, [`state-${account}`]);
+  const run = startWrapper(phase.ws, [`state-${account}`], env);
   await atMotoPoint(
     server,
     () => point(s3, () => run.output()),
@@ -159,6 +160,11 @@ beforeAll(async () => {
       'one',
       async (s3) => (await exists(s3, stateBucket('one'))) && taggedOurs(s3, stateBucket('one'), 'one'),
       killTerraform,
+      undefined,
+      // Terraform writes an intermediate state when a resource completes and 20 s have passed since the last
+      // write; under load that write could land between the tagging and the kill, and the case would no longer
+      // be a bucket outside the state. A longer interval keeps the kill before any intermediate write.
+      { TF_STATE_PERSIST_INTERVAL: '3600' },
     ),
     // During the lifecycle-rule wait (the rule is set, the provider reads it back for ~55 s): everything killed.
     runCase(server, 'two', (s3) => lifecycleSet(s3, stateBucket('two')), killTree),
