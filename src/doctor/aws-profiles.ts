@@ -87,7 +87,7 @@ export async function loadAwsProfiles(locations: AwsFileLocations): Promise<AwsP
 
 /** How a profile resolves, decided offline. */
 export type ProfileResolution =
-  /** `source` says how, e.g. `role arn:… via source_profile hub: access key in /home/me/.aws/credentials`. */
+  /** `source` says how, e.g. `role arn:… via source_profile hub: access key in ~/.aws/credentials`. */
   | { readonly kind: 'ok'; readonly source: string; readonly usesEnvironmentKeys: boolean }
   /** No section of that name in either file. */
   | { readonly kind: 'missing' }
