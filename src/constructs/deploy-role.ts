@@ -4,7 +4,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { dnsSuffixOf } from '../config/access';
-import { DYNAMODB_USE_ACTIONS, S3_USE_ACTIONS } from './key-policy';
+import { DYNAMODB_USE_ACTIONS, S3_USE_ACTIONS } from './kms-use-actions';
 import { PIPELINE_LOCK_TABLE_KEY_ACTIONS } from './pipeline-reach';
 import type { TrustPolicyDocument } from './deploy-role-trust';
 import { type AccountScope, crossAccountAssumeDeny } from './permissions-boundary';

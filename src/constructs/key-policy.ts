@@ -21,6 +21,7 @@
  * document a test compares is the document AWS receives.
  */
 
+import { DYNAMODB_USE_ACTIONS, S3_USE_ACTIONS } from './kms-use-actions';
 import { PIPELINE_KEY_USE_ACTIONS, PIPELINE_LOCK_TABLE_KEY_ACTIONS } from './pipeline-reach';
 
 /** What a key administrator may do: manage the key, never use it (no Encrypt/Decrypt/GenerateDataKey, no CreateGrant). */
@@ -48,18 +49,6 @@ export const KEY_ADMINISTRATION_ACTIONS = [
   'kms:UntagResource',
   'kms:UpdateAlias',
   'kms:UpdateKeyDescription',
-] as const;
-
-/** What S3 needs to encrypt and decrypt objects (and S3 Bucket Keys) on behalf of a caller. */
-export const S3_USE_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*'] as const;
-
-/** What DynamoDB needs for a table encrypted with a customer-managed key (AWS's DynamoDB key-policy example). */
-export const DYNAMODB_USE_ACTIONS = [
-  'kms:Decrypt',
-  'kms:DescribeKey',
-  'kms:Encrypt',
-  'kms:GenerateDataKey*',
-  'kms:ReEncrypt*',
 ] as const;
 
 /** Lose every object under the key (deletion), or make them unreadable until re-enabled (disabling). */

@@ -8,6 +8,9 @@
  * AWS adds later (a new bucket setting, say) is denied to the pipeline until it is listed here.
  */
 
+// DynamoDB's list holds S3's: what either service needs of the key on the pipeline's behalf.
+import { DYNAMODB_USE_ACTIONS } from './kms-use-actions';
+
 /**
  * What the pipeline may do on its account's state bucket and its objects: read anything, write and
  * delete current objects (state files and S3 lock files, `use_lockfile`), abort its own uploads.
@@ -37,13 +40,7 @@ export const OBJECT_WRITE_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVersion'
  * (`kms:ViaService`): encrypt, decrypt, make data keys, read its metadata. Never administer it
  * (policy, rotation, aliases, grants, deletion...).
  */
-export const PIPELINE_KEY_USE_ACTIONS = [
-  'kms:Decrypt',
-  'kms:DescribeKey',
-  'kms:Encrypt',
-  'kms:GenerateDataKey*',
-  'kms:ReEncrypt*',
-] as const;
+export const PIPELINE_KEY_USE_ACTIONS = DYNAMODB_USE_ACTIONS;
 
 /**
  * What the pipeline may do on the DynamoDB lock table (Terraform < 1.10's `dynamodb_table`): its items,

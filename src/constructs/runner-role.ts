@@ -5,7 +5,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import { dnsSuffixOf } from '../config/access';
-import { DYNAMODB_USE_ACTIONS, S3_USE_ACTIONS } from './key-policy';
+import { DYNAMODB_USE_ACTIONS, S3_USE_ACTIONS } from './kms-use-actions';
 import { PIPELINE_LOCK_TABLE_ACTIONS, PIPELINE_LOCK_TABLE_KEY_ACTIONS } from './pipeline-reach';
 
 /** The AWS-managed policy that lets SSM manage the instance (Session Manager, Run Command). */

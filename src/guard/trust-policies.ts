@@ -2,6 +2,7 @@
 // and the conditions on a token's claims.
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import type { GuardContext, TfElement } from './context';
+import type { Violation } from './rule';
 import { actionCovers, type PolicyStatement, readPolicy } from './policy-document';
 
 /** The statements of a role's `assume_role_policy`; `undefined` when it cannot be read. */
@@ -52,4 +53,29 @@ export function statementLabel(index: number): string {
 /** IAM's wildcards in a condition value (`StringLike`). */
 export function hasWildcard(value: string): boolean {
   return value.includes('*') || value.includes('?');
+}
+
+/** Which trust statements {@link trustConditionViolations} looks at. */
+export type TrustStatementKind = 'allow' | 'web-identity';
+
+/**
+ * The violations `check` finds in each condition of a role's trust statements of `kind` (every Allow, or
+ * the web-identity Allows), each told its statement's label. An unreadable trust policy yields none:
+ * BA-IAM-3 reports it, once.
+ */
+export function trustConditionViolations(
+  resource: TfElement,
+  context: GuardContext,
+  kind: TrustStatementKind,
+  check: (condition: PolicyStatement['conditions'][number], label: string) => Violation | undefined | Violation[],
+): Violation[] {
+  const violations: Violation[] = [];
+  (trustStatements(resource, context) ?? []).forEach((statement, index) => {
+    if (statement.effect !== 'Allow' || (kind === 'web-identity' && !isWebIdentityTrust(statement))) return;
+    for (const condition of statement.conditions) {
+      const found = check(condition, statementLabel(index));
+      if (found !== undefined) violations.push(...(Array.isArray(found) ? found : [found]));
+    }
+  });
+  return violations;
 }

@@ -1,6 +1,6 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import type { GuardRule, Violation } from '../rule';
-import { isForAllValues, isWebIdentityTrust, statementLabel, trustStatements } from '../trust-policies';
+import type { GuardRule } from '../rule';
+import { isForAllValues, trustConditionViolations } from '../trust-policies';
 
 /**
  * BA-IAM-5: no `ForAllValues:` operator on a token's `sub` or `aud` claim.
@@ -15,18 +15,12 @@ export const iamOidcTrustForAllValues: GuardRule = {
     'ForAllValues is true when the key is absent, so on a single-valued claim such as sub or aud it looks like a restriction and lets in tokens without the claim.',
   resourceTypes: [IamRole.tfResourceType],
   check(resource, context) {
-    const violations: Violation[] = [];
-    (trustStatements(resource, context) ?? []).forEach((statement, index) => {
-      if (!isWebIdentityTrust(statement)) return;
-      for (const condition of statement.conditions) {
-        if (isForAllValues(condition) && /:(sub|aud)$/.test(condition.variable)) {
-          violations.push({
-            what: `${statementLabel(index)} tests "${condition.variable}" with ${condition.test}, which holds when the claim is absent`,
-            fix: `use ${condition.test.replace(/^ForAllValues:/i, '')} without ForAllValues`,
-          });
-        }
-      }
+    return trustConditionViolations(resource, context, 'web-identity', (condition, label) => {
+      if (!isForAllValues(condition) || !/:(sub|aud)$/.test(condition.variable)) return undefined;
+      return {
+        what: `${label} tests "${condition.variable}" with ${condition.test}, which holds when the claim is absent`,
+        fix: `use ${condition.test.replace(/^ForAllValues:/i, '')} without ForAllValues`,
+      };
     });
-    return violations;
   },
 };

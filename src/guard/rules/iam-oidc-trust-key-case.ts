@@ -1,6 +1,6 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import type { GuardRule, Violation } from '../rule';
-import { isWebIdentityTrust, statementLabel, trustStatements } from '../trust-policies';
+import type { GuardRule } from '../rule';
+import { trustConditionViolations } from '../trust-policies';
 
 /** Global keys (`aws:…`) and STS's own (`sts:…`); every other key of a web-identity trust names an issuer. */
 const SERVICE_KEY = /^(aws|sts):/i;
@@ -21,19 +21,13 @@ export const iamOidcTrustKeyCase: GuardRule = {
     'IAM matches condition keys in any letter case, but reviews and tools that compare them exactly do not: a subject or audience key in another case escapes every check of it.',
   resourceTypes: [IamRole.tfResourceType],
   check(resource, context) {
-    // An unreadable trust policy is reported once, by BA-IAM-3.
-    const violations: Violation[] = [];
-    (trustStatements(resource, context) ?? []).forEach((statement, index) => {
-      if (!isWebIdentityTrust(statement)) return;
-      for (const condition of statement.conditions) {
-        const key = condition.variable;
-        if (SERVICE_KEY.test(key) || key === key.toLowerCase()) continue;
-        violations.push({
-          what: `${statementLabel(index)} names the condition key ${JSON.stringify(key)} in another letter case than IAM's issuer`,
-          fix: `write it in lower case, ${JSON.stringify(key.toLowerCase())}`,
-        });
-      }
+    return trustConditionViolations(resource, context, 'web-identity', (condition, label) => {
+      const key = condition.variable;
+      if (SERVICE_KEY.test(key) || key === key.toLowerCase()) return undefined;
+      return {
+        what: `${label} names the condition key ${JSON.stringify(key)} in another letter case than IAM's issuer`,
+        fix: `write it in lower case, ${JSON.stringify(key.toLowerCase())}`,
+      };
     });
-    return violations;
   },
 };

@@ -1,6 +1,6 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import type { GuardRule, Violation } from '../rule';
-import { hasWildcard, statementLabel, trustStatements } from '../trust-policies';
+import type { GuardRule } from '../rule';
+import { hasWildcard, trustConditionViolations } from '../trust-policies';
 
 /** The keys that name who may assume a role, or their organization. */
 const PRINCIPAL_KEYS = ['aws:principalarn', 'aws:principalorgid'];
@@ -22,20 +22,12 @@ export const iamTrustPrincipalWildcard: GuardRule = {
     'A wildcard in aws:PrincipalArn or aws:PrincipalOrgID admits every principal or organization whose name matches, including ones created later to match it.',
   resourceTypes: [IamRole.tfResourceType],
   check(resource, context) {
-    // An unreadable trust policy is reported once, by BA-IAM-3.
-    const violations: Violation[] = [];
-    (trustStatements(resource, context) ?? []).forEach((statement, index) => {
-      if (statement.effect !== 'Allow') return;
-      for (const condition of statement.conditions) {
-        if (!PRINCIPAL_KEYS.includes(condition.variable.toLowerCase()) || /Not/i.test(condition.test)) continue;
-        for (const value of condition.values.filter(hasWildcard)) {
-          violations.push({
-            what: `${statementLabel(index)} admits ${condition.variable} ${JSON.stringify(value)} (${condition.test}), a wildcard that matches principals no one named`,
-            fix: `name each principal exactly, e.g. "ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/runner"}, or the organization ID ("o-abc123")`,
-          });
-        }
-      }
+    return trustConditionViolations(resource, context, 'allow', (condition, label) => {
+      if (!PRINCIPAL_KEYS.includes(condition.variable.toLowerCase()) || /Not/i.test(condition.test)) return undefined;
+      return condition.values.filter(hasWildcard).map((value) => ({
+        what: `${label} admits ${condition.variable} ${JSON.stringify(value)} (${condition.test}), a wildcard that matches principals no one named`,
+        fix: `name each principal exactly, e.g. "ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/runner"}, or the organization ID ("o-abc123")`,
+      }));
     });
-    return violations;
   },
 };
