@@ -16,6 +16,17 @@
 // versions that keep working on Node 20 (see docs/design.md, "Node.js and the CLI"). A user's own value wins.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// cdktf 0.21's TerraformOutput calls util.isArray, which Node 24 deprecates at run time (DEP0044): every synth
+// would print a DeprecationWarning on stderr, which the CLI shows as "[ERROR] default - …". CDK Terrain's
+// library no longer calls it. Only that warning is dropped; every other one is printed as before.
+const emitWarning = process.emitWarning;
+process.emitWarning = function emitWarningButUtilIsArray(...args) {
+  const [, typeOrOptions, code] = args;
+  const warningCode = typeof typeOrOptions === 'object' && typeOrOptions !== null ? typeOrOptions.code : code;
+  if (warningCode === 'DEP0044') return;
+  return emitWarning.apply(process, args);
+};
+
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');

@@ -32,6 +32,17 @@ describe('the cdktf command line the app runs under', () => {
     expect(cdktfArguments(UNDER_CLI, 20, read)).toEqual(['destroy', 'state-dev', '--auto-approve']);
   });
 
+  test("is read from CDK Terrain's cdktn script too, as the project's commands and npx cdktn run it", () => {
+    const read = processes({
+      20: { argv: ['/bin/sh', '-c', 'node --require ./scripts/ts-runner.js main.ts'], ppid: 10 },
+      10: { argv: ['node', '/repo/node_modules/cdktn-cli/bundle/bin/cdktn.js', 'destroy', 'state-dev'], ppid: 5 },
+      30: { argv: ['/bin/sh', '-c', 'node --require ./scripts/ts-runner.js main.ts'], ppid: 40 },
+      40: { argv: ['node', '/repo/node_modules/.bin/cdktn', 'destroy', 'state-prod'], ppid: 1 },
+    });
+    expect(cdktfArguments(UNDER_CLI, 20, read)).toEqual(['destroy', 'state-dev']);
+    expect(cdktfArguments(UNDER_CLI, 30, read)).toEqual(['destroy', 'state-prod']);
+  });
+
   test('is not looked for when the app does not run under the cdktf CLI', () => {
     const read = jest.fn(processes({ 10: { argv: ['node', 'cdktf', 'destroy'], ppid: 1 } }));
     expect(cdktfArguments({}, 10, read)).toBeUndefined();

@@ -51,4 +51,23 @@ describe('ts-runner', () => {
       expect(stderr).toContain(`${file}:5`);
     }
   });
+
+  test("drops Node 24's deprecation of util.isArray, which cdktf 0.21 calls on every synth, and prints every other warning", () => {
+    const file = path.join(dir, 'main.ts');
+    writeFileSync(
+      file,
+      [
+        "import { isArray } from 'node:util';",
+        'isArray([]);',
+        "process.emitWarning('util.isArray', { type: 'DeprecationWarning', code: 'DEP0044' });",
+        "process.emitWarning('another deprecation', 'DeprecationWarning', 'DEP0005');",
+        "process.emitWarning('a plain warning');",
+      ].join('\n'),
+    );
+    const { status, stderr } = run(file);
+    expect(status).toBe(0);
+    expect(stderr).not.toContain('DEP0044');
+    expect(stderr).toContain('[DEP0005] DeprecationWarning: another deprecation');
+    expect(stderr).toContain('Warning: a plain warning');
+  });
 });

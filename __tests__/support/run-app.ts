@@ -18,9 +18,10 @@ export interface AppRun {
 /**
  * Runs the real entry point as `cdktf synth` does (the `app` of cdktf.json) on `accounts`, written to
  * `<dir>/accounts.json`; output goes to `<dir>/cdktf.out`, state to `<dir>/state`, and real AWS is
- * targeted (no AWS_ENDPOINT_URL), so the result does not depend on the caller's shell.
+ * targeted (no AWS_ENDPOINT_URL), so the result does not depend on the caller's shell. `preload`: more
+ * `node --require` modules, loaded before the app (e.g. `cdktn-as-cdktf.js`).
  */
-export function runApp(accounts: unknown, dir: string): AppRun {
+export function runApp(accounts: unknown, dir: string, preload: readonly string[] = []): AppRun {
   const accountsFile = path.join(dir, 'accounts.json');
   const outdir = path.join(dir, 'cdktf.out');
   writeFileSync(accountsFile, JSON.stringify(accounts));
@@ -31,7 +32,8 @@ export function runApp(accounts: unknown, dir: string): AppRun {
     CDKTF_OUTDIR: outdir,
   };
   delete env.AWS_ENDPOINT_URL;
-  const result = spawnSync(process.execPath, ['--require', './scripts/ts-runner.js', 'main.ts'], {
+  const requires = ['./scripts/ts-runner.js', ...preload].flatMap((module) => ['--require', module]);
+  const result = spawnSync(process.execPath, [...requires, 'main.ts'], {
     cwd: PROJECT_ROOT,
     env,
     encoding: 'utf8',

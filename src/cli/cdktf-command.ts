@@ -37,7 +37,7 @@ export function readProcess(pid: number): ProcessInfo | undefined {
 const MAX_ANCESTORS = 4;
 
 /**
- * The arguments of the cdktf CLI that runs this app (those after its `cdktf` script), found among the
+ * The arguments of the cdktf CLI that runs this app (those after its `cdktf` or `cdktn` script), found among the
  * app's nearest ancestors; `undefined` when the CLI does not run the app or its command line cannot be
  * read (no /proc, as on macOS). cdktf passes the app no other trace of the command.
  */
@@ -51,7 +51,8 @@ export function cdktfArguments(
   for (let depth = 0; depth < MAX_ANCESTORS && pid > 1; depth++) {
     const info = read(pid);
     if (info === undefined) return undefined;
-    const script = info.argv.findIndex((arg) => /^cdktf(\.js)?$/.test(path.basename(arg)));
+    // cdktf-cli's `cdktf` script, or CDK Terrain's `cdktn` (`cdktn.js`), which the project runs from Node 22.19.
+    const script = info.argv.findIndex((arg) => /^cdkt[fn](\.js)?$/.test(path.basename(arg)));
     if (script !== -1) return info.argv.slice(script + 1);
     pid = info.ppid;
   }
