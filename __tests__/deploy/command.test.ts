@@ -80,12 +80,12 @@ test('without a mirror the arguments pass through, with only --auto-approve and 
     { HOME: dir },
     { workDir: dir, findMirror: noMirror, machine: { freeMemoryBytes: 3 * 1024 ** 3, cores: 2 } },
   );
-  expect(command.args).toEqual(['deploy', 'state-*', '--outputs-file', 'out put.json', '--auto-approve', '--parallelism', '2']);
+  expect(command.args).toEqual(['deploy', 'state-*', '--outputs-file', 'out put.json', '--auto-approve', '--parallelism', '3']);
   expect(command.env.TF_CLI_CONFIG_FILE).toBeUndefined();
-  expect(command.display).toBe(`${NPX} deploy 'state-*' --outputs-file 'out put.json' --auto-approve --parallelism 2`);
+  expect(command.display).toBe(`${NPX} deploy 'state-*' --outputs-file 'out put.json' --auto-approve --parallelism 3`);
   expect(command.note).toBeUndefined();
-  // 60 % of 3 GiB (the free memory stands for the total when none is given) at 0.675 GiB a stack.
-  expect(command.parallelismNote).toMatch(/^2 stack\(s\) at a time \(from this machine: 1\.8 GiB of memory for stacks /);
+  // 60 % of 3 GiB (the free memory stands for the total when none is given): 3 stacks of 0.39 GiB + 0.3 shared.
+  expect(command.parallelismNote).toMatch(/^3 stack\(s\) at a time \(from this machine: 1\.8 GiB of memory for stacks /);
 });
 
 test('flags the user already gave are not added twice', () => {

@@ -6,6 +6,7 @@ import {
   MEASURED_STACK_MEMORY_BYTES,
   MEMORY_PER_STACK_BYTES,
   parseMemAvailable,
+  SHARED_STACK_MEMORY_BYTES,
 } from '../../src/process/parallelism';
 
 const GIB = 1024 ** 3;
@@ -14,19 +15,20 @@ const devVm: MachineResources = { freeMemoryBytes: 22 * GIB, totalMemoryBytes: 2
 
 describe('the default parallelism', () => {
   test('is as many stacks as fit in 60 % of the memory when most of it is available', () => {
-    // 14.1 GiB at 0.675 GiB a stack; the 2 cores play no part.
-    expect(deployParallelism({}, devVm)).toBe(20);
-    expect(deployParallelism({ BOOTSTRAP_DEPLOY_PARALLELISM: ' ' }, devVm)).toBe(20);
-    expect(deployParallelism({}, { ...devVm, cores: 64 })).toBe(20);
+    // (14.1 GiB − 0.3 GiB shared) at 0.3875 GiB a stack; the 2 cores play no part.
+    expect(deployParallelism({}, devVm)).toBe(35);
+    expect(deployParallelism({ BOOTSTRAP_DEPLOY_PARALLELISM: ' ' }, devVm)).toBe(35);
+    expect(deployParallelism({}, { ...devVm, cores: 64 })).toBe(35);
   });
 
   test('is as many as fit in the available memory less a reserve when other programs hold the rest', () => {
     // 6 GiB available − 0.5 GiB = 5.5 GiB.
-    expect(deployParallelism({}, { freeMemoryBytes: 6 * GIB, totalMemoryBytes: 23.5 * GIB, cores: 2 })).toBe(8);
+    expect(deployParallelism({}, { freeMemoryBytes: 6 * GIB, totalMemoryBytes: 23.5 * GIB, cores: 2 })).toBe(13);
   });
 
-  test('is two on a 4 GiB laptop with 2.5 GiB available, and one when less than a stack is available', () => {
-    expect(deployParallelism({}, { freeMemoryBytes: 2.5 * GIB, totalMemoryBytes: 4 * GIB, cores: 4 })).toBe(2);
+  test('is four on a 4 GiB laptop with 2.5 GiB available, and one when less than a stack is available', () => {
+    // 2.0 GiB: four stacks take ~1.5 GiB (0.31 each and the shared 0.3), 1.85 GiB with their margin.
+    expect(deployParallelism({}, { freeMemoryBytes: 2.5 * GIB, totalMemoryBytes: 4 * GIB, cores: 4 })).toBe(4);
     const starved = chooseParallelism({}, { freeMemoryBytes: 1 * GIB, totalMemoryBytes: 4 * GIB, cores: 4 });
     expect(starved.value).toBe(1);
     expect(starved.reason).toContain('not even one fits: one at a time, and the machine may swap');
@@ -34,7 +36,8 @@ describe('the default parallelism', () => {
   });
 
   test('grows with a larger machine and stops at 64', () => {
-    expect(deployParallelism({}, { freeMemoryBytes: 60 * GIB, totalMemoryBytes: 64 * GIB, cores: 16 })).toBe(56);
+    expect(deployParallelism({}, { freeMemoryBytes: 16 * GIB, totalMemoryBytes: 32 * GIB, cores: 8 })).toBe(39);
+    expect(deployParallelism({}, { freeMemoryBytes: 60 * GIB, totalMemoryBytes: 64 * GIB, cores: 16 })).toBe(64);
     const server = chooseParallelism({}, { freeMemoryBytes: 250 * GIB, totalMemoryBytes: 256 * GIB, cores: 64 });
     expect(server.value).toBe(64);
     expect(server.reason).toContain('at most 64');
@@ -42,11 +45,11 @@ describe('the default parallelism', () => {
 
   test('takes the free memory as all of it when the total is not given', () => {
     // min(60 % of 3 GiB, 3 − 0.5 GiB) = 1.8 GiB.
-    expect(deployParallelism({}, { freeMemoryBytes: 3 * GIB, cores: 2 })).toBe(2);
+    expect(deployParallelism({}, { freeMemoryBytes: 3 * GIB, cores: 2 })).toBe(3);
   });
 
   test.each([
-    [2, 4],
+    [1.2, 4],
     [2.5, 4],
     [7, 8],
     [3, 16],
@@ -60,20 +63,21 @@ describe('the default parallelism', () => {
       const total = totalGib * GIB;
       const value = deployParallelism({}, { freeMemoryBytes: available, totalMemoryBytes: total });
       expect(value).toBeGreaterThanOrEqual(1);
-      expect(value * MEMORY_PER_STACK_BYTES).toBeLessThanOrEqual(0.6 * total);
-      expect(value * MEMORY_PER_STACK_BYTES).toBeLessThanOrEqual(available);
-      // The margin: the measured figure is what a stack took, the rule counts half as much again.
+      const taken = value * MEMORY_PER_STACK_BYTES + SHARED_STACK_MEMORY_BYTES;
+      expect(taken).toBeLessThanOrEqual(0.6 * total);
+      expect(taken).toBeLessThanOrEqual(available);
+      // The margin: the measured figure is what a stack took, the rule counts a quarter more.
       expect(MEMORY_PER_STACK_BYTES).toBeGreaterThanOrEqual(1.25 * MEASURED_STACK_MEMORY_BYTES);
     },
   );
 
   test('says what it was derived from and how to change it', () => {
     expect(chooseParallelism({}, devVm).reason).toBe(
-      'from this machine: 14.1 GiB of memory for stacks (60 % of 23.5 GiB) at 0.7 GiB a stack; ' +
+      'from this machine: 14.1 GiB of memory for stacks (60 % of 23.5 GiB) at 0.39 GiB a stack + 0.3 GiB shared; ' +
         'set BOOTSTRAP_DEPLOY_PARALLELISM or --parallelism to change it',
     );
     expect(chooseParallelism({}, { freeMemoryBytes: 6 * GIB, totalMemoryBytes: 23.5 * GIB }).reason).toContain(
-      '5.5 GiB of memory for stacks (6.0 GiB available less 0.5 GiB) at 0.7 GiB a stack',
+      '5.5 GiB of memory for stacks (6.0 GiB available less 0.5 GiB) at 0.39 GiB a stack',
     );
   });
 });

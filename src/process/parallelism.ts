@@ -8,17 +8,25 @@ export const DEPLOY_PARALLELISM_ENV = 'BOOTSTRAP_DEPLOY_PARALLELISM';
 const GIB = 1024 ** 3;
 
 /**
- * Memory one deploying stack takes, measured: the largest PSS of a state stack's `terraform apply`, its AWS
- * provider (hashicorp/aws 5.100.0) and the existing-bucket check together, sampled every second from /proc by
- * `npm run bench -- --deploy` (docs/performance.md#deploy-parallelism).
+ * Memory each deploying stack adds, measured: the largest anonymous PSS (`Pss_Anon`: heap and stacks, which
+ * only swap could free) of a state stack's `terraform`, its AWS provider (hashicorp/aws 5.100.0) and the
+ * existing-bucket check together, over 50 stacks deployed 20 at a time, sampled every second from /proc by
+ * `npm run bench -- --deploy` (docs/performance.md#deploy-parallelism): 0.25–0.31 GiB, median 0.28.
  */
-export const MEASURED_STACK_MEMORY_BYTES = 0.45 * GIB;
+export const MEASURED_STACK_MEMORY_BYTES = 0.31 * GIB;
 
 /** Room on top of the measured figure: another provider version, a stack with more resources, sampling gaps. */
-export const STACK_MEMORY_MARGIN = 1.5;
+export const STACK_MEMORY_MARGIN = 1.25;
 
-/** What the rule counts a deploying stack as. */
+/** What the rule counts each deploying stack as. */
 export const MEMORY_PER_STACK_BYTES = MEASURED_STACK_MEMORY_BYTES * STACK_MEMORY_MARGIN;
+
+/**
+ * Memory the stacks share, counted once: the mapped executables of terraform and the provider (~0.3 GiB of
+ * a lone stack's 0.58 GiB PSS), the same file's pages in every process, so that 20 stacks took 0.30 GiB
+ * each by PSS, not 0.58.
+ */
+export const SHARED_STACK_MEMORY_BYTES = 0.3 * GIB;
 
 /** Share of the machine's memory the deploying stacks may take together, at most. */
 export const MEMORY_SHARE = 0.6;
@@ -74,8 +82,9 @@ export interface ParallelismChoice {
 
 /**
  * The number of stacks to deploy at once: `BOOTSTRAP_DEPLOY_PARALLELISM` when set, else as many stacks
- * of {@link MEMORY_PER_STACK_BYTES} as fit in the lesser of 60 % of the machine's memory and its available
- * memory less {@link MEMORY_RESERVE_BYTES}, from 1 to {@link MAX_DEPLOY_PARALLELISM}. `npm run deploy`,
+ * of {@link MEMORY_PER_STACK_BYTES}, plus {@link SHARED_STACK_MEMORY_BYTES} once, as fit in the lesser of
+ * 60 % of the machine's memory and its available memory less {@link MEMORY_RESERVE_BYTES}, from 1 to
+ * {@link MAX_DEPLOY_PARALLELISM}. `npm run deploy`,
  * `npm run sandbox` and the state recovery use it.
  * @throws ConfigError when the variable is set but not a whole number from 1 to 64.
  */
@@ -95,7 +104,7 @@ export function chooseParallelism(env: NodeJS.ProcessEnv, machine: MachineResour
   const byShare = MEMORY_SHARE * total;
   const byAvailable = available - MEMORY_RESERVE_BYTES;
   const budget = Math.max(0, Math.min(byShare, byAvailable));
-  const fits = Math.floor(budget / MEMORY_PER_STACK_BYTES);
+  const fits = Math.floor(Math.max(0, budget - SHARED_STACK_MEMORY_BYTES) / MEMORY_PER_STACK_BYTES);
   const value = Math.max(1, Math.min(fits, MAX_DEPLOY_PARALLELISM));
   const limit =
     fits > MAX_DEPLOY_PARALLELISM
@@ -110,7 +119,8 @@ export function chooseParallelism(env: NodeJS.ProcessEnv, machine: MachineResour
   return {
     value,
     reason:
-      `from this machine: ${gib(budget)} GiB of memory for stacks (${source}) at ${gib(MEMORY_PER_STACK_BYTES)} GiB a stack${limit}; ` +
+      `from this machine: ${gib(budget)} GiB of memory for stacks (${source}) at ` +
+      `${(MEMORY_PER_STACK_BYTES / GIB).toFixed(2)} GiB a stack + ${gib(SHARED_STACK_MEMORY_BYTES)} GiB shared${limit}; ` +
       `set ${DEPLOY_PARALLELISM_ENV} or --parallelism to change it`,
   };
 }
