@@ -1,5 +1,5 @@
 // `npm run bench -- --deploy`: the sandbox's deploy of the state stacks (src/sandbox/*, as `npm run sandbox`
-// runs it) for generated configs of 1, 12 and 50 accounts, each on a fresh moto, with the default parallelism.
+// runs it) for generated configs of 1, 50 and 100 accounts, each on a fresh moto, with the default parallelism.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
