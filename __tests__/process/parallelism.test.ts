@@ -4,6 +4,7 @@ import {
   deployParallelism,
   type MachineResources,
   MEASURED_STACK_MEMORY_BYTES,
+  mayStartStack,
   MEMORY_PER_STACK_BYTES,
   parseMemAvailable,
   SHARED_STACK_MEMORY_BYTES,
@@ -113,5 +114,26 @@ describe('BOOTSTRAP_DEPLOY_PARALLELISM', () => {
     expect((error as ConfigError).problems).toEqual([
       `BOOTSTRAP_DEPLOY_PARALLELISM: "${value}" is not a whole number from 1 to 64; set it to e.g. 4, or unset it to derive it from this machine`,
     ]);
+  });
+});
+
+describe('starting a stack when one enters its wait', () => {
+  test('starts another while the stacks using CPU are fewer than two a core and the memory bound is not reached', () => {
+    expect(mayStartStack({ alive: 0, running: 0 }, 35, 2)).toBe(true);
+    expect(mayStartStack({ alive: 10, running: 3 }, 35, 2)).toBe(true);
+    // Four stacks busy on 2 cores: the next waits until one of them reaches its wait.
+    expect(mayStartStack({ alive: 10, running: 4 }, 35, 2)).toBe(false);
+    expect(mayStartStack({ alive: 10, running: 4 }, 35, 8)).toBe(true);
+  });
+
+  test('never starts more than the memory bound, however idle the stacks are', () => {
+    expect(mayStartStack({ alive: 35, running: 0 }, 35, 2)).toBe(false);
+    expect(mayStartStack({ alive: 34, running: 0 }, 35, 2)).toBe(true);
+  });
+
+  test('starts one at a time on a machine whose memory holds one, and counts a machine without cores as one', () => {
+    expect(mayStartStack({ alive: 0, running: 0 }, 1, 0)).toBe(true);
+    expect(mayStartStack({ alive: 1, running: 0 }, 1, 4)).toBe(false);
+    expect(mayStartStack({ alive: 1, running: 2 }, 4, 0)).toBe(false);
   });
 });

@@ -133,3 +133,26 @@ export function deployParallelism(env: NodeJS.ProcessEnv, machine?: MachineResou
 function gib(bytes: number): string {
   return (bytes / GIB).toFixed(1);
 }
+
+/** Stacks using CPU at once per core, beyond which no further stack starts even within the memory bound. */
+export const BUSY_STACKS_PER_CORE = 2;
+
+/** The stacks of a deploy at one moment, as the engine sees them. */
+export interface StackCounts {
+  /** Started and not finished. */
+  readonly alive: number;
+  /** Of those, the ones that used CPU in the last sample interval (not in their wait). */
+  readonly running: number;
+}
+
+/**
+ * Whether a deploy engine may start another stack now (not wired in yet; docs/performance.md, "What memory
+ * alone does not fix"): fewer than `limit` stacks alive ({@link chooseParallelism}'s memory bound) and
+ * fewer than {@link BUSY_STACKS_PER_CORE} × cores of them using CPU. Asked whenever a stack finishes and
+ * after each sample of the stacks' CPU (`stackActivity` of src/bench/process-tree.ts over the last two
+ * samples gives `running`), it starts a new stack as one enters its wait instead of only when one finishes,
+ * so the stacks' CPU bursts follow one another through the others' waits instead of coming in rounds.
+ */
+export function mayStartStack(counts: StackCounts, limit: number, cores: number): boolean {
+  return counts.alive < Math.max(1, limit) && counts.running < BUSY_STACKS_PER_CORE * Math.max(1, cores);
+}
