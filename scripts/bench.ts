@@ -1,6 +1,6 @@
 // `npm run bench`: synth speed and memory, printed side by side in one run. A benchmark, not a test:
 // it fails only when a synth fails, never on a slow figure (timings depend on the machine and its load).
-// `npm run bench -- --deploy`: sandbox deploys of 1, 12 and 50 accounts instead (src/bench/deploy-run.ts).
+// `npm run bench -- --deploy`: sandbox deploys of 1, 50 and 100 accounts instead (src/bench/deploy-run.ts).
 //
 // Each case runs the app the way `cdktf synth` does (a shell command with CDKTF_OUTDIR set), minus the
 // CLI's own constant overhead, in a fresh temp output folder, and checks the stacks it wrote.
@@ -31,7 +31,7 @@ const TARGET_1000_SECONDS = 3;
 const TARGET_1000_MB = 300;
 
 const USAGE = `usage: npm run bench [-- --runs N] [--scale-runs N] [--sizes 10,100,1000] [--no-cli]
-       npm run bench -- --deploy [--sizes 1,12,50] [--json]
+       npm run bench -- --deploy [--sizes 1,50,100] [--json]
 
 Prints the median wall time and peak RSS of
   (a) synth of accounts.example.json with the app command of cdktf.json,
@@ -42,9 +42,10 @@ then synth of generated configs of each size with (a), and one \`cdktf synth\` f
   --sizes LIST    account counts to generate (default 10,100,1000)
   --no-cli        skip the \`cdktf synth\` figure
 With --deploy: the sandbox deploy of the state stacks ("pipeline": false) of generated configs of each
-size (default 1,12,50), each on a fresh moto, with the default parallelism: wall time, peak memory and
-CPU seconds of the whole process tree, and the wall-time ratios against the targets. --json prints the
-figures as JSON instead of the table. Takes about a quarter of an hour.
+size (default 1,50,100), each on a fresh moto, with the default parallelism: wall time, peak memory and
+CPU seconds of the whole process tree, the wall-time ratios against the targets and the physical limit
+(CPU per stack x stacks / cores + one wait), each stack's memory and CPU, and how many stacks were running
+and waiting over time. --json prints the figures as JSON instead of the table. Takes 20-30 minutes.
 Run it on a quiet machine: other processes' load skews every figure (the load average is printed).`;
 
 interface Measurement {

@@ -1,35 +1,52 @@
 import {
   parseProcStat,
+  parsePssAnonBytes,
   parsePssBytes,
   peakOf,
   type ProcReader,
   sampleTree,
+  stackActivity,
+  type StackProcess,
+  stackOfCwd,
+  type TreeSample,
   treeOf,
   waitedChildrenCpuSeconds,
 } from '../../src/bench/process-tree';
 
 /** A /proc/<pid>/stat line as Linux writes it, with the fields the benchmark reads set. */
-function statLine(pid: number, comm: string, ppid: number, rssPages: number, cutime = 0, cstime = 0): string {
+function statLine(
+  pid: number,
+  comm: string,
+  ppid: number,
+  rssPages: number,
+  cutime = 0,
+  cstime = 0,
+  utime = 0,
+  stime = 0,
+): string {
   // Fields 3 (state) to 52; 1-based field n is at index n - 3.
   const fields: (string | number)[] = Array.from({ length: 50 }, () => 0);
   fields[0] = 'S';
   fields[4 - 3] = ppid;
+  fields[14 - 3] = utime;
+  fields[15 - 3] = stime;
   fields[16 - 3] = cutime;
   fields[17 - 3] = cstime;
   fields[24 - 3] = rssPages;
   return `${pid} (${comm}) ${fields.join(' ')}\n`;
 }
 
-function fakeProc(entries: { pid: number; stat: string; smaps?: string }[]): ProcReader {
+function fakeProc(entries: { pid: number; stat: string; smaps?: string; cwd?: string }[]): ProcReader {
   return {
     pids: () => entries.map((entry) => entry.pid),
     stat: (pid) => entries.find((entry) => entry.pid === pid)?.stat,
     smapsRollup: (pid) => entries.find((entry) => entry.pid === pid)?.smaps,
+    cwd: (pid) => entries.find((entry) => entry.pid === pid)?.cwd,
   };
 }
 
-const smaps = (pssKb: number): string =>
-  `55d0c0000000-7ffd00000000 ---p 00000000 00:00 0                          [rollup]\nRss:              600000 kB\nPss:              ${pssKb} kB\nPss_Anon:          ${pssKb} kB\n`;
+const smaps = (pssKb: number, anonKb = pssKb): string =>
+  `55d0c0000000-7ffd00000000 ---p 00000000 00:00 0                          [rollup]\nRss:              600000 kB\nPss:              ${pssKb} kB\nPss_Anon:          ${anonKb} kB\n`;
 
 describe('reading /proc/<pid>/stat', () => {
   test('the parent, resident pages and waited-for children CPU are read from their fields', () => {
@@ -38,11 +55,22 @@ describe('reading /proc/<pid>/stat', () => {
       ppid: 7,
       rssPages: 1500,
       childTicks: 150,
+      cpuTicks: 0,
     });
   });
 
+  test('the CPU of the process itself is utime + stime', () => {
+    expect(parseProcStat(statLine(42, 'terraform-provider-aws', 7, 1, 0, 0, 250, 40))?.cpuTicks).toBe(290);
+  });
+
   test('a command name with spaces and parentheses does not shift the fields', () => {
-    expect(parseProcStat(statLine(43, 'odd) name (x', 8, 10))).toEqual({ pid: 43, ppid: 8, rssPages: 10, childTicks: 0 });
+    expect(parseProcStat(statLine(43, 'odd) name (x', 8, 10))).toEqual({
+      pid: 43,
+      ppid: 8,
+      rssPages: 10,
+      childTicks: 0,
+      cpuTicks: 0,
+    });
   });
 
   test('text that is not a stat line gives nothing', () => {
@@ -53,12 +81,12 @@ describe('reading /proc/<pid>/stat', () => {
 
 describe('the process tree', () => {
   const stats = [
-    { pid: 1, ppid: 0, rssPages: 1, childTicks: 0 },
-    { pid: 10, ppid: 1, rssPages: 100, childTicks: 0 },
-    { pid: 11, ppid: 10, rssPages: 200, childTicks: 0 },
-    { pid: 12, ppid: 11, rssPages: 300, childTicks: 0 },
-    { pid: 13, ppid: 10, rssPages: 400, childTicks: 0 },
-    { pid: 20, ppid: 1, rssPages: 999, childTicks: 0 },
+    { pid: 1, ppid: 0, rssPages: 1, childTicks: 0, cpuTicks: 0 },
+    { pid: 10, ppid: 1, rssPages: 100, childTicks: 0, cpuTicks: 0 },
+    { pid: 11, ppid: 10, rssPages: 200, childTicks: 0, cpuTicks: 0 },
+    { pid: 12, ppid: 11, rssPages: 300, childTicks: 0, cpuTicks: 0 },
+    { pid: 13, ppid: 10, rssPages: 400, childTicks: 0, cpuTicks: 0 },
+    { pid: 20, ppid: 1, rssPages: 999, childTicks: 0, cpuTicks: 0 },
   ];
 
   test('holds the root and every descendant, however deep, and nothing else', () => {
@@ -82,7 +110,7 @@ describe('a sample of the tree', () => {
       { pid: 11, stat: statLine(11, 'terraform', 10, 200), smaps: smaps(2000) },
       { pid: 12, stat: statLine(12, 'terraform-provider-aws_v5.100.0_x5', 11, 300), smaps: smaps(3000) },
     ]);
-    expect(sampleTree(10, 4096, reader)).toEqual({ processes: 3, rssBytes: 600 * 4096, pssBytes: 6000 * 1024 });
+    expect(sampleTree(10, 4096, reader)).toEqual({ atMs: 0, processes: 3, rssBytes: 600 * 4096, pssBytes: 6000 * 1024 });
   });
 
   test('a process that exits while it is read, or a zombie without mappings, counts nothing', () => {
@@ -91,17 +119,108 @@ describe('a sample of the tree', () => {
       { pid: 11, stat: statLine(11, 'terraform', 10, 0), smaps: '' },
       { pid: 12, stat: statLine(12, 'gone', 10, 50) },
     ]);
-    expect(sampleTree(10, 4096, reader)).toEqual({ processes: 3, rssBytes: 150 * 4096, pssBytes: 1000 * 1024 });
+    expect(sampleTree(10, 4096, reader)).toEqual({ atMs: 0, processes: 3, rssBytes: 150 * 4096, pssBytes: 1000 * 1024 });
   });
 
   test('without smaps_rollup (old kernels) the proportional set is unknown, not zero', () => {
     const reader = fakeProc([{ pid: 10, stat: statLine(10, 'node', 1, 100) }]);
-    expect(sampleTree(10, 4096, reader)).toEqual({ processes: 1, rssBytes: 100 * 4096 });
+    expect(sampleTree(10, 4096, reader)).toEqual({ atMs: 0, processes: 1, rssBytes: 100 * 4096 });
   });
 
   test('the Pss line is read in kB, not the Rss line', () => {
     expect(parsePssBytes(smaps(2))).toBe(2048);
     expect(parsePssBytes('Rss: 5 kB\n')).toBeUndefined();
+  });
+
+  test('the anonymous part of the PSS is read from Pss_Anon, and is unknown on kernels without it', () => {
+    expect(parsePssAnonBytes(smaps(3000, 1200))).toBe(1200 * 1024);
+    expect(parsePssAnonBytes('Pss: 5 kB\n')).toBeUndefined();
+  });
+
+  test('with the stacks folder, each process running in a stack folder is listed with its stack, CPU and memory', () => {
+    const stacks = '/tmp/run/cdktf.out/stacks';
+    const reader = fakeProc([
+      { pid: 10, stat: statLine(10, 'node', 1, 100), smaps: smaps(1000), cwd: '/work/project' },
+      { pid: 11, stat: statLine(11, 'terraform', 10, 200, 0, 0, 70, 5), smaps: smaps(2000, 500), cwd: `${stacks}/state-prod` },
+      {
+        pid: 12,
+        stat: statLine(12, 'terraform-provider-aws', 11, 300, 0, 0, 300, 20),
+        smaps: smaps(3000, 900),
+        cwd: `${stacks}/state-prod`,
+      },
+      { pid: 13, stat: statLine(13, 'terraform', 10, 200, 0, 0, 1, 0), cwd: `${stacks}/state-acct-0001/.terraform` },
+    ]);
+    const listed = [...(sampleTree(10, 4096, reader, stacks, 1500).stackProcesses ?? [])].sort((x, y) => x.pid - y.pid);
+    expect(listed).toEqual([
+      { pid: 11, stack: 'state-prod', cpuTicks: 75, pssBytes: 2000 * 1024, anonBytes: 500 * 1024 },
+      { pid: 12, stack: 'state-prod', cpuTicks: 320, pssBytes: 3000 * 1024, anonBytes: 900 * 1024 },
+      { pid: 13, stack: 'state-acct-0001', cpuTicks: 1, pssBytes: 0, anonBytes: 0 },
+    ]);
+  });
+
+  test('a working directory maps to the stack folder it is in, and to none outside the stacks folder', () => {
+    expect(stackOfCwd('/out/stacks/state-prod', '/out/stacks')).toBe('state-prod');
+    expect(stackOfCwd('/out/stacks/state-prod/.terraform/x', '/out/stacks')).toBe('state-prod');
+    expect(stackOfCwd('/out/stacks', '/out/stacks')).toBeUndefined();
+    expect(stackOfCwd('/out/stacks-old/state-prod', '/out/stacks')).toBeUndefined();
+    expect(stackOfCwd('/work/project', '/out/stacks')).toBeUndefined();
+  });
+});
+
+describe('the stacks over time', () => {
+  const GIB = 2 ** 30;
+  const proc = (pid: number, stack: string, cpuTicks: number, pssBytes = 0.25 * GIB, anonBytes = 0.1 * GIB): StackProcess => ({
+    pid,
+    stack,
+    cpuTicks,
+    pssBytes,
+    anonBytes,
+  });
+  const at = (atMs: number, stackProcesses: StackProcess[]): TreeSample => ({ atMs, processes: 0, rssBytes: 0, stackProcesses });
+  // Clock ticks at 100 a second; samples a second apart; the deploy starts at 1000 ms.
+  const samples = [
+    at(0, []),
+    at(1000, [proc(11, 'a', 0)]),
+    at(2000, [proc(11, 'a', 80), proc(21, 'b', 50)]),
+    at(3000, [proc(11, 'a', 81), proc(12, 'a', 0, 0.5 * GIB, 0.3 * GIB), proc(21, 'b', 150)]),
+    at(4000, [proc(12, 'a', 1), proc(21, 'b', 150)]),
+    at(5000, []),
+  ];
+  const activity = stackActivity(samples, 100, 1000);
+
+  test('a stack whose processes used CPU in an interval was running, one alive and (next to) idle was waiting', () => {
+    expect(
+      activity.timeline.map(({ atSeconds, running, waiting, started }) => ({ atSeconds, running, waiting, started })),
+    ).toEqual([
+      { atSeconds: 1, running: 2, waiting: 0, started: 2 },
+      { atSeconds: 2, running: 1, waiting: 1, started: 2 },
+      { atSeconds: 3, running: 0, waiting: 2, started: 2 },
+      { atSeconds: 4, running: 0, waiting: 0, started: 2 },
+    ]);
+  });
+
+  test('a process new in an interval counts all its CPU, one gone counts nothing', () => {
+    // a: 80 ticks, then 1 + 0 (a new process with none), then 1 (process 12's first tick); b: 50, 100, 0.
+    expect(activity.stacks.find((stack) => stack.stack === 'a')?.cpuSeconds).toBeCloseTo(0.82);
+    expect(activity.stacks.find((stack) => stack.stack === 'b')?.cpuSeconds).toBeCloseTo(1.5);
+  });
+
+  test('each stack has its alive and waiting time and the peak memory of its processes together', () => {
+    expect(activity.stacks.find((stack) => stack.stack === 'a')).toMatchObject({
+      aliveSeconds: 3,
+      waitingSeconds: 2,
+      peakPssBytes: 0.75 * GIB,
+      peakAnonBytes: 0.4 * GIB,
+    });
+    expect(activity.timeline[1]?.stackPssBytes).toBe(1 * GIB);
+  });
+
+  test('samples before the deploy started are not in the timeline', () => {
+    expect(stackActivity(samples, 100, 2500).timeline.map((interval) => [interval.atSeconds, interval.seconds])).toEqual([
+      [0.5, 0.5],
+      [1.5, 1],
+      [2.5, 1],
+    ]);
   });
 });
 
@@ -109,9 +228,9 @@ describe('peaks and CPU', () => {
   test('the peak is the largest value of each figure over the samples', () => {
     expect(
       peakOf([
-        { processes: 3, rssBytes: 10, pssBytes: 7 },
-        { processes: 9, rssBytes: 30, pssBytes: 5 },
-        { processes: 2, rssBytes: 20, pssBytes: 8 },
+        { atMs: 0, processes: 3, rssBytes: 10, pssBytes: 7 },
+        { atMs: 1, processes: 9, rssBytes: 30, pssBytes: 5 },
+        { atMs: 2, processes: 2, rssBytes: 20, pssBytes: 8 },
       ]),
     ).toEqual({ samples: 3, processes: 9, rssBytes: 30, pssBytes: 8 });
   });
@@ -119,8 +238,8 @@ describe('peaks and CPU', () => {
   test('the PSS peak is unknown when a sample lacked it', () => {
     expect(
       peakOf([
-        { processes: 1, rssBytes: 10, pssBytes: 7 },
-        { processes: 1, rssBytes: 10 },
+        { atMs: 0, processes: 1, rssBytes: 10, pssBytes: 7 },
+        { atMs: 1, processes: 1, rssBytes: 10 },
       ]),
     ).not.toHaveProperty('pssBytes');
   });

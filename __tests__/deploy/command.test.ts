@@ -80,11 +80,12 @@ test('without a mirror the arguments pass through, with only --auto-approve and 
     { HOME: dir },
     { workDir: dir, findMirror: noMirror, machine: { freeMemoryBytes: 3 * 1024 ** 3, cores: 2 } },
   );
-  expect(command.args).toEqual(['deploy', 'state-*', '--outputs-file', 'out put.json', '--auto-approve', '--parallelism', '4']);
+  expect(command.args).toEqual(['deploy', 'state-*', '--outputs-file', 'out put.json', '--auto-approve', '--parallelism', '3']);
   expect(command.env.TF_CLI_CONFIG_FILE).toBeUndefined();
-  expect(command.display).toBe(`${NPX} deploy 'state-*' --outputs-file 'out put.json' --auto-approve --parallelism 4`);
+  expect(command.display).toBe(`${NPX} deploy 'state-*' --outputs-file 'out put.json' --auto-approve --parallelism 3`);
   expect(command.note).toBeUndefined();
-  expect(command.parallelismNote).toMatch(/^4 stack\(s\) at a time \(from this machine: 3\.0 GB free at 0\.75 GB a stack, /);
+  // 60 % of 3 GiB (the free memory stands for the total when none is given): 3 stacks of 0.39 GiB + 0.3 shared.
+  expect(command.parallelismNote).toMatch(/^3 stack\(s\) at a time \(from this machine: 1\.8 GiB of memory for stacks /);
 });
 
 test('flags the user already gave are not added twice', () => {

@@ -125,7 +125,7 @@ test('offline, cdktf runs with --skip-provider-lock and the CLI config that name
     args: string[];
     TF_CLI_CONFIG_FILE: string;
   };
-  expect(printed.args).toEqual(['deploy', 'state-dev', '--auto-approve', '--parallelism', '4', '--skip-provider-lock']);
+  expect(printed.args).toEqual(['deploy', 'state-dev', '--auto-approve', '--parallelism', '3', '--skip-provider-lock']);
   expect(fake.output()).toContain(`$ TF_CLI_CONFIG_FILE=${printed.TF_CLI_CONFIG_FILE} ${NPX} deploy state-dev`);
   // The CLI config lives only as long as the deploy.
   expect(existsSync(printed.TF_CLI_CONFIG_FILE)).toBe(false);

@@ -1,5 +1,5 @@
 // `npm run bench -- --deploy`: the sandbox's deploy of the state stacks (src/sandbox/*, as `npm run sandbox`
-// runs it) for generated configs of 1, 12 and 50 accounts, each on a fresh moto, with the default parallelism.
+// runs it) for generated configs of 1, 50 and 100 accounts, each on a fresh moto, with the default parallelism.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -13,10 +13,10 @@ import { createWorkspace, type Workspace } from '../sandbox/workspace';
 import { PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
 import { findProviderMirror } from '../terraform/provider-mirror';
 import type { DeployRun, Machine } from './deploy-report';
-import { TreeSampler, waitedChildrenCpuSeconds } from './process-tree';
+import { stackActivity, TreeSampler, waitedChildrenCpuSeconds } from './process-tree';
 
 /** Account counts measured by default. */
-export const DEFAULT_DEPLOY_SIZES = [1, 12, 50] as const;
+export const DEFAULT_DEPLOY_SIZES = [1, 50, 100] as const;
 
 /** How often the process tree's memory is sampled. */
 export const SAMPLE_INTERVAL_MS = 1000;
@@ -65,17 +65,20 @@ export async function runDeploySize(accounts: number, work: string, progress: (l
   let deploySeconds = 0;
   let deployCpuSeconds = 0;
   let peak;
+  let deployStartMs = Number.POSITIVE_INFINITY;
   try {
     live.moto = await startMoto();
     const moto = live.moto;
     live.workspace = await createWorkspace({ config, accountsFile: file, endpoint: moto.endpoint });
     const ws = live.workspace;
+    sampler.stacksDir = path.join(ws.outdir, 'stacks');
     await cdktfSynth({ outdir: ws.outdir, env: ws.env });
     const stacks = synthesizedStacks(ws.outdir).filter((stack) => stack.startsWith('state-'));
     if (stacks.length !== accounts) throw new Error(`synth wrote ${stacks.length} state stacks for ${accounts} accounts`);
 
     let done = 0;
     const deployStart = performance.now();
+    deployStartMs = deployStart;
     const deployCpuStart = waitedChildrenCpuSeconds(ticks);
     await cdktfDeploy({
       outdir: ws.outdir,
@@ -102,6 +105,7 @@ export async function runDeploySize(accounts: number, work: string, progress: (l
     await stopDeployRun();
     peak = sampler.stop();
   }
+  const activity = stackActivity(sampler.samples, ticks, deployStartMs);
   return {
     accounts,
     parallelism: parallelism.value,
@@ -113,6 +117,9 @@ export async function runDeploySize(accounts: number, work: string, progress: (l
     ...(peak.pssBytes !== undefined ? { peakPssBytes: peak.pssBytes } : {}),
     deployCpuSeconds,
     totalCpuSeconds: waitedChildrenCpuSeconds(ticks) - cpuStart,
+    sampleSeconds: SAMPLE_INTERVAL_MS / 1000,
+    timeline: activity.timeline,
+    stacks: activity.stacks,
   };
 }
 
