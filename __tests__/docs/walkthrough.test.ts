@@ -1,6 +1,6 @@
 // The pages the docs walkthrough runs (__tests__/e2e/docs-walkthrough.e2e.test.ts) follow its conventions
 // (docs/e2e-tests.md, "Docs that are run"), and the commands the docs suggest are ones that work (issue 24).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { docSteps, mergeJson, unmatchedSampleLines } from '../support/doc-walk';
 import { markdownFiles, PROJECT_ROOT } from '../support/docs';
@@ -91,5 +91,19 @@ describe('commands the docs suggest', () => {
   test('no page suggests a plain npx cdktf diff, output or deploy of a stack: they work on Node 20 and 22 only; npm run cli and npm run deploy work on all', () => {
     // The command `npm run deploy` prints (after its CLI config, docs/deploy.md) is output, not a suggestion.
     expect(mentions(/(?<!terraform\.rc )npx cdktf (?:diff|output|deploy) [\w'"-]/)).toEqual([]);
+  });
+
+  test('no message of the commands tells the user to run a plain npx cdktf command: they name npm run deploy, npm run cli or npm run synth', () => {
+    const sources = readdirSync(path.join(PROJECT_ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) =>
+      file.endsWith('.ts'),
+    );
+    const found = sources.flatMap((file) =>
+      readFileSync(path.join(PROJECT_ROOT, 'src', file), 'utf8')
+        .split('\n')
+        .flatMap((line, index) =>
+          /"(?:[A-Z_]+=\S+ )?npx cdktf \w/.test(line) ? [`src/${file}:${index + 1}: ${line.trim()}`] : [],
+        ),
+    );
+    expect(found).toEqual([]);
   });
 });

@@ -102,6 +102,12 @@ async function runDocumented(page: string, line: number, command: string): Promi
   const { code, output } = await runCommand(command);
   process.stdout.write(`docs/${page}:${line}: ${command} (${((Date.now() - started) / 1000).toFixed(0)} s, exit ${code})\n`);
   w().outputs.set(command, output);
+  const dump = process.env.DOCS_WALKTHROUGH_OUTPUT_DIR;
+  if (dump !== undefined && dump !== '') {
+    mkdirSync(dump, { recursive: true });
+    const name = `${String(w().outputs.size).padStart(2, '0')}-${command.replace(/[^\w-]+/g, '_').slice(0, 60)}.txt`;
+    writeFileSync(path.join(dump, name), `$ ${command}\n${output}`);
+  }
   if (code !== 0) {
     throw new Error(
       `docs/${page}:${line}: "${command}" exited with ${code}; its output ends with:\n${output.split('\n').slice(-40).join('\n')}`,
