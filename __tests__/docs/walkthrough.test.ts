@@ -2,7 +2,7 @@
 // (docs/e2e-tests.md, "Docs that are run"), and the commands the docs suggest are ones that work (issue 24).
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { docSteps, mergeJson, unmatchedSampleLines } from '../support/doc-walk';
+import { commandKey, docSteps, mergeJson, unmatchedSampleLines } from '../support/doc-walk';
 import { markdownFiles, PROJECT_ROOT } from '../support/docs';
 
 /** The pages the walkthrough runs, in its order. */
@@ -65,6 +65,11 @@ describe('sample output', () => {
       'Resources: 8 destroyed.',
     ]);
     expect(unmatchedSampleLines(['b', 'a'], 'a\nb', '/p')).toEqual(['a']);
+  });
+
+  test('a sample names its command without the comment the run block gives it', () => {
+    expect(commandKey('npm run recover-state                    # every stack')).toBe('npm run recover-state');
+    expect(commandKey("npm run deploy -- 'state-*'   pipeline-prod")).toBe("npm run deploy -- 'state-*' pipeline-prod");
   });
 
   test('a JSON block merges into accounts.json key by key', () => {

@@ -28,7 +28,7 @@ import { sandboxS3Client } from '../../src/sandbox/s3-client';
 import { startMoto, type MotoServer } from '../../src/sandbox/moto';
 import { createWorkspace, type Workspace } from '../../src/sandbox/workspace';
 import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
-import { docSteps, mergeJson, unmatchedSampleLines } from '../support/doc-walk';
+import { commandKey, docSteps, mergeJson, unmatchedSampleLines } from '../support/doc-walk';
 import { bucketExists } from './day2-support';
 import { canDeploy } from './preconditions';
 
@@ -44,7 +44,7 @@ interface Walk {
   /** The project copy the commands run in. */
   readonly project: string;
   readonly env: NodeJS.ProcessEnv;
-  /** Output of every command run so far, by its text, for the samples. */
+  /** Output of every command run so far, by its text (`commandKey`), for the samples. */
   readonly outputs: Map<string, string>;
 }
 
@@ -101,7 +101,7 @@ async function runDocumented(page: string, line: number, command: string): Promi
   const started = Date.now();
   const { code, output } = await runCommand(command);
   process.stdout.write(`docs/${page}:${line}: ${command} (${((Date.now() - started) / 1000).toFixed(0)} s, exit ${code})\n`);
-  w().outputs.set(command, output);
+  w().outputs.set(commandKey(command), output);
   const dump = process.env.DOCS_WALKTHROUGH_OUTPUT_DIR;
   if (dump !== undefined && dump !== '') {
     mkdirSync(dump, { recursive: true });
@@ -141,7 +141,7 @@ async function walkPage(page: string): Promise<void> {
         }
         break;
       case 'sample': {
-        const output = w().outputs.get(step.command);
+        const output = w().outputs.get(commandKey(step.command));
         if (output === undefined)
           throw new Error(`docs/${page}:${step.line}: "${step.command}" was not run before its sample output`);
         checkSample(page, step.line, step.command, step.sample, output);

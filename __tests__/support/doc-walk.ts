@@ -134,6 +134,17 @@ export function docSteps(markdown: string, page: string): DocStep[] {
   return steps;
 }
 
+/**
+ * How a command is named in `<!-- output of: command -->`: its text without a trailing `# comment`, runs of
+ * spaces as one.
+ */
+export function commandKey(command: string): string {
+  return command
+    .replace(/\s+#\s.*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /** Where a project folder appears in the docs' sample outputs. */
 const SAMPLE_PROJECT_DIRS = /\/home\/me\/bootstrap(?:-aws)?(?=\/|\b)/g;
 // eslint-disable-next-line no-control-regex
