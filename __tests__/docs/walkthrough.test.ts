@@ -65,6 +65,8 @@ describe('sample output', () => {
       'Resources: 8 destroyed.',
     ]);
     expect(unmatchedSampleLines(['b', 'a'], 'a\nb', '/p')).toEqual(['a']);
+    expect(unmatchedSampleLines(['8 destroyed.'], 'Resources: 18 destroyed.', '/p')).toEqual(['8 destroyed.']);
+    expect(unmatchedSampleLines(['Destroy complete!'], 'state-dev  Destroy complete!', '/p')).toEqual([]);
   });
 
   test('a sample names its command without the comment the run block gives it', () => {

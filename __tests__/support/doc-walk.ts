@@ -154,12 +154,13 @@ function normalize(line: string): string {
   return line.replace(ANSI, '').replace(/\s+/g, ' ').trim();
 }
 
-/** A sample line as a pattern: `...` and `…` match any text, `/home/me/bootstrap` is the project folder. */
+/** A sample line as a pattern for the end of a printed line: `...` and `…` match any text, `/home/me/bootstrap` is the project folder. */
 function samplePattern(line: string): RegExp {
   const parts = normalize(line.replace(SAMPLE_PROJECT_DIRS, '<project>'))
     .split(/\.\.\.|…/)
     .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${parts.join('.*')}$`);
+  // A printed line may carry more in front (cdktf puts the stack's name before some lines), never a partial word.
+  return new RegExp(`(?:^|\\s)${parts.join('.*')}$`);
 }
 
 /**
