@@ -158,7 +158,7 @@ describe('destroyPlanProblem', () => {
       ...deletes(['aws_s3_bucket.extra'], ['create']),
     ];
     expect(destroyPlanProblem('state-dev', changes, recorded)).toBe(
-      `state-dev: terraform's destroy plan is not the destroy of exactly the 2 resource(s) its state records (it would delete aws_iam_role.other, which the state file does not record; it would also create aws_s3_bucket.extra); nothing was changed; check the stack with "npx cdktf diff state-dev" and its state file`,
+      `state-dev: terraform's destroy plan is not the destroy of exactly the 2 resource(s) its state records (it would delete aws_iam_role.other, which the state file does not record; it would also create aws_s3_bucket.extra); nothing was changed; check the stack with "npm run cli -- diff state-dev" and its state file`,
     );
   });
 });

@@ -9,7 +9,7 @@ export const DEPLOY_USAGE = `Usage: npm run deploy -- <stack>... [--verbose] [cd
 
 Runs the project's "cdktf deploy" for the stacks (names or quoted globs: 'state-*', pipeline-prod) and
 prints the command first. It deploys without approval prompts (--auto-approve): review the changes first
-with "npx cdktf diff <stack>". With an offline provider mirror (BOOTSTRAP_PROVIDER_MIRROR, a
+with "npm run cli -- diff <stack>". With an offline provider mirror (BOOTSTRAP_PROVIDER_MIRROR, a
 filesystem_mirror in TF_CLI_CONFIG_FILE, or one found on this machine) it adds --skip-provider-lock and
 points terraform at the mirror. Stacks deploy N at a time: --parallelism N, else BOOTSTRAP_DEPLOY_PARALLELISM,
 else derived from free memory (0.75 GB a stack) and cores (6 stacks each), at most 16.
