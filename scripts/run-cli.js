@@ -4,9 +4,20 @@
 'use strict';
 const { spawn } = require('node:child_process');
 
+/**
+ * The CLI's environment: `env` with `CHECKPOINT_DISABLE=1` unless it sets the variable itself. cdktf's
+ * and terraform's update check (checkpoint-api.hashicorp.com) only prints `getaddrinfo ENOTFOUND` errors
+ * offline, and cdktf reads it from this variable alone (no cdktf.json key).
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {NodeJS.ProcessEnv}
+ */
+function cliEnv(env) {
+  return env.CHECKPOINT_DISABLE !== undefined ? env : { ...env, CHECKPOINT_DISABLE: '1' };
+}
+
 /** @param {string} entry absolute path of the CLI's entry script */
 module.exports = function runCli(entry) {
-  const child = spawn(process.execPath, [entry, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [entry, ...process.argv.slice(2)], { stdio: 'inherit', env: cliEnv(process.env) });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => {
       // SIGINT from a terminal reaches the whole process group already; pass on the others.
@@ -26,3 +37,5 @@ module.exports = function runCli(entry) {
     }
   });
 };
+
+module.exports.cliEnv = cliEnv;

@@ -1,6 +1,7 @@
 // `npm run cli` and the `npx cdktf` guard that npm's postinstall links (scripts/cli.js, scripts/cdktf-guard.js).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, realpathSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { cdktfCliRuns, cliForNode } from '../../src/cli/node-cli';
 import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
@@ -31,4 +32,44 @@ test('after npm ci, npx cdktf starts the guard, not cdktf-cli directly', () => {
   });
   expect(result.status).toBe(0);
   expect(result.stdout.split('\n')[0]).toBe(versionOf('cdktf-cli'));
+});
+
+describe('the update check (checkpoint-api.hashicorp.com), which offline only prints getaddrinfo errors', () => {
+  /** What a CLI started by scripts/run-cli.js sees as CHECKPOINT_DISABLE, with `env` as the user's environment. */
+  function checkpointSeen(env: NodeJS.ProcessEnv): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'run-cli-test-'));
+    try {
+      const entry = path.join(dir, 'print-env.js');
+      writeFileSync(entry, "process.stdout.write(String(process.env.CHECKPOINT_DISABLE ?? '(unset)'));\n");
+      const result = spawnSync(
+        process.execPath,
+        ['-e', `require(${JSON.stringify(path.join(PROJECT_ROOT, 'scripts', 'run-cli.js'))})(${JSON.stringify(entry)})`],
+        { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' },
+      );
+      expect(result.status).toBe(0);
+      return result.stdout;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('is off for npm run cli, npx cdktf and npx cdktn, unless the user set CHECKPOINT_DISABLE', () => {
+    expect(checkpointSeen({})).toBe('1');
+    expect(checkpointSeen({ CHECKPOINT_DISABLE: '' })).toBe('');
+  });
+
+  test('npx cdktn starts scripts/cdktn.js after npm ci, which runs CDK Terrain’s CLI through run-cli.js', () => {
+    expect(realpathSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktn'))).toBe(
+      path.join(PROJECT_ROOT, 'scripts', 'cdktn.js'),
+    );
+  });
+
+  test('scripts/cdktn.js runs cdktn-cli unchanged', () => {
+    const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'cdktn.js'), '--version'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe(versionOf('cdktn-cli'));
+  });
 });
