@@ -145,7 +145,7 @@ describe('checkPipelineState with "stateBackend": "s3"', () => {
     const check = checkPipelineState(input);
     expect(check.blocked).toMatch(/^pipeline-prod: "pipeline.stateBackend" is "s3" but .* still records resources/);
     expect(check.blocked).toContain('aws s3 ls s3://acme-prod-state/bootstrap/pipeline-prod.tfstate');
-    expect(check.blocked).toContain('npx cdktf deploy pipeline-prod --migrate-state');
+    expect(check.blocked).toContain('npm run deploy -- pipeline-prod --migrate-state');
     expect(check.blocked).not.toContain('\n');
     expect(readFileSync(file, 'utf8')).toBe(STATE);
     expect(readdirSync(input.stateDir).sort()).toEqual(['pipeline-prod.tfstate', `pipeline-prod.tfstate${MOVE_UNKNOWN_SUFFIX}`]);
@@ -187,7 +187,7 @@ describe('checkPipelineState with "stateBackend": "s3"', () => {
       {
         level: 'warning',
         message: expect.stringMatching(
-          /^pipeline-prod keeps .*state-prod is not deployed .*"npx cdktf deploy state-prod"/,
+          /^pipeline-prod keeps .*state-prod is not deployed .*"npm run deploy -- state-prod"/,
         ) as unknown,
       },
     ]);

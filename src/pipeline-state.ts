@@ -4,12 +4,13 @@ import { type AccountConfig, type BootstrapConfig, ConfigError } from './config'
 import { ROLE_SESSION_NAME } from './config/access';
 import { readStackState, stateResourceCount } from './terraform/state-file';
 import { s3BackendEncryption } from './backend-config';
+import { cliForNode } from './cli/node-cli';
 
 /**
  * Where the pipeline stack keeps its state (`pipeline.stateBackend`), and the bookkeeping that makes
  * a move of that state between the local file and the production state bucket safe.
  *
- * The move itself is Terraform's: `npx cdktf deploy pipeline-prod --migrate-state` runs
+ * The move itself is Terraform's: `npm run deploy -- pipeline-prod --migrate-state` (cdktf deploy) runs
  * `terraform init -migrate-state` and answers its "copy existing state?" question with yes. Terraform
  * copies the state and leaves the old local file untouched. What Terraform cannot tell once the stack's
  * working folder (`cdktf.out/stacks/pipeline-prod/.terraform`) is gone is whether a local file with
@@ -155,12 +156,13 @@ export function checkPipelineState(input: PipelineStateInput): PipelineStateChec
   const initialized = initializedBackend(stackDir);
   const onThisBucket = initialized?.type === 's3' && initialized.bucket === input.bucket && initialized.key === input.key;
   const where = `s3://${input.bucket}/${input.key}`;
-  const deploy = `npx cdktf deploy ${input.stackId}`;
+  const deploy = `npm run deploy -- ${input.stackId}`;
+  const diff = `${cliForNode().npx} diff ${input.stackId}`;
   const notes: PipelineStateNote[] = [];
   if (input.backend === 's3' && !input.bucketDeployed) {
     notes.push({
       level: 'warning',
-      message: `${input.stackId} keeps its state in ${where}, but ${input.bucketStack} is not deployed from this checkout; deploy it first ("npx cdktf deploy ${input.bucketStack}"), or ${input.stackId}'s terraform init fails because the bucket does not exist`,
+      message: `${input.stackId} keeps its state in ${where}, but ${input.bucketStack} is not deployed from this checkout; deploy it first ("npm run deploy -- ${input.bucketStack}"), or ${input.stackId}'s terraform init fails because the bucket does not exist`,
     });
   }
 
@@ -169,7 +171,7 @@ export function checkPipelineState(input: PipelineStateInput): PipelineStateChec
     if (stateResourceCount(file) === 0 && stateResourceCount(backup) > 0 && !onThisBucket) {
       return {
         notes,
-        blocked: `${input.stackId}: its state was moved to ${where} (the copy from before the move is ${backup}), but "pipeline.stateBackend" is "local" and this working folder was never connected to the bucket, so a deploy would start from empty state; to move it back, set "stateBackend": "s3", run "npx cdktf diff ${input.stackId}", set "local" again and run "${deploy} --migrate-state"`,
+        blocked: `${input.stackId}: its state was moved to ${where} (the copy from before the move is ${backup}), but "pipeline.stateBackend" is "local" and this working folder was never connected to the bucket, so a deploy would start from empty state; to move it back, set "stateBackend": "s3", run "${diff}", set "local" again and run "${deploy} --migrate-state"`,
       };
     }
     return { notes };
@@ -181,7 +183,7 @@ export function checkPipelineState(input: PipelineStateInput): PipelineStateChec
     rmSync(marker, { force: true });
     return { notes };
   }
-  const unknownMove = `${input.stackId}: "pipeline.stateBackend" is "s3" but ${file} still records resources and this working folder has no record of a move to ${where} (was cdktf.out deleted?); check with the production profile "aws s3 ls ${where}": if the object exists the state was moved already, so rename the file to ${backup} and run "${deploy} --migrate-state"; if not, set "stateBackend": "local", run "npx cdktf diff ${input.stackId}", set "s3" again and run "${deploy} --migrate-state"`;
+  const unknownMove = `${input.stackId}: "pipeline.stateBackend" is "s3" but ${file} still records resources and this working folder has no record of a move to ${where} (was cdktf.out deleted?); check with the production profile "aws s3 ls ${where}": if the object exists the state was moved already, so rename the file to ${backup} and run "${deploy} --migrate-state"; if not, set "stateBackend": "local", run "${diff}", set "s3" again and run "${deploy} --migrate-state"`;
   // Once a synth could not tell whether the state moved, only the user can: the marker keeps the deploy
   // blocked even after a blocked deploy's `terraform init` gave the working folder a backend.
   if (existsSync(marker)) return { notes, blocked: unknownMove };

@@ -1,4 +1,5 @@
 // The refusals of `npm run destroy` that come before any AWS call: each is one line, and nothing is changed.
+import { cliForNode } from '../../src/cli/node-cli';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -91,7 +92,7 @@ test('the production account is refused while its bucket holds the pipeline stat
     'accounts.json',
   );
   expect(() => destroyableAccount(pipelineInBucket, 'prod')).toThrow(
-    'accounts.json: pipeline.stateBackend: acme-prod-state holds the state of pipeline-prod (bootstrap/pipeline-prod.tfstate); destroy pipeline-prod first, or move its state back with "stateBackend": "local" and "npx cdktf deploy pipeline-prod --migrate-state"; nothing was changed',
+    'accounts.json: pipeline.stateBackend: acme-prod-state holds the state of pipeline-prod (bootstrap/pipeline-prod.tfstate); destroy pipeline-prod first, or move its state back with "stateBackend": "local" and "npm run deploy -- pipeline-prod --migrate-state"; nothing was changed',
   );
 });
 
@@ -109,7 +110,7 @@ test('a stack whose state bucket is gone but which still records other resources
   };
   writeFileSync(path.join(stateDir, 'state-dev.tfstate'), JSON.stringify(state));
   expect(await refusal({ confirm: 'acme-dev-state' })).toBe(
-    `state-dev: ${path.join(stateDir, 'state-dev.tfstate')} no longer records acme-dev-state but still 1 other resource(s) (an earlier destroy stopped half-way); finish with "BOOTSTRAP_CONFIRM_DESTROY=acme-dev-state npx cdktf destroy state-dev" after emptying any bucket it still holds; nothing was changed`,
+    `state-dev: ${path.join(stateDir, 'state-dev.tfstate')} no longer records acme-dev-state but still 1 other resource(s) (an earlier destroy stopped half-way); finish with "BOOTSTRAP_CONFIRM_DESTROY=acme-dev-state ${cliForNode().npx} destroy state-dev" after emptying any bucket it still holds; nothing was changed`,
   );
 });
 

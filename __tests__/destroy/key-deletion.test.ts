@@ -38,7 +38,7 @@ describe('who may delete the key this project created for an account', () => {
     await expect(refusal).rejects.toThrow(ConfigError);
     await expect(refusal).rejects.toMatchObject({
       problems: [
-        'accounts.json: accounts.dev.kmsKeyAdminArns: the key policy of alias/acme-dev-state lets only the root user and these ARNs delete the key, and profile acme-dev is arn:aws:iam::111122223333:role/AdministratorAccess; add that ARN to "kmsKeyAdminArns", run "npx cdktf deploy state-dev", then destroy; nothing was changed',
+        'accounts.json: accounts.dev.kmsKeyAdminArns: the key policy of alias/acme-dev-state lets only the root user and these ARNs delete the key, and profile acme-dev is arn:aws:iam::111122223333:role/AdministratorAccess; add that ARN to "kmsKeyAdminArns", run "npm run deploy -- state-dev", then destroy; nothing was changed',
       ],
     });
   });

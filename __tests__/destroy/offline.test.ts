@@ -1,5 +1,6 @@
 // npm run destroy offline: terraform gets the provider mirror as deploy gives it, and the destroy is proven
 // to run (init, a destroy plan of exactly the stack's resources) before any object is deleted.
+import { cliForNode } from '../../src/cli/node-cli';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -158,7 +159,7 @@ describe('destroyPlanProblem', () => {
       ...deletes(['aws_s3_bucket.extra'], ['create']),
     ];
     expect(destroyPlanProblem('state-dev', changes, recorded)).toBe(
-      `state-dev: terraform's destroy plan is not the destroy of exactly the 2 resource(s) its state records (it would delete aws_iam_role.other, which the state file does not record; it would also create aws_s3_bucket.extra); nothing was changed; check the stack with "npx cdktf diff state-dev" and its state file`,
+      `state-dev: terraform's destroy plan is not the destroy of exactly the 2 resource(s) its state records (it would delete aws_iam_role.other, which the state file does not record; it would also create aws_s3_bucket.extra); nothing was changed; check the stack with "${cliForNode().npx} diff state-dev" and its state file`,
     );
   });
 });

@@ -337,7 +337,7 @@ describeDeploy('SSE-KMS and access-log options deployed to moto', () => {
     );
     const result = await sb().script('status', ['--live']);
     expect(result.output).toContain(
-      'drift: state-byok (opts-byok-state): default encryption is AES256, expected aws:kms (SSE-KMS); find out who changed it, then run "npx cdktf deploy state-byok" to restore it',
+      'drift: state-byok (opts-byok-state): default encryption is AES256, expected aws:kms (SSE-KMS); find out who changed it, then run "npm run deploy -- state-byok" to restore it',
     );
     expect(result.output).toContain('drift: state-byok (opts-byok-state): the S3 Bucket Key is off');
     expect(result.output).not.toMatch(/drift: state-keyed/);

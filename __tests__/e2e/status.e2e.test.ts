@@ -64,7 +64,7 @@ test('status --live flags a pipeline resource deleted behind Terraform’s back 
   const result = await sb().script('status', ['--live']);
   expect(result.output).toMatch(/^pipeline-prod\s+prod\s+yes\s+local\s+.*\s+4 of 5 exist\s+DRIFT$/m);
   expect(result.output).toMatch(
-    /^drift: pipeline-prod: the runner launch template lt-[0-9a-f]+ is gone \(deleted outside Terraform\); find out who deleted it, then run "npx cdktf deploy pipeline-prod" to recreate it$/m,
+    /^drift: pipeline-prod: the runner launch template lt-[0-9a-f]+ is gone \(deleted outside Terraform\); find out who deleted it, then run "npm run deploy -- pipeline-prod" to recreate it$/m,
   );
   expect(result.output).toContain('1 of 2 state stack(s) deployed; pipeline-prod deployed; 1 finding(s) above need attention.');
   expect(result.code).toBe(1);
@@ -77,7 +77,7 @@ test('status --live flags settings changed behind Terraform’s back and exits 1
   const result = await sb().script('status', ['--live']);
   expect(result.output).toMatch(/^prod\s+state-prod\s+yes\s.*\sSuspended\s+AES256\s+none\s+BucketOwnerEnforced\s.*\sDRIFT$/m);
   expect(result.output).toContain(
-    'drift: state-prod (status-prod-state): versioning is Suspended, expected Enabled; find out who changed it, then run "npx cdktf deploy state-prod" to restore it',
+    'drift: state-prod (status-prod-state): versioning is Suspended, expected Enabled; find out who changed it, then run "npm run deploy -- state-prod" to restore it',
   );
   expect(result.output).toContain('drift: state-prod (status-prod-state): public-access block is none, expected all 4 flags on');
   expect(result.code).toBe(1);
@@ -91,7 +91,7 @@ test('status --live reports a deleted state bucket as drift, does not count it a
   const result = await sb().script('status', ['--live']);
   expect(result.output).toMatch(/^prod\s+state-prod\s+GONE\s+status-prod-state\s+us-east-1\s+status-prod(\s+-){6}\s+DRIFT$/m);
   expect(result.output).toMatch(
-    /^drift: state-prod \(status-prod-state\): the bucket is gone: .*state-prod\.tfstate records it, so it was deleted outside Terraform, with every state file it held; run "npx cdktf deploy state-prod" to recreate it empty, then put back those state files from a backup$/m,
+    /^drift: state-prod \(status-prod-state\): the bucket is gone: .*state-prod\.tfstate records it, so it was deleted outside Terraform, with every state file it held; run "npm run deploy -- state-prod" to recreate it empty, then put back those state files from a backup$/m,
   );
   expect(result.output).not.toContain('could not read the bucket');
   expect(result.output).toContain('0 of 2 state stack(s) deployed and 1 whose bucket is gone;');

@@ -119,7 +119,7 @@ describe('existing state', () => {
     expect(existingStateProblem('state-dev', { kind: 'local', path: file })).toBeUndefined();
     writeFileSync(file, '');
     expect(existingStateProblem('state-dev', { kind: 'local', path: file })).toBe(
-      `state-dev: ${file} exists (0 bytes); recover-state never overwrites a state file: run "npx cdktf deploy state-dev" if it is intact, or move it aside (e.g. to ${file}.lost) and run recover-state again`,
+      `state-dev: ${file} exists (0 bytes); recover-state never overwrites a state file: run "npm run deploy -- state-dev" if it is intact, or move it aside (e.g. to ${file}.lost) and run recover-state again`,
     );
   });
 

@@ -20,7 +20,7 @@ function writeStack(stack: string, json: object): void {
 
 test('a missing synth output is one line that says to synthesize first', () => {
   expect(() => stacksOf(outdir)).toThrow(ConfigError);
-  expect(() => stacksOf(outdir)).toThrow(/manifest\.json: not found; run "npx cdktf synth" first/);
+  expect(() => stacksOf(outdir)).toThrow(/manifest\.json: not found; run "npm run synth" first/);
 });
 
 test('the stacks of the manifest, and each stack’s resources, provider access and local state file', () => {

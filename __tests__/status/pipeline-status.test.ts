@@ -207,7 +207,7 @@ describe('with "stateBackend": "s3"', () => {
       }),
     );
     expect(found?.problem).toBe(
-      `"pipeline.stateBackend" is "s3" but the state is still in ${path.join(dir, 'pipeline-prod.tfstate')}; move it with "npx cdktf deploy pipeline-prod --migrate-state" (see docs/move-pipeline-state.md)`,
+      `"pipeline.stateBackend" is "s3" but the state is still in ${path.join(dir, 'pipeline-prod.tfstate')}; move it with "npm run deploy -- pipeline-prod --migrate-state" (see docs/move-pipeline-state.md)`,
     );
   });
 

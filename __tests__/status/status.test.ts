@@ -203,7 +203,7 @@ describe('formatStatus', () => {
       /^prod\s+state-prod\s+yes\s+.*Suspended\s+AES256\s+all 4 on\s+BucketOwnerEnforced\s+deny non-TLS\s+noncurrent 90d, multipart 7d\s+DRIFT$/m,
     );
     expect(text).toContain(
-      'drift: state-prod (acme-prod-state): versioning is Suspended, expected Enabled; find out who changed it, then run "npx cdktf deploy state-prod" to restore it',
+      'drift: state-prod (acme-prod-state): versioning is Suspended, expected Enabled; find out who changed it, then run "npm run deploy -- state-prod" to restore it',
     );
     expect(statusHealthy(report)).toBe(false);
     expect(statusHealthy({ access: [], accounts: [notDeployed] })).toBe(true);
@@ -221,7 +221,7 @@ describe('formatStatus', () => {
     const text = formatStatus(report, true);
     expect(text).toMatch(/^prod\s+state-prod\s+GONE\s+acme-prod-state\s+eu-west-1\s+acme-prod(\s+-){6}\s+DRIFT$/m);
     expect(text).toContain(
-      'drift: state-prod (acme-prod-state): the bucket is gone: /state/state-prod.tfstate records it, so it was deleted outside Terraform, with every state file it held; run "npx cdktf deploy state-prod" to recreate it empty, then put back those state files from a backup',
+      'drift: state-prod (acme-prod-state): the bucket is gone: /state/state-prod.tfstate records it, so it was deleted outside Terraform, with every state file it held; run "npm run deploy -- state-prod" to recreate it empty, then put back those state files from a backup',
     );
     expect(text).not.toContain('npm run doctor');
     expect(text).toContain(
@@ -259,7 +259,7 @@ describe('formatStatus', () => {
     const text = formatStatus(report, true);
     expect(text).toMatch(/^pipeline-prod\s+prod\s+yes\s+local\s+eu-west-1\s+acme-prod\s+1 of 2 exist\s+DRIFT$/m);
     expect(text).toContain(
-      'drift: pipeline-prod: the runner launch template lt-3333 is gone (deleted outside Terraform); find out who deleted it, then run "npx cdktf deploy pipeline-prod" to recreate it',
+      'drift: pipeline-prod: the runner launch template lt-3333 is gone (deleted outside Terraform); find out who deleted it, then run "npm run deploy -- pipeline-prod" to recreate it',
     );
     expect(text).toContain('0 of 1 state stack(s) deployed; pipeline-prod deployed; 1 finding(s) above need attention.');
     expect(statusHealthy(report)).toBe(false);
@@ -272,7 +272,7 @@ describe('formatStatus', () => {
   test('a pipeline state that lacks a key resource, or cannot be read, needs attention', () => {
     const half = { access: [], accounts: [notDeployed], pipeline: { ...pipeline, unrecorded: ['runner launch template'] } };
     expect(formatStatus(half, false)).toContain(
-      'state problem: pipeline-prod: /state/pipeline-prod.tfstate records no runner launch template (did a deploy stop half-way?); run "npx cdktf deploy pipeline-prod" to finish it',
+      'state problem: pipeline-prod: /state/pipeline-prod.tfstate records no runner launch template (did a deploy stop half-way?); run "npm run deploy -- pipeline-prod" to finish it',
     );
     expect(statusHealthy(half)).toBe(false);
     const unreadable = {

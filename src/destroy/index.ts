@@ -24,6 +24,7 @@ import {
 } from './objects';
 import { describeAccess } from '../aws/account-credentials';
 import { describeAwsError } from '../aws/retry';
+import { cliForNode } from '../cli/node-cli';
 
 export { DESTROY_USAGE, parseDestroyArgs, type DestroyArgs } from './args';
 export { CONFIRM_DESTROY_ENV, confirmedDestroyAccount, requireAllowDestroy } from './confirmation';
@@ -49,7 +50,7 @@ export function destroyableAccount(config: BootstrapConfig, name: string): Accou
   if (config.pipeline?.stateBackend === 's3' && account.name === config.productionAccount) {
     const pipelineStack = `pipeline-${config.productionAccount}`;
     throw new ConfigError([
-      `${config.file}: pipeline.stateBackend: ${account.stateBucketName} holds the state of ${pipelineStack} (${s3StateKey(pipelineStack)}); destroy ${pipelineStack} first, or move its state back with "stateBackend": "local" and "npx cdktf deploy ${pipelineStack} --migrate-state"; nothing was changed`,
+      `${config.file}: pipeline.stateBackend: ${account.stateBucketName} holds the state of ${pipelineStack} (${s3StateKey(pipelineStack)}); destroy ${pipelineStack} first, or move its state back with "stateBackend": "local" and "npm run deploy -- ${pipelineStack} --migrate-state"; nothing was changed`,
     ]);
   }
   return account;
@@ -120,7 +121,7 @@ export async function runDestroy(options: DestroyOptions): Promise<number> {
     const left = stateResourceCount(state.stateFile);
     throw new ConfigError([
       left > 0
-        ? `${stack}: ${state.stateFile} no longer records ${bucket} but still ${left} other resource(s) (an earlier destroy stopped half-way); finish with "${CONFIRM_DESTROY_ENV}=${bucket} npx cdktf destroy ${stack}" after emptying any bucket it still holds; nothing was changed`
+        ? `${stack}: ${state.stateFile} no longer records ${bucket} but still ${left} other resource(s) (an earlier destroy stopped half-way); finish with "${CONFIRM_DESTROY_ENV}=${bucket} ${cliForNode().npx} destroy ${stack}" after emptying any bucket it still holds; nothing was changed`
         : `${stack}: ${state.stateFile} records no bucket, so ${bucket} was not deployed from here (or is already destroyed); nothing was changed`,
     ]);
   }
@@ -201,7 +202,7 @@ async function destroyWith(prepared: TerraformRunEnv, destroy: DestroyRun): Prom
     print(`Synthesizing ${stack} with ${CONFIRM_DESTROY_ENV}=${bucket}...`);
     if ((await cdktf(run, ['synth'], confirmedEnv, { ...options, print: () => undefined })) !== 0) {
       throw new ConfigError([
-        `"cdktf synth" with ${CONFIRM_DESTROY_ENV}=${bucket} failed; run "${CONFIRM_DESTROY_ENV}=${bucket} npx cdktf synth" to see why; nothing was changed`,
+        `"cdktf synth" with ${CONFIRM_DESTROY_ENV}=${bucket} failed; run "${CONFIRM_DESTROY_ENV}=${bucket} npm run synth" to see why; nothing was changed`,
       ]);
     }
     // Proof that the destroy can run, before any object is deleted: terraform installs the provider
@@ -221,7 +222,7 @@ async function destroyWith(prepared: TerraformRunEnv, destroy: DestroyRun): Prom
     const envWithout = Object.fromEntries(Object.entries(prepared.env).filter(([name]) => name !== CONFIRM_DESTROY_ENV));
     if ((await cdktf(run, ['synth'], envWithout, { ...options, print: () => undefined })) !== 0) {
       print(
-        `warning: "cdktf synth" to restore prevent_destroy in ${options.outdir} failed; run "npx cdktf synth" before any other cdktf command`,
+        `warning: "cdktf synth" to restore prevent_destroy in ${options.outdir} failed; run "npm run synth" before any other cdktf command`,
       );
     }
   }
@@ -316,7 +317,7 @@ export function destroyPlanProblem(
       : []),
   ];
   if (parts.length === 0) return undefined;
-  return `${stack}: terraform's destroy plan is not the destroy of exactly the ${expected.size} resource(s) its state records (${parts.join('; ')}); nothing was changed; check the stack with "npx cdktf diff ${stack}" and its state file`;
+  return `${stack}: terraform's destroy plan is not the destroy of exactly the ${expected.size} resource(s) its state records (${parts.join('; ')}); nothing was changed; check the stack with "${cliForNode().npx} diff ${stack}" and its state file`;
 }
 
 /** What the bucket holds; `undefined` when it no longer exists. Other S3 errors become one line. */

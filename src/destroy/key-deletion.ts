@@ -49,7 +49,7 @@ export async function checkKeyDeletionAllowed(
   const caller = await identity();
   if (mayDeleteCreatedKey(caller, account.kmsKeyAdminArns ?? [])) return;
   throw new ConfigError([
-    `${file}: ${formatJsonPath(['accounts', account.name, 'kmsKeyAdminArns'])}: the key policy of ${account.stateKeyAlias} lets only the root user and these ARNs delete the key, and ${describeAccess(account)} is ${principalOf(caller)}; add that ARN to "kmsKeyAdminArns", run "npx cdktf deploy state-${account.name}", then destroy; nothing was changed`,
+    `${file}: ${formatJsonPath(['accounts', account.name, 'kmsKeyAdminArns'])}: the key policy of ${account.stateKeyAlias} lets only the root user and these ARNs delete the key, and ${describeAccess(account)} is ${principalOf(caller)}; add that ARN to "kmsKeyAdminArns", run "npm run deploy -- state-${account.name}", then destroy; nothing was changed`,
   ]);
 }
 

@@ -29,7 +29,7 @@ const PLAN_FILE = 'bootstrap-recover.tfplan';
 export const RECOVER_USAGE = `Usage: npm run recover-state -- [<stack>...] [--allow-updates]
 
 Rebuilds lost local state (terraform-state/) of the stacks in the synth output (cdktf.out; run
-"npx cdktf synth" first): finds each resource in AWS, imports it, and applies only when Terraform's
+"npm run synth" first): finds each resource in AWS, imports it, and applies only when Terraform's
 plan creates, replaces and destroys nothing. --allow-updates also accepts in-place changes.
 `;
 
@@ -58,7 +58,7 @@ export async function runRecover(options: RecoverOptions): Promise<number> {
   const unknown = options.stacks.filter((stack) => !all.includes(stack));
   if (unknown.length > 0) {
     throw new ConfigError([
-      `${unknown.join(', ')}: not a stack of the synth output ${options.outdir} (it has ${all.join(', ')}); run "npx cdktf synth" with the accounts.json the stacks were deployed with`,
+      `${unknown.join(', ')}: not a stack of the synth output ${options.outdir} (it has ${all.join(', ')}); run "npm run synth" with the accounts.json the stacks were deployed with`,
     ]);
   }
   const userErrors: ConfigError[] = [];
@@ -174,7 +174,7 @@ async function recoverStack(
   if (check.code === 2) {
     for (const line of check.tail) print(`  ${line}`);
     print(
-      `error: ${stack}: the resources are in ${statePath} now, but "terraform plan" still shows the changes above; review them, then run "npx cdktf deploy ${stack}"`,
+      `error: ${stack}: the resources are in ${statePath} now, but "terraform plan" still shows the changes above; review them, then run "npm run deploy -- ${stack}"`,
     );
     return 'refused';
   }

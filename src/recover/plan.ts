@@ -119,7 +119,7 @@ export function existingStateProblem(stack: string, backend: StackBackend): stri
   }
   if (existsSync(backend.path)) {
     const size = statSync(backend.path).size;
-    return `${stack}: ${backend.path} exists (${size} bytes); recover-state never overwrites a state file: run "npx cdktf deploy ${stack}" if it is intact, or move it aside (e.g. to ${backend.path}.lost) and run recover-state again`;
+    return `${stack}: ${backend.path} exists (${size} bytes); recover-state never overwrites a state file: run "npm run deploy -- ${stack}" if it is intact, or move it aside (e.g. to ${backend.path}.lost) and run recover-state again`;
   }
   return undefined;
 }

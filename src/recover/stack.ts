@@ -46,7 +46,7 @@ export function stacksOf(outdir: string): string[] {
   const manifest = path.join(outdir, 'manifest.json');
   if (!existsSync(manifest)) {
     throw new ConfigError([
-      `${manifest}: not found; run "npx cdktf synth" first (with the accounts.json the stacks were deployed with), then recover-state`,
+      `${manifest}: not found; run "npm run synth" first (with the accounts.json the stacks were deployed with), then recover-state`,
     ]);
   }
   const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { stacks?: Record<string, unknown> };
@@ -59,7 +59,7 @@ export function readSynthesizedStack(outdir: string, stack: string): Synthesized
   const file = path.join(dir, 'cdk.tf.json');
   if (!existsSync(file)) {
     throw new ConfigError([
-      `${file}: not found; "${stack}" is not a stack of the synth output ${outdir}; run "npx cdktf synth", or name one of its stacks`,
+      `${file}: not found; "${stack}" is not a stack of the synth output ${outdir}; run "npm run synth", or name one of its stacks`,
     ]);
   }
   const json = JSON.parse(readFileSync(file, 'utf8')) as StackJson;

@@ -225,11 +225,11 @@ function findings(report: StatusReport): string[] {
     if (row.state.problem !== undefined) notes.push(`state problem: ${what}: ${row.state.problem}`);
     if (row.bucketGone === true) {
       notes.push(
-        `drift: ${what}: the bucket is gone: ${row.state.stateFile} records it, so it was deleted outside Terraform, with every state file it held; run "npx cdktf deploy ${stack}" to recreate it empty, then put back those state files from a backup`,
+        `drift: ${what}: the bucket is gone: ${row.state.stateFile} records it, so it was deleted outside Terraform, with every state file it held; run "npm run deploy -- ${stack}" to recreate it empty, then put back those state files from a backup`,
       );
     }
     for (const drift of row.drift) {
-      notes.push(`drift: ${what}: ${drift}; find out who changed it, then run "npx cdktf deploy ${stack}" to restore it`);
+      notes.push(`drift: ${what}: ${drift}; find out who changed it, then run "npm run deploy -- ${stack}" to restore it`);
     }
     if (row.error !== undefined) {
       notes.push(
@@ -243,12 +243,12 @@ function findings(report: StatusReport): string[] {
     if (pipeline.problem !== undefined) notes.push(`state problem: ${stack}: ${pipeline.problem}`);
     if (pipeline.unrecorded.length > 0) {
       notes.push(
-        `state problem: ${stack}: ${pipeline.stateLocation} records no ${pipeline.unrecorded.join(', no ')} (did a deploy stop half-way?); run "npx cdktf deploy ${stack}" to finish it`,
+        `state problem: ${stack}: ${pipeline.stateLocation} records no ${pipeline.unrecorded.join(', no ')} (did a deploy stop half-way?); run "npm run deploy -- ${stack}" to finish it`,
       );
     }
     for (const resource of pipeline.gone ?? []) {
       notes.push(
-        `drift: ${stack}: the ${resource.what} ${resource.id} is gone (deleted outside Terraform); find out who deleted it, then run "npx cdktf deploy ${stack}" to recreate it`,
+        `drift: ${stack}: the ${resource.what} ${resource.id} is gone (deleted outside Terraform); find out who deleted it, then run "npm run deploy -- ${stack}" to recreate it`,
       );
     }
     if (pipeline.error !== undefined) notes.push(`error: ${stack}: ${pipeline.error}`);

@@ -138,7 +138,7 @@ export async function collectPipelineStatus(input: PipelineStatusInput): Promise
         return {
           ...base,
           deployed: false,
-          problem: `"pipeline.stateBackend" is "s3" but the state is still in ${localFile}; move it with "npx cdktf deploy ${stack} --migrate-state" (see docs/move-pipeline-state.md)`,
+          problem: `"pipeline.stateBackend" is "s3" but the state is still in ${localFile}; move it with "npm run deploy -- ${stack} --migrate-state" (see docs/move-pipeline-state.md)`,
         };
       }
     }
