@@ -1,9 +1,11 @@
-// `npm run accounts -- import --profile <management profile> [--role-name NAME] [--write] [accounts-file]`:
+// `npm run accounts -- import --profile <management profile> [--role-name NAME] [--platform NAME] [--write] [accounts-file]`:
 // lists the accounts of an AWS organization (src/organizations/) and prints accounts.json with the
-// ACTIVE ones it lacks added (src/config/import-merge.ts); --write writes it if it validates.
+// ACTIVE ones it lacks added (src/config/import-merge.ts); --write writes it if it validates. A file
+// that does not exist yet is started from --platform.
 // The merged file goes to stdout, the report to stderr. Exit code 0 on success, 1 on bad input
 // (accounts.json, the profile, AWS refusing) or a merged file that does not validate with --write,
 // 2 for a bad command line.
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { runCommand } from '../src/cli/user-error';
@@ -14,14 +16,17 @@ import {
   importSettings,
   type ImportResult,
   mergeImport,
+  newAccountsText,
   readAccountsText,
   writeMergedAccounts,
+  writeNewAccounts,
 } from '../src/config/import-merge';
 import { displayName, loadConfigText } from '../src/config/load';
+import { nameProblem } from '../src/config/names';
 import { IAM_ROLE_NAME } from '../src/config/schema';
 import { type LeftOutAccount, readOrganization, selectAccounts } from '../src/organizations/list-accounts';
 
-const USAGE = `Usage: npm run accounts -- import --profile PROFILE [--role-name NAME] [--write] [ACCOUNTS_FILE]
+const USAGE = `Usage: npm run accounts -- import --profile PROFILE [--role-name NAME] [--platform NAME] [--write] [ACCOUNTS_FILE]
 
 Lists the accounts of the AWS organization that PROFILE belongs to and prints ACCOUNTS_FILE with
 the ACTIVE accounts it does not have yet added, each named after its AWS account name (made valid
@@ -30,11 +35,15 @@ and unique; renames are reported). Existing entries stay first and unchanged. Ne
 PROFILE's own account is {"profile": PROFILE, "accountId": "…", "controlsOtherAccounts": …}:
 "organizations-management" (or "hub" for a delegated administrator's), which keeps deploy roles
 out of it (docs/pipeline-access.md). Suspended and closed accounts are left out and listed.
-Nothing is written without --write.
+Nothing is written without --write. An ACCOUNTS_FILE that does not exist yet is started from
+{"platform": NAME, "accounts": {}} (give --platform) and written with --write even before it
+validates, with the problems to fix listed. To keep stdout for a file of your own, run
+"npm run --silent accounts -- import … > other.json" (without --silent, npm prints its own lines there).
   --profile NAME     AWS profile of the organization's management account (or of a delegated
                      administrator for AWS Organizations)
   --role-name NAME   role PROFILE assumes in each account (default: accountDefaults.roleName when
                      accountDefaults names PROFILE, else ${DEFAULT_IMPORT_ROLE_NAME})
+  --platform NAME    the platform of a new ACCOUNTS_FILE (first part of every bucket name)
   --write            write the result to ACCOUNTS_FILE if it validates, after copying the file to
                      ACCOUNTS_FILE.bak-<UTC time>
   ACCOUNTS_FILE      default: BOOTSTRAP_ACCOUNTS_FILE, else ./accounts.json
@@ -43,6 +52,7 @@ Nothing is written without --write.
 interface ImportArgs {
   readonly profile: string;
   readonly roleName?: string;
+  readonly platform?: string;
   readonly write: boolean;
   readonly file?: string;
 }
@@ -61,6 +71,7 @@ function parseImportArgs(args: readonly string[]): ImportArgs | { exitCode: numb
       options: {
         profile: { type: 'string' },
         'role-name': { type: 'string' },
+        platform: { type: 'string' },
         write: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
@@ -85,10 +96,17 @@ function parseImportArgs(args: readonly string[]): ImportArgs | { exitCode: numb
       `--role-name "${roleName}" is not an IAM role name; give the name alone (not an ARN), e.g. ${DEFAULT_IMPORT_ROLE_NAME}`,
     );
   }
+  const platform = values.platform;
+  if (platform !== undefined && nameProblem(platform) !== undefined) {
+    return fail(
+      `--platform: ${String(nameProblem(platform))}; use lowercase letters, digits and hyphens, starting and ending with a letter or digit, e.g. --platform acme`,
+    );
+  }
   return {
     profile,
     write: values.write,
     ...(roleName !== undefined ? { roleName } : {}),
+    ...(platform !== undefined ? { platform } : {}),
     ...(file !== undefined ? { file } : {}),
   };
 }
@@ -98,7 +116,16 @@ async function main(): Promise<number> {
   if ('exitCode' in args) return args.exitCode;
   const file = args.file !== undefined ? path.resolve(args.file) : readSettings(process.env).accountsFile;
   const shown = displayName(file);
-  const original = readAccountsText(file, shown);
+  const isNew = !existsSync(file);
+  if (isNew && args.platform === undefined) {
+    throw new ConfigError([
+      `${shown}: file not found; to start it with the organization's accounts, add --platform NAME (the first part of every bucket name, e.g. --platform acme)`,
+    ]);
+  }
+  if (!isNew && args.platform !== undefined) {
+    throw new ConfigError([`--platform: ${shown} exists and names its own platform; leave --platform out, or name a new file`]);
+  }
+  const original = isNew ? newAccountsText(args.platform ?? '') : readAccountsText(file, shown);
   const settings = importSettings(original, shown, args.profile);
   const roleName = args.roleName ?? settings.roleName;
 
@@ -120,9 +147,10 @@ async function main(): Promise<number> {
   report(result, leftOut, shown, say);
 
   if (result.added.length === 0) {
-    say(`Nothing to add; ${shown} is unchanged.`);
+    say(isNew ? `Nothing to add; ${shown} is not written.` : `Nothing to add; ${shown} is unchanged.`);
     return 0;
   }
+  if (isNew) return writeNew(file, shown, result, args.write, say);
   if (!args.write) {
     try {
       loadConfigText(result.text, shown);
@@ -136,6 +164,32 @@ async function main(): Promise<number> {
   }
   const backup = writeMergedAccounts(file, shown, original, result.text);
   say(`Wrote ${shown} (${result.added.length} accounts added); the previous version is in ${displayName(backup)}.`);
+  return 0;
+}
+
+/**
+ * A file that did not exist: written with --write even when it does not validate yet (it replaces
+ * nothing, and every command refuses it until it does), with the problems to fix listed.
+ */
+function writeNew(file: string, shown: string, result: ImportResult, write: boolean, say: (line: string) => void): number {
+  let problems: readonly string[] = [];
+  try {
+    loadConfigText(result.text, shown);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems = error.problems;
+  }
+  for (const problem of problems) say(`warning: ${problem}`);
+  if (!write) {
+    say(`Nothing written. Run again with --write to create ${shown}.`);
+    return 0;
+  }
+  writeNewAccounts(file, shown, result.text);
+  say(
+    problems.length === 0
+      ? `Wrote ${shown} (${result.added.length} accounts).`
+      : `Wrote ${shown} (${result.added.length} accounts); fix the problems above in it before any deploy (every command refuses it until then).`,
+  );
   return 0;
 }
 

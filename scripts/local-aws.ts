@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   const envFile = path.join(ws.root, 'env.sh');
   writeFileSync(envFile, shellExports(ws.env, process.env), { mode: 0o600 });
   const out = ws.outdir;
+  const [firstProfile = 'default'] = ws.accounts.profileAccounts.keys();
   console.log(
     [
       `Local AWS double running at ${moto.endpoint} (moto; AWS-managed IAM policies loaded; bucket policies`,
@@ -50,9 +51,9 @@ async function main(): Promise<void> {
       '',
       'In another terminal, from this project:',
       `  source ${envFile}`,
-      `  npx cdktf synth --output ${out}`,
+      `  npm run synth -- --output ${out}`,
       `  npm run deploy -- 'state-*' --output ${out} --skip-synth`,
-      `  aws s3 ls            # the AWS CLI and SDKs use the same env`,
+      `  aws s3 ls --profile ${firstProfile}   # the AWS CLI and SDKs: the same env, with one of the profiles above`,
       '',
       `env file: ${envFile}`,
       'Press Ctrl-C to stop moto and remove the temp folder (state, synth output, AWS files).',

@@ -8,7 +8,9 @@ import {
   type ImportRequest,
   importSettings,
   mergeImport,
+  newAccountsText,
   writeMergedAccounts,
+  writeNewAccounts,
 } from '../../src/config/import-merge';
 
 const HUB = '999999999999';
@@ -249,12 +251,34 @@ describe('mergeImport', () => {
     );
   });
 
-  test('a file on one line stays on one line', () => {
-    const text = '{"platform": "acme", "accounts": {"dev": "acme-dev"}}';
-    const result = mergeImport(text, 'accounts.json', request([role('333333333333', 'qa')]));
+  test('a file on one line keeps its other keys on it, and its accounts come out one a line', () => {
+    const text = '{"platform": "acme", "accounts": {"dev": "acme-dev", "prod": {"profile": "acme-prod"}}}';
+    const result = mergeImport(text, 'accounts.json', request([role('333333333333', 'qa'), role('444444444444', 'stage')]));
     expect(result.text).toBe(
-      '{"platform": "acme", "accountDefaults": {"profile": "acme-hub", "roleName": "OrganizationAccountAccessRole"}, "accounts": {"dev": "acme-dev", "qa": {"accountId": "333333333333"}}}',
+      [
+        '{"platform": "acme", "accountDefaults": {"profile": "acme-hub", "roleName": "OrganizationAccountAccessRole"}, "accounts": {',
+        '  "dev": "acme-dev",',
+        '  "prod": {"profile": "acme-prod"},',
+        '  "qa": {"accountId": "333333333333"},',
+        '  "stage": {"accountId": "444444444444"}',
+        '}}',
+      ].join('\n'),
     );
+  });
+
+  test('an import of 25 accounts into a new file writes formatted JSON, no line longer than one entry', () => {
+    const many = Array.from({ length: 25 }, (_, index) => role(String(100000000000 + index), `Team ${index}`));
+    const result = mergeImport(newAccountsText('acme'), 'accounts.json', request(many));
+    const lines = result.text.split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      '{',
+      '  "platform": "acme",',
+      '  "accountDefaults": {"profile": "acme-hub", "roleName": "OrganizationAccountAccessRole"},',
+      '  "accounts": {',
+    ]);
+    expect(lines).toContain('    "team-0": {"accountId": "100000000000"},');
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(100);
+    expect(Object.keys(parsed(result.text).accounts as object)).toHaveLength(25);
   });
 
   test('a file without "accounts" gets one', () => {
@@ -348,5 +372,26 @@ describe('writeMergedAccounts', () => {
     expect(() => writeMergedAccounts(file, 'accounts.json', original, valid)).toThrow(/changed while the import ran/);
     expect(readFileSync(file, 'utf8')).toContain('acme-dev2');
     expect(readdirSync(dir)).toEqual(['accounts.json']);
+  });
+});
+
+describe('writeNewAccounts', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'import-new-test-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('creates the file, and refuses one that appeared meanwhile without touching it', () => {
+    const file = path.join(dir, 'accounts.json');
+    writeNewAccounts(file, 'accounts.json', newAccountsText('acme'));
+    expect(parsed(readFileSync(file, 'utf8'))).toEqual({ platform: 'acme', accounts: {} });
+    writeFileSync(file, 'mine');
+    expect(() => {
+      writeNewAccounts(file, 'accounts.json', newAccountsText('acme'));
+    }).toThrow('accounts.json: was created while the import ran; not written, run the import again');
+    expect(readFileSync(file, 'utf8')).toBe('mine');
   });
 });

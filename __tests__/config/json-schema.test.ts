@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateConfig } from '../../src/config';
 import { accountsJsonSchema, JSON_SCHEMA_FILE, renderAccountsJsonSchema } from '../../src/config/json-schema';
+import { NAME_PATTERN, nameProblem } from '../../src/config/names';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -146,6 +147,8 @@ describe('the schema agrees with the validator', () => {
   };
   const invalid: Record<string, unknown> = {
     'a misspelt key': { ...base, platfrom: 'acme' },
+    'a platform with uppercase and an underscore': { ...base, platform: 'Loon_Corp' },
+    'a platform ending in a hyphen': { ...base, platform: 'acme-' },
     'an account ID as a number': { ...base, accounts: { prod: { profile: 'p', accountId: 123456789012 } } },
     'no accounts': { platform: 'acme', accounts: {} },
     'no platform': { accounts: base.accounts },
@@ -195,3 +198,11 @@ test('the fields editors show most carry a description', () => {
   expect(described(account?.properties).map(([key]) => key)).toEqual([]);
   expect(described(top.stateBucket?.properties).map(([key]) => key)).toEqual([]);
 });
+
+test.each(['acme', 'a', '0', 'acme-2', 'a-b-c', '', '-acme', 'acme-', 'Acme', 'ac_me', 'ac.me', 'ac me', 'äcme'])(
+  'the schema pattern for "platform" and the validator agree on %j',
+  (name) => {
+    expect(NAME_PATTERN.test(name)).toBe(nameProblem(name) === undefined);
+    expect(accountsJsonSchema().properties?.platform?.pattern).toBe(NAME_PATTERN.source);
+  },
+);

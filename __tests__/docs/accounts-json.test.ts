@@ -98,3 +98,25 @@ test('the check notices a field the reference leaves out and a field the schema 
   expect([...fromEdited.keys()].filter((at) => !fields.has(at))).toEqual(['stateBucket.kmsKey']);
   expect(fromEdited.get('pipeline.azCount')?.default).toBe('default two');
 });
+
+test('the example "with the defaults written out" shows each default the schema sets', () => {
+  const example = /with the defaults written out:\n\n```json\n([\s\S]*?)\n```/.exec(reference)?.[1];
+  expect(example).toBeDefined();
+  const shown = JSON.parse(example ?? '') as Record<string, unknown>;
+  /** Every value of the example at a field the schema gives a default, with that default. */
+  const compared: [string, unknown, unknown][] = [];
+  const walk = (value: unknown, at: string): void => {
+    const field = fields.get(at);
+    if (field !== undefined && 'default' in field && (typeof value !== 'object' || value === null)) {
+      compared.push([at, value, field.default]);
+    }
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const [key, child] of Object.entries(value)) walk(child, at === '' ? key : `${at}.${key}`);
+    }
+  };
+  walk(shown, '');
+  expect(compared.map(([at]) => at)).toEqual(
+    expect.arrayContaining(['region', 'productionAccount', 'stateBucket.noncurrentVersionExpirationDays']),
+  );
+  expect(compared.filter(([, value, fallback]) => value !== fallback)).toEqual([]);
+});

@@ -244,6 +244,24 @@ describe('runDoctor', () => {
     expect(formatDoctorReport(results)).toMatch(/All checks passed\.\n$/);
   });
 
+  test('TF_CLI_CONFIG_FILE naming a missing file fails in one line that names the variable and the fix', async () => {
+    const missing = path.join(dir, 'gone', 'terraform.rc');
+    const env = { ...setup({ platform: 'acme', accounts: { prod: 'acme-prod' } }), TF_CLI_CONFIG_FILE: missing };
+    const results = await runDoctor({ env, cwd: dir });
+    expect(results.filter((result) => result.status !== 'ok')).toEqual([
+      {
+        check: 'TF_CLI_CONFIG_FILE',
+        status: 'fail',
+        detail: `${missing} does not exist, so every terraform run warns and ignores it; point it at an existing terraform CLI config, or unset it`,
+      },
+    ]);
+    expect(doctorPassed(results)).toBe(false);
+    writeFileSync(missing.replace(`gone${path.sep}`, ''), 'plugin_cache_may_break_dependency_lock_file = true\n');
+    const present = await runDoctor({ env: { ...env, TF_CLI_CONFIG_FILE: path.join(dir, 'terraform.rc') }, cwd: dir });
+    expect(present.find((result) => result.check === 'TF_CLI_CONFIG_FILE')?.status).toBe('ok');
+    expect(doctorPassed(present)).toBe(true);
+  });
+
   test('the deploy commands it prints skip the provider lock step when a mirror is in use, and name the pipeline stack', () => {
     const env: NodeJS.ProcessEnv = {
       ...setup({ platform: 'acme', accounts: { prod: 'acme-prod' } }),

@@ -5,7 +5,7 @@
 // asks for 20); CloseAccount makes an account SUSPENDED at once (AWS passes through PENDING_CLOSURE,
 // covered by the unit tests). No terraform: the import only reads Organizations and writes the file.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
@@ -220,6 +220,29 @@ describe('with an organization of 25 accounts, one of them closed', () => {
     expect(result.stderr).toContain(`Nothing to add; ${accountsFile} is unchanged.`);
     expect(readFileSync(accountsFile, 'utf8')).toBe(before);
     expect(backups()).toHaveLength(1);
+  }, 120_000);
+
+  test('into a file that does not exist: --platform starts it, --write creates it formatted, with what to fix listed', async () => {
+    const fresh = path.join(dir, 'new', 'accounts.json');
+    mkdirSync(path.dirname(fresh));
+    const refused = await accounts(['import', '--profile', 'org-admin', '--write', fresh]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^error: .*new\/accounts\.json: file not found; to start it with the organization's accounts, add --platform NAME/,
+    );
+    expect(existsSync(fresh)).toBe(false);
+
+    const result = await accounts(['import', '--profile', 'org-admin', '--platform', 'acme', '--write', fresh]);
+    expect(result.code).toBe(0);
+    const written = readFileSync(fresh, 'utf8');
+    expect(written).toBe(result.stdout);
+    expect(written.startsWith('{\n  "platform": "acme",\n  "accountDefaults": ')).toBe(true);
+    expect(Math.max(...written.split('\n').map((line) => line.length))).toBeLessThan(130);
+    expect(Object.keys((JSON.parse(written) as { accounts: object }).accounts)).toHaveLength(24);
+    // No account is named "prod" in this organization: the file is written, and the fix is named.
+    expect(result.stderr).toMatch(/warning: .*accounts\.json: accounts: the production account "prod" is not among the accounts/);
+    expect(result.stderr).toMatch(/Wrote .*accounts\.json \(24 accounts\); fix the problems above in it before any deploy/);
+    expect(readdirSync(path.dirname(fresh))).toEqual(['accounts.json']);
   }, 120_000);
 
   test('--write refuses a merged file that would not load, lists the problems and writes nothing', async () => {

@@ -116,6 +116,24 @@ describeDeploy('npm run local-aws, a long-lived local AWS double prepared as the
     expect(accountOf('byhand-prod')).toBe(printed);
   });
 
+  test("the printed aws s3 ls works in a shell that holds the user's own keys, profile and S3 endpoint", () => {
+    const hint = /^ {2}(aws s3 ls[^#]*)/m.exec(output)?.[1]?.trim();
+    expect(hint).toMatch(/^aws s3 ls --profile \S+$/);
+    const shell: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: dir,
+      AWS_ACCESS_KEY_ID: 'AKIAREALUSERKEY',
+      AWS_SECRET_ACCESS_KEY: 'real-secret',
+      AWS_PROFILE: 'real-admin',
+      AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9',
+    };
+    const listed = execFileSync('sh', ['-c', `. "${envFile}" && ${String(hint)} && echo listed`], {
+      env: shell,
+      encoding: 'utf8',
+    });
+    expect(listed).toContain('listed');
+  });
+
   test('AWS-managed policies exist, so the runner role can attach AmazonSSMManagedInstanceCore', async () => {
     const iam = new IAMClient(clientConfig());
     const policy = await iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' }));

@@ -27,7 +27,7 @@ export function missingNpmScripts(root: string, files: readonly string[], script
   const missing: ScriptMention[] = [];
   for (const file of files) {
     const text = readFileSync(path.join(root, file), 'utf8');
-    for (const match of text.matchAll(/\bnpm\s+(?:run(?:-script)?\s+(?:-s\s+)?([\w:.-]+)|(test)\b)/g)) {
+    for (const match of text.matchAll(/\bnpm\s+(?:run(?:-script)?\s+(?:(?:-s|--silent)\s+)?([\w:.-]+)|(test)\b)/g)) {
       const script = match[1] ?? match[2] ?? '';
       if (!(script in scripts)) {
         missing.push({ file, line: text.slice(0, match.index).split('\n').length, script });

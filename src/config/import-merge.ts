@@ -65,6 +65,14 @@ export interface ImportResult {
   readonly notes: readonly string[];
 }
 
+/**
+ * The text an import into a file that does not exist yet starts from: the platform and no accounts.
+ * `"$schema"` is left out, since its path depends on where the file is.
+ */
+export function newAccountsText(platform: string): string {
+  return `{\n  "platform": ${JSON.stringify(platform)},\n  "accounts": {}\n}\n`;
+}
+
 /** Reads accounts.json for the import: the same reading rules, and messages, as loadConfig. */
 export function readAccountsText(file: string, shown: string): string {
   return readConfigText(file, shown);
@@ -217,7 +225,9 @@ function insertAccounts(text: string, tree: Node, added: readonly AddedAccount[]
   const style = textStyle(text);
   const entries = added.map((account) => [account.name, inline(account.entry)] as const);
   const accountsNode = findNodeAtLocation(tree, ['accounts']);
-  if (accountsNode !== undefined) return insertProperties(text, accountsNode, entries, style);
+  // Accounts one a line, even where the file has them all on one line: an organization's dozens would
+  // otherwise make one line of hundreds of characters.
+  if (accountsNode !== undefined) return insertProperties(text, accountsNode, entries, style, { oneALine: true });
   const inner = `${style.eol}${style.unit.repeat(2)}`;
   const body = entries.map(([name, entry]) => `${inner}${JSON.stringify(name)}: ${entry}`).join(',');
   return insertTopLevel(text, 'accounts', `{${body}${style.eol}${style.unit}}`);
@@ -234,20 +244,32 @@ function insertTopLevel(text: string, key: string, valueText: string): string {
   return splice(text, accountsProperty.offset, `${JSON.stringify(key)}: ${valueText},${separator}`);
 }
 
-/** Appends `entries` (key and value text) to the object `node`, indented like its existing entries. */
-function insertProperties(text: string, node: Node, entries: readonly (readonly [string, string])[], style: TextStyle): string {
+/**
+ * Appends `entries` (key and value text) to the object `node`, indented like its existing entries. An
+ * object on one line stays on one line, unless `oneALine`: then it is opened up, each existing entry's
+ * text unchanged on a line of its own.
+ */
+function insertProperties(
+  text: string,
+  node: Node,
+  entries: readonly (readonly [string, string])[],
+  style: TextStyle,
+  { oneALine = false }: { readonly oneALine?: boolean } = {},
+): string {
   const children = node.children ?? [];
   const last = children[children.length - 1];
   const rendered = (indent: string): string[] => entries.map(([key, value]) => `${indent}${JSON.stringify(key)}: ${value}`);
-  if (last === undefined) {
-    // `{}` (perhaps with blank space inside): open it up, indented one level below the object's line.
+  const onOneLine = last !== undefined && lineStart(text, last.offset) <= node.offset;
+  if (last === undefined || (onOneLine && oneALine)) {
+    // `{}` (perhaps with blank space inside), or an object on one line: open it up, indented one level
+    // below the object's line.
     const outer = lineIndent(text, node.offset);
     const inner = `${outer}${style.unit}`;
-    const body = `${style.eol}${rendered(inner).join(`,${style.eol}`)}${style.eol}${outer}`;
+    const kept = children.map((child) => `${inner}${text.slice(child.offset, child.offset + child.length)}`);
+    const body = `${style.eol}${[...kept, ...rendered(inner)].join(`,${style.eol}`)}${style.eol}${outer}`;
     return `${text.slice(0, node.offset + 1)}${body}${text.slice(node.offset + node.length - 1)}`;
   }
   const end = last.offset + last.length;
-  const onOneLine = lineStart(text, last.offset) <= node.offset;
   if (onOneLine)
     return splice(
       text,
@@ -324,6 +346,23 @@ export function writeMergedAccounts(file: string, shown: string, original: strin
     rmSync(temporary, { force: true });
   }
   return backup;
+}
+
+/**
+ * Writes an import into a file that did not exist: no backup is needed, and an existing file is never
+ * overwritten (one made while the import ran is refused).
+ */
+export function writeNewAccounts(file: string, shown: string, text: string): void {
+  try {
+    writeFileSync(file, text, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new ConfigError([`${shown}: was created while the import ran; not written, run the import again`]);
+    }
+    throw new ConfigError([
+      `${shown}: cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); check the folder and its permissions`,
+    ]);
+  }
 }
 
 /** Copies `file` to a backup name no earlier backup has, and returns that name. */

@@ -29,6 +29,12 @@ export function stateBucketName(platform: string, account: string): string {
 }
 
 /**
+ * The rule of {@link nameProblem} as one regular expression, for the JSON Schema editors check
+ * accounts.json with (src/config/json-schema.ts); __tests__/config/json-schema.test.ts keeps the two equal.
+ */
+export const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+/**
  * Why `value` is not a valid platform or account name, or `undefined` when it is.
  * Allowed: lowercase letters, digits and hyphens, starting and ending with a letter or digit
  * (it becomes part of a bucket name and of a stack id).

@@ -99,6 +99,13 @@ export function branchProblem(name: string): string | undefined {
 }
 
 function githubRepositoryProblem(value: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith('git@')) {
+    return `${JSON.stringify(value)} is a URL; write OWNER/REPOSITORY alone, as a token's subject names it, e.g. "acme/infrastructure"`;
+  }
+  if (value.endsWith('.git')) {
+    // GitHub's subject (repo:OWNER/REPO:…) never ends in .git, so this entry would match no token.
+    return `${JSON.stringify(value)} ends with ".git", which no token's subject has; write ${JSON.stringify(value.slice(0, -'.git'.length))}`;
+  }
   const [owner, name, ...rest] = value.split('/');
   if (owner === undefined || name === undefined || rest.length > 0) {
     return `${JSON.stringify(value)} is not OWNER/REPOSITORY; write e.g. "acme/infrastructure"`;
@@ -113,13 +120,19 @@ function githubRepositoryProblem(value: string): string | undefined {
 }
 
 function gitlabProjectProblem(value: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith('git@')) {
+    return `${JSON.stringify(value)} is a URL; write the project path alone, e.g. "acme/platform/infra" (a self-managed instance goes in "url")`;
+  }
+  if (value.endsWith('.git')) {
+    return `${JSON.stringify(value)} ends with ".git", which no token's project_path has; write ${JSON.stringify(value.slice(0, -'.git'.length))}`;
+  }
   const segments = value.split('/');
   if (segments.length < 2) {
     return `${JSON.stringify(value)} is not a project path; write the group and project, e.g. "acme/platform/infra"`;
   }
   const bad = segments.find((segment) => !GITLAB_SEGMENT.test(segment) || segment.endsWith('.git') || segment.endsWith('.'));
   return bad !== undefined
-    ? `${JSON.stringify(bad === '' ? value : bad)} is not a GitLab group or project name (letters, digits, "_", "-" and "."); write the path as in the project's URL, e.g. "acme/platform/infra"`
+    ? `${JSON.stringify(value)}: ${JSON.stringify(bad)} is not a GitLab group or project name (letters, digits, "_", "-" and "."); write the path as in the project's URL, e.g. "acme/platform/infra"`
     : undefined;
 }
 

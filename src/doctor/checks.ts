@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { type AccountConfig, type BootstrapConfig, ConfigError, loadConfig, readSettings } from '../config';
@@ -101,6 +102,27 @@ export async function checkProfiles(config: BootstrapConfig | undefined, env: No
     });
   }
   return results;
+}
+
+/**
+ * `TF_CLI_CONFIG_FILE`, when set, names a file terraform can read: a missing one makes every terraform
+ * run (yours and, where no mirror config replaces it, this project's) warn several times and ignore it.
+ */
+export function checkCliConfigFile(env: NodeJS.ProcessEnv): CheckResult[] {
+  const value = env.TF_CLI_CONFIG_FILE?.trim();
+  if (value === undefined || value === '') return [];
+  const check = 'TF_CLI_CONFIG_FILE';
+  const fix = 'point it at an existing terraform CLI config, or unset it';
+  let stats;
+  try {
+    stats = statSync(value);
+  } catch {
+    return [{ check, status: 'fail', detail: `${value} does not exist, so every terraform run warns and ignores it; ${fix}` }];
+  }
+  if (!stats.isFile()) {
+    return [{ check, status: 'fail', detail: `${value} is not a file, so every terraform run warns and ignores it; ${fix}` }];
+  }
+  return [{ check, status: 'ok', detail: value }];
 }
 
 /** Runs `terraform version -json` and returns the version, e.g. `1.11.4`. */

@@ -10,6 +10,7 @@ import { providerSource } from '../terraform/provider-source';
 import { terraformRunEnv } from '../terraform/run-env';
 import {
   checkAccountsFile,
+  checkCliConfigFile,
   checkIdentities,
   checkProfiles,
   checkProvider,
@@ -66,6 +67,7 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
       checkNodeCli(),
       ...accounts.results,
       ...(await checkProfiles(accounts.config, env)),
+      ...checkCliConfigFile(env),
       ...environment,
       terraform,
       provider,
