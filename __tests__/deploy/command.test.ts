@@ -39,7 +39,7 @@ test('with BOOTSTRAP_PROVIDER_MIRROR terraform reads a CLI config naming the mir
   expect(command.env.TF_CLI_CONFIG_FILE).toBe(cliConfig);
   expect(command.env.CHECKPOINT_DISABLE).toBe('1');
   expect(readFileSync(cliConfig, 'utf8')).toContain(`path = ${JSON.stringify(mirror)}`);
-  expect(command.display).toBe(`TF_CLI_CONFIG_FILE=${cliConfig} ${NPX} synth`);
+  expect(command.envPrefix).toBe(`TF_CLI_CONFIG_FILE=${cliConfig} `);
   expect(command.byHand).toBe(`TF_CLI_CONFIG_FILE=${cliConfig} ${NPX} deploy 'state-*' --parallelism 2 --skip-provider-lock`);
   expect(command.parallelism).toBe(2);
   expect(command.note).toBe(
@@ -57,7 +57,7 @@ test('a filesystem mirror in terraform’s own CLI config keeps that config', ()
     { workDir: dir, findMirror: noMirror },
   );
   expect(command.env.TF_CLI_CONFIG_FILE).toBe(own);
-  expect(command.display).toBe(`${NPX} synth --output 'out dir'`);
+  expect(command.envPrefix).toBe('');
   expect(command.byHand).toBe(`${NPX} deploy state-dev --output 'out dir' --parallelism 3 --skip-provider-lock`);
 });
 

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { runDeploy, taintedBuckets } from '../../src/deploy';
+import { runDeploy, shellQuote, taintedBuckets } from '../../src/deploy';
 import { cliForNode } from '../../src/cli/node-cli';
 
 /** The plain command the deploy shows: `npx cdktf`, or `npx cdktn` on Node >= 22.19 (src/cli/node-cli.ts). */
@@ -18,6 +18,11 @@ const FAKE_TERRAFORM = path.join(__dirname, 'fixtures', 'fake-terraform.js');
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'deploy-run-test-'));
+  // The app synth runs, as cdktf.json names it.
+  writeFileSync(
+    path.join(dir, 'cdktf.json'),
+    JSON.stringify({ app: `${shellQuote(process.execPath)} ${shellQuote(FAKE_CDKTF)}` }),
+  );
 });
 afterEach(() => {
   // A failed test must not leave the fake terraform running.
@@ -68,7 +73,6 @@ function run(mode: string, args: readonly string[] = ['state-dev'], env: NodeJS.
     env: { PATH: process.env.PATH, HOME: dir, FAKE_MODE: mode, FAKE_DIR: dir, ...env },
     stdout: sink,
     stderr: sink,
-    cli: [process.execPath, FAKE_CDKTF],
     terraform: FAKE_TERRAFORM,
     cwd: dir,
     findMirror: () => undefined,
@@ -106,7 +110,7 @@ test('synthesizes, runs terraform init and apply in each stack’s folder, and s
   expect(await fake.done).toBe(0);
   const lines = fake.output().split('\n');
   expect(lines.slice(0, 5)).toEqual([
-    `$ ${NPX} synth`,
+    `$ CDKTF_OUTDIR=${path.join(dir, 'cdktf.out')} ${shellQuote(process.execPath)} ${shellQuote(FAKE_CDKTF)}  (the app, as "${NPX} synth" runs it)`,
     `$ terraform init -input=false -json && terraform apply -auto-approve -input=false -json  (in ${path.join(dir, 'cdktf.out', 'stacks')}/<stack>, for each stack)`,
     `  by hand, the same deploy (it asks before each stack): ${NPX} deploy 'state-*' --parallelism 2`,
     '  2 stack(s) at a time (from --parallelism)',
@@ -127,9 +131,10 @@ test('synthesizes, runs terraform init and apply in each stack’s folder, and s
   expect(fake.output()).not.toContain('@message');
   // The synth ran with the checkpoint off and imports nothing.
   expect(JSON.parse(readFileSync(path.join(dir, 'synth.json'), 'utf8'))).toMatchObject({
-    args: ['synth'],
+    args: [],
     resume: '',
     checkpoint: '1',
+    outdir: path.join(dir, 'cdktf.out'),
   });
 }, 30_000);
 
@@ -139,7 +144,7 @@ test('offline, synth and terraform run with the CLI config that names the mirror
   const fake = run('ok', ['state-dev', '--verbose'], { BOOTSTRAP_PROVIDER_MIRROR: mirror });
   expect(await fake.done).toBe(0);
   const { cliConfig } = JSON.parse(readFileSync(path.join(dir, 'synth.json'), 'utf8')) as { cliConfig: string };
-  expect(fake.output()).toContain(`$ TF_CLI_CONFIG_FILE=${cliConfig} ${NPX} synth\n`);
+  expect(fake.output()).toContain(`$ TF_CLI_CONFIG_FILE=${cliConfig} CDKTF_OUTDIR=`);
   expect(fake.output()).toContain(`${NPX} deploy state-dev --parallelism `);
   expect(fake.output()).toContain(' --skip-provider-lock\n');
   // --verbose shows terraform's events as their messages.
@@ -161,7 +166,7 @@ test('an option it does not support is refused before anything runs', async () =
   expect(existsSync(path.join(dir, 'synth.json'))).toBe(false);
 });
 
-test('a failed synth deploys nothing and shows the CLI’s error once', async () => {
+test('a failed synth deploys nothing and shows the app’s error once', async () => {
   const fake = run('ok', ['state-dev'], { FAKE_SYNTH: 'fail' });
   expect(await fake.done).toBe(1);
   expect(fake.output().match(/accounts\.dev\.profile: expected a string/g)).toHaveLength(1);

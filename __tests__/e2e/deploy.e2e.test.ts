@@ -47,7 +47,10 @@ test('npm run deploy deploys offline, shows each stack finish, and names what fa
   const output = result.tail.join('\n');
   const lines = result.tail.filter((line) => line.trim() !== '');
 
-  expect(lines[0]).toMatch(new RegExp(`^\\$ TF_CLI_CONFIG_FILE=\\S+ ${NPX} synth --output \\S+$`));
+  expect(lines[0]).toBe(
+    `$ TF_CLI_CONFIG_FILE=${/TF_CLI_CONFIG_FILE=(\S+)/.exec(lines[0] ?? '')?.[1] ?? '?'} CDKTF_OUTDIR=${ws.outdir} ` +
+      `node --require ./scripts/ts-runner.js main.ts  (the app, as "${NPX} synth" runs it)`,
+  );
   expect(lines[1]).toBe(
     `$ terraform init -input=false -json && terraform apply -auto-approve -input=false -json  (in ${ws.outdir}/stacks/<stack>, for each stack)`,
   );

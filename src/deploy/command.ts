@@ -91,8 +91,8 @@ export interface DeployCommand {
   readonly source: ProviderSource;
   /** Stacks deployed at once. */
   readonly parallelism: number;
-  /** The synth command as one shell line, e.g. `TF_CLI_CONFIG_FILE=<temp folder>/terraform.rc npx cdktn synth`. */
-  readonly display: string;
+  /** What goes before a command line to show its environment: `TF_CLI_CONFIG_FILE=<temp folder>/terraform.rc `, or nothing. */
+  readonly envPrefix: string;
   /** The same deploy by hand, with cdktf's CLI (which prompts before each stack). */
   readonly byHand: string;
   /** Where the provider comes from, when a mirror is in use. */
@@ -153,7 +153,7 @@ export function deployCommand(args: DeployArgs, env: NodeJS.ProcessEnv, options:
     env: deployEnv,
     source,
     parallelism,
-    display: `${prefix}${cliForNode().npx} ${['synth', ...output].map(shellQuote).join(' ')}`,
+    envPrefix: prefix,
     byHand: `${prefix}${cliForNode().npx} ${byHand.map(shellQuote).join(' ')}`,
     parallelismNote,
     ...(note !== undefined ? { note } : {}),

@@ -33,8 +33,6 @@ export interface DeployOptions {
    * process signals). @default interrupts are not handled
    */
   readonly onInterrupt?: (handler: (signal: NodeJS.Signals) => void) => () => void;
-  /** The CLI that synthesizes, as a command and its first arguments. @default the CLI `cliForNode` picks, run by this Node */
-  readonly cli?: readonly [string, ...string[]];
   /** @default `terraform` on PATH */
   readonly terraform?: string;
   /** `setpriv` to start terraform with a parent-death signal; `null` for none. @default found on PATH on Linux */

@@ -7,16 +7,16 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BootstrapConfig } from '../config';
-import { cdktfCliPath } from '../terraform/cdktf-cli';
 import { describeChanges, type Diagnostic } from '../terraform/json-events';
 import { stackCommands, type StackApplyResult } from '../terraform/stack-apply';
+import { cliForNode } from '../cli/node-cli';
 import { type DeployArgs, deployCommand, shellQuote } from './command';
 import { StackRunner, type StackRunOptions, writeOutputsFile } from './engine';
 import type { DeployOptions } from './index';
 import { credentialHints, isCredentialError, stateLockConflict, type StateLockConflict, stateLockHints } from './output';
 import { DeployProgress, manifestStacks } from './progress';
 import { RESUME_BUCKETS_ENV } from './resume';
-import { startSynth } from './synth';
+import { appCommand, startSynth } from './synth';
 import { stoppedStack, untaintBuckets } from './untaint';
 import { interruptedMessage } from './output';
 
@@ -64,7 +64,9 @@ export async function runStacks(input: RunStacksInput): Promise<StacksRun> {
   try {
     const resume = input.imports.length > 0 ? `${RESUME_BUCKETS_ENV}=${shellQuote(input.imports.join(','))} ` : '';
     const commands = stackCommands({ migrateState: args.migrateState });
-    out(`$ ${resume}${command.display}${args.skipSynth ? '  (skipped: --skip-synth)' : ''}`);
+    const app = appCommand(input.cwd);
+    const synthLine = `${resume}${command.envPrefix}CDKTF_OUTDIR=${shellQuote(outdir)} ${app}`;
+    out(`$ ${synthLine}  (${args.skipSynth ? 'skipped: --skip-synth' : `the app, as "${cliForNode().npx} synth" runs it`})`);
     out(
       `$ terraform ${commands.init.join(' ')} && terraform ${commands.apply.join(' ')}  (in ${path.join(outdir, 'stacks')}/<stack>, for each stack)`,
     );
@@ -90,18 +92,14 @@ export async function runStacks(input: RunStacksInput): Promise<StacksRun> {
     try {
       if (!args.skipSynth) {
         // The wrapper alone decides which buckets synth imports: never a value left in the user's environment.
-        const synth = startSynth(
-          options.cli ?? [process.execPath, cdktfCliPath()],
-          args.output !== undefined ? ['--output', args.output] : [],
-          {
-            cwd: input.cwd,
-            env: { ...command.env, [RESUME_BUCKETS_ENV]: input.imports.join(',') },
-            onOutput: (chunk, stream) => {
-              log.write(chunk);
-              if (args.verbose) (stream === 'stdout' ? options.stdout : options.stderr).write(chunk);
-            },
+        const synth = startSynth(app, outdir, {
+          cwd: input.cwd,
+          env: { ...command.env, [RESUME_BUCKETS_ENV]: input.imports.join(',') },
+          onOutput: (chunk, stream) => {
+            log.write(chunk);
+            if (args.verbose) (stream === 'stdout' ? options.stdout : options.stderr).write(chunk);
           },
-        );
+        });
         stopSynth = (signal) => {
           synth.signal(signal);
         };
