@@ -2,7 +2,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdktf.out/', 'coverage/', 'dist/', '.bench/', '*.js', '*.mjs', 'scripts/*.js', '__tests__/**/fixtures/*.js'] },
+  {
+    ignores: [
+      'node_modules/',
+      'cdktf.out/',
+      'coverage/',
+      'dist/',
+      '.bench/',
+      '*.js',
+      '*.mjs',
+      'scripts/*.js',
+      '__tests__/**/fixtures/*.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
