@@ -13,6 +13,7 @@ export default tseslint.config(
       '*.mjs',
       'scripts/*.js',
       '__tests__/support/*.js',
+      '__tests__/**/fixtures/*.js',
     ],
   },
   js.configs.recommended,

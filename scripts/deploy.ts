@@ -1,6 +1,6 @@
-// `npm run deploy -- <stack>... [cdktf deploy options]`: the project's `cdktf deploy`, offline-ready,
-// with Ctrl-C that lets Terraform stop cleanly and a pointer to the doctor on credential errors (src/deploy/).
-// Exit code: cdktf's; 130 after Ctrl-C; 1 for bad input; 2 for a bad command line.
+// `npm run deploy -- <stack>... [options]`: synth, then terraform init and apply per stack (src/deploy/),
+// offline-ready, with Ctrl-C that lets Terraform stop cleanly and a pointer to the doctor on credential errors.
+// Exit code: 0 when every stack deployed, 1 otherwise or for bad input; 130 after Ctrl-C; 2 for a bad command line.
 import { runCommand } from '../src/cli/user-error';
 import { DEPLOY_USAGE, runDeploy } from '../src/deploy';
 

@@ -15,7 +15,6 @@ import { chooseParallelism, type ParallelismChoice } from '../src/process/parall
 import { missingTools } from '../src/sandbox/preconditions';
 import { printProblems } from '../src/cli/user-error';
 import { killRunningChildren } from '../src/process/run';
-import { CdktfOutputParser, DeployProgress } from '../src/deploy/progress';
 import { PROVIDER_MIRROR_ENV } from '../src/terraform/cli-config';
 import { findProviderMirror } from '../src/terraform/provider-mirror';
 import { createWorkspace, type Workspace } from '../src/sandbox/workspace';
@@ -135,7 +134,7 @@ async function main(): Promise<void> {
       stacks: ['state-*'],
       parallelism: config.parallelism,
       outputsFile: ws.outputsFile,
-      onLine: deployOutput(verbose, stateStacks),
+      ...deployOutput(verbose),
     }),
   );
   if (pipelineStacks.length > 0 && config.pipeline?.stateBackend === 's3') {
@@ -152,7 +151,7 @@ async function main(): Promise<void> {
         env: ws.env,
         stacks: pipelineStacks,
         parallelism: config.parallelism,
-        onLine: deployOutput(verbose, pipelineStacks),
+        ...deployOutput(verbose),
       }),
     );
   } else {
@@ -166,7 +165,7 @@ async function main(): Promise<void> {
         env: ws.env,
         stacks: ['access-*'],
         parallelism: config.parallelism,
-        onLine: deployOutput(verbose, accessStacks),
+        ...deployOutput(verbose),
       }),
     );
   }
@@ -221,24 +220,21 @@ function note(text: string): void {
 }
 
 /**
- * cdktf prints every terraform line, prefixed with the stack name. Without BOOTSTRAP_SANDBOX_VERBOSE,
- * show the deploy's progress view instead (as `npm run deploy` does): one line per finished stack, the
- * count done / running / waiting / failed with the time left, and Terraform's error boxes; the last
- * lines of output are part of the error when the deploy fails.
+ * Without BOOTSTRAP_SANDBOX_VERBOSE, the deploy's progress view (as `npm run deploy` shows it): a line when a
+ * stack starts and finishes, the count done / running / waiting / failed, and Terraform's errors; with it, every
+ * event terraform reports. The errors are part of the thrown error when the deploy fails.
  */
-function deployOutput(verbose: boolean, stacks: readonly string[]): (line: string) => void {
+function deployOutput(verbose: boolean): Pick<Parameters<typeof cdktfDeploy>[0], 'onLine' | 'onProgress'> {
   if (verbose)
-    return (line) => {
-      console.log(`    | ${line}`);
+    return {
+      onLine: (line) => {
+        console.log(`    | ${line}`);
+      },
     };
-  const progress = new DeployProgress();
-  progress.setStacks(stacks);
-  const parser = new CdktfOutputParser((event) => {
-    if (event.kind === 'diagnostic') for (const line of event.lines) console.log(`    ${event.stack}  ${line}`);
-    for (const line of progress.apply(event)) console.log(`    ${line}`);
-  });
-  return (line) => {
-    parser.push(`${line}\n`);
+  return {
+    onProgress: (line) => {
+      console.log(`    ${line}`);
+    },
   };
 }
 

@@ -1,9 +1,9 @@
-// The command `npm run deploy` runs: offline (a provider mirror in use) it must skip cdktf's provider
-// lock step, whose `terraform providers lock` always asks registry.terraform.io. Decided without network.
+// How `npm run deploy` runs: its options, terraform's environment (offline: the CLI config naming the mirror),
+// the parallelism, and the lines that show it. Decided without network.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { deployAdvice, deployCommand, shellQuote } from '../../src/deploy/command';
+import { deployAdvice, deployCommand, parseDeployArgs, shellQuote } from '../../src/deploy/command';
 import { cliForNode } from '../../src/cli/node-cli';
 import { problemsOf } from '../support/problems';
 
@@ -26,78 +26,97 @@ function fakeMirror(at = path.join(dir, 'mirror')): string {
 
 const noMirror = (): undefined => undefined;
 
-test('with BOOTSTRAP_PROVIDER_MIRROR the provider lock step is skipped and terraform reads a CLI config naming the mirror', () => {
+const parse = (...args: string[]) => parseDeployArgs(args);
+
+test('with BOOTSTRAP_PROVIDER_MIRROR terraform reads a CLI config naming the mirror, and the by-hand command skips the lock step', () => {
   const mirror = fakeMirror();
   const command = deployCommand(
-    ['state-*', '--parallelism', '2'],
+    parse('state-*', '--parallelism', '2'),
     { BOOTSTRAP_PROVIDER_MIRROR: mirror, HOME: dir },
     { workDir: dir },
   );
-  expect(command.args).toEqual(['deploy', 'state-*', '--parallelism', '2', '--auto-approve', '--skip-provider-lock']);
   const cliConfig = path.join(dir, 'terraform.rc');
   expect(command.env.TF_CLI_CONFIG_FILE).toBe(cliConfig);
+  expect(command.env.CHECKPOINT_DISABLE).toBe('1');
   expect(readFileSync(cliConfig, 'utf8')).toContain(`path = ${JSON.stringify(mirror)}`);
-  expect(command.display).toBe(
-    `TF_CLI_CONFIG_FILE=${cliConfig} ${NPX} deploy 'state-*' --parallelism 2 --auto-approve --skip-provider-lock`,
-  );
+  expect(command.envPrefix).toBe(`TF_CLI_CONFIG_FILE=${cliConfig} `);
+  expect(command.byHand).toBe(`TF_CLI_CONFIG_FILE=${cliConfig} ${NPX} deploy 'state-*' --parallelism 2 --skip-provider-lock`);
+  expect(command.parallelism).toBe(2);
   expect(command.note).toBe(
-    `hashicorp/aws 5.100.0 from the offline mirror ${mirror} (BOOTSTRAP_PROVIDER_MIRROR): no provider lock step, nothing is downloaded`,
+    `hashicorp/aws 5.100.0 from the offline mirror ${mirror} (BOOTSTRAP_PROVIDER_MIRROR): nothing is downloaded`,
   );
 });
 
-test('a filesystem mirror in terraform’s own CLI config skips the lock step and keeps that config', () => {
+test('a filesystem mirror in terraform’s own CLI config keeps that config', () => {
   const mirror = fakeMirror();
   const own = path.join(dir, 'own.tfrc');
   writeFileSync(own, `provider_installation {\n  filesystem_mirror {\n    path = "${mirror}"\n  }\n}\n`);
   const command = deployCommand(
-    ['state-dev'],
+    parse('state-dev', '--output', 'out dir'),
     { TF_CLI_CONFIG_FILE: own, BOOTSTRAP_DEPLOY_PARALLELISM: '3' },
     { workDir: dir, findMirror: noMirror },
   );
-  expect(command.args).toEqual(['deploy', 'state-dev', '--auto-approve', '--parallelism', '3', '--skip-provider-lock']);
   expect(command.env.TF_CLI_CONFIG_FILE).toBe(own);
-  expect(command.display).toBe(`${NPX} deploy state-dev --auto-approve --parallelism 3 --skip-provider-lock`);
+  expect(command.envPrefix).toBe('');
+  expect(command.byHand).toBe(`${NPX} deploy state-dev --output 'out dir' --parallelism 3 --skip-provider-lock`);
 });
 
 test('a mirror found on the machine is used as if BOOTSTRAP_PROVIDER_MIRROR named it', () => {
   const mirror = fakeMirror(path.join(dir, 'opt', 'tf-plugins'));
-  const command = deployCommand(['pipeline-prod'], { HOME: dir }, { workDir: dir, findMirror: () => mirror });
-  expect(command.args).toContain('--skip-provider-lock');
+  const command = deployCommand(parse('pipeline-prod'), { HOME: dir }, { workDir: dir, findMirror: () => mirror });
   expect(readFileSync(String(command.env.TF_CLI_CONFIG_FILE), 'utf8')).toContain(JSON.stringify(mirror));
   expect(command.note).toContain(`from the offline mirror ${mirror}, found on this machine`);
 });
 
-test('terraform’s implied local mirror skips the lock step without a CLI config', () => {
+test('terraform’s implied local mirror needs no CLI config', () => {
   const implied = fakeMirror(path.join(dir, '.terraform.d', 'plugins'));
-  const command = deployCommand(['state-dev'], { HOME: dir }, { workDir: dir, findMirror: () => implied });
-  expect(command.args).toContain('--skip-provider-lock');
+  const command = deployCommand(parse('state-dev'), { HOME: dir }, { workDir: dir, findMirror: () => implied });
+  expect(command.byHand).toContain('--skip-provider-lock');
   expect(command.env.TF_CLI_CONFIG_FILE).toBeUndefined();
 });
 
-test('without a mirror the arguments pass through, with only --auto-approve and the parallelism added', () => {
+test('without a mirror and --parallelism, the parallelism is the machine’s and the by-hand command has the options given', () => {
   const command = deployCommand(
-    ['state-*', '--outputs-file', 'out put.json'],
+    parse('state-*', '--outputs-file', 'out put.json', '--migrate-state'),
     { HOME: dir },
     { workDir: dir, findMirror: noMirror, machine: { freeMemoryBytes: 3 * 1024 ** 3, cores: 2 } },
   );
-  expect(command.args).toEqual(['deploy', 'state-*', '--outputs-file', 'out put.json', '--auto-approve', '--parallelism', '3']);
   expect(command.env.TF_CLI_CONFIG_FILE).toBeUndefined();
-  expect(command.display).toBe(`${NPX} deploy 'state-*' --outputs-file 'out put.json' --auto-approve --parallelism 3`);
+  expect(command.byHand).toBe(
+    `${NPX} deploy 'state-*' --outputs-file 'out put.json' --migrate-state --parallelism ${command.parallelism}`,
+  );
   expect(command.note).toBeUndefined();
   // 60 % of 3 GiB (the free memory stands for the total when none is given): 3 stacks of 0.39 GiB + 0.3 shared.
   expect(command.parallelismNote).toMatch(/^3 stack\(s\) at a time \(from this machine: 1\.8 GiB of memory for stacks /);
 });
 
-test('flags the user already gave are not added twice', () => {
-  const mirror = fakeMirror();
-  const args = ['state-dev', '--skip-provider-lock', '--auto-approve', '--parallelism=5'];
-  const command = deployCommand(args, { BOOTSTRAP_PROVIDER_MIRROR: mirror }, { workDir: dir });
-  expect(command.args).toEqual(['deploy', ...args]);
-  expect(command.parallelismNote).toBe('5 stack(s) at a time (from --parallelism)');
+test('the options cdktf deploy took that change nothing here are accepted; --name=value works as --name value', () => {
+  expect(parse('state-dev', '--skip-provider-lock', '--auto-approve', '--no-color', '--parallelism=5', '--verbose')).toEqual({
+    patterns: ['state-dev'],
+    verbose: true,
+    migrateState: false,
+    skipSynth: false,
+    parallelism: '5',
+  });
+  expect(deployCommand(parse('state-dev', '--parallelism=5'), {}, { workDir: dir, findMirror: noMirror }).parallelismNote).toBe(
+    '5 stack(s) at a time (from --parallelism)',
+  );
+});
+
+test('an option the deploy does not support is refused in one line naming it and the supported ones', () => {
+  expect(problemsOf(() => parse('state-dev', '--var', 'x=1'))).toEqual([
+    'npm run deploy: --var is not supported (the deploy runs terraform itself, not cdktf deploy); supported: ' +
+      '--parallelism <value>, --output <value>, --outputs-file <value>, --verbose, --migrate-state, --skip-synth, ' +
+      '--auto-approve, --skip-provider-lock, --no-color',
+  ]);
+  expect(problemsOf(() => parse('state-dev', '--output'))).toEqual(['npm run deploy: --output needs a value']);
+  expect(
+    problemsOf(() => deployCommand(parse('state-dev', '--parallelism', 'many'), {}, { workDir: dir, findMirror: noMirror })),
+  ).toEqual(['npm run deploy: --parallelism many: give a whole number from 1 to 64']);
 });
 
 test('a BOOTSTRAP_PROVIDER_MIRROR without the provider is refused with one line naming the variable and the fix', () => {
-  expect(problemsOf(() => deployCommand(['state-dev'], { BOOTSTRAP_PROVIDER_MIRROR: dir }, { workDir: dir }))).toEqual([
+  expect(problemsOf(() => deployCommand(parse('state-dev'), { BOOTSTRAP_PROVIDER_MIRROR: dir }, { workDir: dir }))).toEqual([
     `BOOTSTRAP_PROVIDER_MIRROR: "${dir}" holds no hashicorp/aws 5.100.0; point it at a folder made by "terraform providers mirror", or unset it`,
   ]);
 });

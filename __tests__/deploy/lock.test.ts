@@ -3,7 +3,15 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { acquireDeployLock, type LockHolder, type ProcessProbe, readHolder } from '../../src/deploy/lock';
+import { spawn } from 'node:child_process';
+import {
+  acquireDeployLock,
+  isZombie,
+  type LockHolder,
+  type ProcessProbe,
+  readHolder,
+  systemProcesses,
+} from '../../src/deploy/lock';
 
 let dir: string;
 let files: string[];
@@ -148,4 +156,44 @@ test('with the real process table: this test process holds a lock that a second 
   const second = acquireDeployLock({ files, holder: { ...me, pid: process.pid + 1, startedAt: 'later' } });
   expect(second.ok).toBe(false);
   if (first.ok) first.release();
+});
+
+test('the terraform processes a deploy records stay in its lock files, and a rerun after the deploy died names those alive', () => {
+  const first = acquireDeployLock({ files, holder: holder(100), processes: processes([100]), host: HOST });
+  if (!first.ok) throw new Error('the first deploy did not get the lock');
+  first.recordChildren([
+    { pid: 300, stack: 'state-dev', processId: 'boot:300' },
+    { pid: 301, stack: 'state-qa', processId: 'boot:301' },
+  ]);
+  for (const file of files)
+    expect(readHolder(file)?.children).toEqual([
+      { pid: 300, stack: 'state-dev', processId: 'boot:300' },
+      { pid: 301, stack: 'state-qa', processId: 'boot:301' },
+    ]);
+  // The deploy was killed; terraform 300 still runs, 301 has exited.
+  const rerun = acquireDeployLock({ files, holder: holder(200), processes: processes([200, 300]), host: HOST });
+  expect(rerun).toEqual({
+    ok: false,
+    message:
+      `the deploy that held ${files[0]} is gone (pid 100, started 2026-12-02T01:00:00.000Z, running "npm run deploy -- 'state-*'" ` +
+      `in ${CWD}), but its terraform still runs: pid 300 (stack state-dev). Stop it gracefully with kill -INT 300, wait until it ` +
+      'has exited (it saves its state), then run your command again',
+  });
+  // Once it has exited, the lock is taken over as usual.
+  const later = acquireDeployLock({ files, holder: holder(200), processes: processes([200]), host: HOST });
+  expect(later.ok).toBe(true);
+});
+
+test('a zombie (exited, not reaped) is not alive to the real probe', () => {
+  // A child that has exited and that this process has not waited for yet is a zombie.
+  const zombie = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  const pid = zombie.pid ?? 0;
+  // Wait until it has exited: node reaps it only once the event loop turns, which a busy wait does not allow.
+  const deadline = Date.now() + 10_000;
+  while (!isZombie(pid) && Date.now() < deadline) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
+  expect(isZombie(pid)).toBe(true);
+  expect(systemProcesses.isAlive(pid)).toBe(false);
+  expect(systemProcesses.isAlive(process.pid)).toBe(true);
 });

@@ -2,9 +2,9 @@
 import { validateConfig } from '../../src/config';
 import {
   credentialHints,
-  DeployOutputScanner,
   interruptedMessage,
-  StateLockScanner,
+  isCredentialError,
+  stateLockConflict,
   stateLockHints,
 } from '../../src/deploy/output';
 import { pipelineStackId } from '../../stacks/pipeline-stack';
@@ -12,41 +12,17 @@ import { stateStackId } from '../../stacks/state-stack';
 
 const config = validateConfig({ platform: 'acme', accounts: { dev: 'acme-dev', prod: 'acme-prod' } }, 'accounts.json');
 
-/** Scans `chunks` as they would arrive from cdktf and returns the stacks with credential errors. */
-function scan(...chunks: string[]): (string | undefined)[] {
-  const scanner = new DeployOutputScanner();
-  for (const chunk of chunks) scanner.push(chunk);
-  scanner.end();
-  return scanner.credentialErrors;
-}
-
-describe('DeployOutputScanner', () => {
-  test('a credential error belongs to the stack whose output burst it is in, colours and split chunks aside', () => {
-    // As cdktf 0.21 printed it for a profile missing from the AWS files (hashicorp/aws 5.100.0).
-    const esc = '\u001b';
-    expect(
-      scan(
-        `${esc}[2K${esc}[1A${esc}[2K${esc}[Gstate-dev  Terraform planned the following actions, but then encountered a problem:\n`,
-        `           ${esc}[31m│${esc}[0m ${esc}[0m${esc}[1m${esc}[31mError: ${esc}[0m${esc}[0m${esc}[1mfailed to get sha`,
-        'red config profile, acme-dev\n',
-        '1 Stack deploying     0 Stacks done     0 Stacks waiting\n',
-        'state-prod  Apply complete! Resources: 8 added, 0 changed, 0 destroyed.\n',
-      ),
-    ).toEqual(['state-dev']);
-  });
-
-  test('"No valid credential sources found" in the last line without a newline counts too', () => {
-    expect(scan('pipeline-prod  Planning...\n', '           │ Error: No valid credential sources found')).toEqual([
-      'pipeline-prod',
-    ]);
-  });
-
-  test('a credential error before any stack’s output is reported without a stack', () => {
-    expect(scan('error: Could not load credentials from any providers\n')).toEqual([undefined]);
+describe('isCredentialError', () => {
+  test('the provider’s and the SDK’s messages for missing or unusable credentials count, in the summary or the detail', () => {
+    expect(isCredentialError({ summary: 'failed to get shared config profile, acme-dev', detail: '' })).toBe(true);
+    expect(isCredentialError({ summary: 'Retrieving AWS account details', detail: 'No valid credential sources found' })).toBe(
+      true,
+    );
+    expect(isCredentialError({ summary: 'x', detail: 'operation error STS: GetCallerIdentity, ExpiredToken' })).toBe(true);
   });
 
   test('other failures are not credential errors', () => {
-    expect(scan('state-dev  │ Error: creating S3 Bucket (acme-dev-state): BucketAlreadyExists\n')).toEqual([]);
+    expect(isCredentialError({ summary: 'creating S3 Bucket (acme-dev-state): BucketAlreadyExists', detail: '' })).toBe(false);
   });
 });
 
@@ -98,60 +74,24 @@ test('after an interrupt, each stack that was deploying is named with its state 
   ]);
 });
 
-describe('StateLockScanner', () => {
-  // As Terraform 1.11 prints it when another Terraform holds a local state (inside cdktf's output).
-  const refusal = [
-    'state-dev  ╷',
-    '           │ Error: Error acquiring the state lock',
-    '           │ ',
-    '           │ Error message: resource temporarily unavailable',
-    '           │ Lock Info:',
-    '           │   ID:        6a0c1b2e-0000-4000-8000-000000000001',
-    '           │   Path:      ../../../terraform-state/state-dev.tfstate',
-    '           │   Operation: OperationTypeInvalid',
-    '           │   Who:       alice@laptop',
-    '           │   Version:   1.11.4',
-    '           │   Created:   2026-12-02 01:02:03 +0000 UTC',
-    '           ╵',
-    'state-qa  Apply complete! Resources: 8 added, 0 changed, 0 destroyed.',
-  ].join('\n');
-
-  test('reads which stack was refused and the lock info Terraform printed', () => {
-    const scanner = new StateLockScanner();
-    scanner.push(refusal.slice(0, 200));
-    scanner.push(refusal.slice(200));
-    scanner.end();
-    expect(scanner.conflicts).toEqual([
-      {
-        stack: 'state-dev',
-        info: {
-          ID: '6a0c1b2e-0000-4000-8000-000000000001',
-          Path: '../../../terraform-state/state-dev.tfstate',
-          Operation: 'OperationTypeInvalid',
-          Who: 'alice@laptop',
-          Version: '1.11.4',
-          Created: '2026-12-02 01:02:03 +0000 UTC',
-        },
-      },
-    ]);
+test('the state-lock hint says who holds the state and what to do, in the user’s words', () => {
+  const conflict = stateLockConflict('state-dev', {
+    summary: 'Error acquiring the state lock',
+    detail: [
+      'Error message: resource temporarily unavailable',
+      'Lock Info:',
+      '  ID:        6a0c1b2e-0000-4000-8000-000000000001',
+      '  Path:      ../../../terraform-state/state-dev.tfstate',
+      '  Operation: OperationTypeInvalid',
+      '  Who:       alice@laptop',
+      '  Version:   1.11.4',
+      '  Created:   2026-12-02 01:02:03 +0000 UTC',
+    ].join('\n'),
   });
-
-  test('the hint says who holds the state and what to do, in the user’s words', () => {
-    const scanner = new StateLockScanner();
-    scanner.push(refusal);
-    scanner.end();
-    expect(stateLockHints(scanner.conflicts)).toEqual([
-      'state-dev: its state ../../../terraform-state/state-dev.tfstate is locked by another Terraform ' +
-        '(OperationTypeInvalid by alice@laptop since 2026-12-02 01:02:03 +0000 UTC), one not started by npm run deploy ' +
-        '(which refuses a second deploy itself). Wait for it to finish, or stop it with Ctrl-C where it runs; ' +
-        'a Terraform that was killed holds no lock. Then run the same command again.',
-    ]);
-  });
-
-  test('output without a lock error yields no conflict', () => {
-    const scanner = new StateLockScanner();
-    scanner.push('state-dev  │ Error: creating S3 Bucket (acme-dev-state): BucketAlreadyExists\n');
-    scanner.end();
-    expect(scanner.conflicts).toEqual([]);
-  });
+  expect(stateLockHints(conflict !== undefined ? [conflict] : [])).toEqual([
+    'state-dev: its state ../../../terraform-state/state-dev.tfstate is locked by another Terraform ' +
+      '(OperationTypeInvalid by alice@laptop since 2026-12-02 01:02:03 +0000 UTC), one not started by npm run deploy ' +
+      '(which refuses a second deploy itself). Wait for it to finish, or stop it with Ctrl-C where it runs; ' +
+      'a Terraform that was killed holds no lock. Then run the same command again.',
+  ]);
 });

@@ -1,10 +1,11 @@
-// `npm run deploy` against moto, offline (BOOTSTRAP_PROVIDER_MIRROR): the provider lock step, which
-// would ask registry.terraform.io, is skipped and the stacks deploy; a stack whose profile is missing
+// `npm run deploy` against moto, offline (BOOTSTRAP_PROVIDER_MIRROR): synth, then terraform init and apply per
+// stack from the mirror (no provider lock step asks registry.terraform.io); a stack whose profile is missing
 // from the AWS files fails with Terraform's error, followed by a line naming the account and profile
 // and the doctor command that checks them. The terminal gets the progress view (one line per finished
 // stack, the count of stacks done / running / waiting / failed) and, at the end, which stacks are done
 // and which not with the command that finishes them.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { cliForNode } from '../../src/cli/node-cli';
 import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
 import { runProcess } from '../../src/process/run';
@@ -46,9 +47,16 @@ test('npm run deploy deploys offline, shows each stack finish, and names what fa
   const output = result.tail.join('\n');
   const lines = result.tail.filter((line) => line.trim() !== '');
 
-  expect(lines[0]).toMatch(
+  expect(lines[0]).toBe(
+    `$ TF_CLI_CONFIG_FILE=${/TF_CLI_CONFIG_FILE=(\S+)/.exec(lines[0] ?? '')?.[1] ?? '?'} CDKTF_OUTDIR=${ws.outdir} ` +
+      `node --require ./scripts/ts-runner.js main.ts  (the app, as "${NPX} synth" runs it)`,
+  );
+  expect(lines[1]).toBe(
+    `$ terraform init -input=false -json && terraform apply -auto-approve -input=false -json  (in ${ws.outdir}/stacks/<stack>, for each stack)`,
+  );
+  expect(lines[2]).toMatch(
     new RegExp(
-      `^\\$ TF_CLI_CONFIG_FILE=\\S+ ${NPX} deploy 'state-\\*' --parallelism 3 --output \\S+ --auto-approve --skip-provider-lock$`,
+      `^  by hand, the same deploy \\(it asks before each stack\\): TF_CLI_CONFIG_FILE=\\S+ ${NPX} deploy 'state-\\*' --output \\S+ --parallelism 3 --skip-provider-lock$`,
     ),
   );
   expect(output).not.toContain('Could not retrieve providers for locking');
@@ -63,9 +71,15 @@ test('npm run deploy deploys offline, shows each stack finish, and names what fa
   expect(output).toMatch(/^state-prod: deployed \(8 added, 0 changed, 0 destroyed\) in \S+$/m);
   expect(output).toMatch(/^state-qa: deployed \(8 added, 0 changed, 0 destroyed\) in \S+$/m);
   expect(output).toMatch(/^state-dev: FAILED: failed to get shared config profile, dply-dev in \S+$/m);
-  expect(output).toMatch(/^Progress: 2 done, 0 running, 0 waiting, 1 failed of 3; \S+ elapsed, about 0s left$/m);
+  // Terraform's error once, with its stack; a line when each stack starts.
+  expect(lines.filter((line) => line === 'state-dev  Error: failed to get shared config profile, dply-dev')).toHaveLength(1);
+  expect(lines).toContain('state-qa: deploying');
+  expect(output).toMatch(/^Progress: 2 done, 0 running, 0 waiting, 1 failed of 3; \S+ elapsed$/m);
   expect(output).toMatch(/^Deployed \(2\): state-(prod, state-qa|qa, state-prod)$/m);
   expect(lines).toContain('Failed (1): state-dev');
+  // A first deploy that failed before terraform created anything leaves no resume marker (issue 24 item 5).
+  expect(existsSync(path.join(ws.stateDir, 'state-dev.tfstate.creating'))).toBe(false);
+  expect(existsSync(path.join(ws.stateDir, 'state-prod.tfstate.creating'))).toBe(false);
   expect(lines).toContain(
     `Fix the failures, then run the same command to deploy the rest (deployed stacks show no changes): npm run deploy -- 'state-*' --parallelism 3 --output ${ws.outdir}`,
   );

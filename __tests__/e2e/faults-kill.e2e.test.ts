@@ -7,6 +7,8 @@
 // deploy left when their tags name this platform, account and stack, and refusing a bucket without those tags
 // with the case and the fix. The four cases run at once, each account with a workspace of its own, so their
 // ~55 s lifecycle waits overlap. Moto stands in for S3: tags, HeadBucket and the import are moto's behaviour here.
+// A fifth case kills the wrapper's process group, as closing the terminal does: terraform, in a group of its own
+// and started with a parent-death signal, must stop by itself, and the rerun converges (issue 24 item 3).
 import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -18,6 +20,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { loadConfig } from '../../src/config';
+import { systemProcesses } from '../../src/deploy/lock';
 import { creatingMarker } from '../../src/deploy/resume';
 import { ownershipOf } from '../../src/existing-bucket/ownership';
 import { readBucketReport } from '../../src/report/bucket-report';
@@ -27,6 +30,7 @@ import {
   killTerraform,
   killTree,
   type Phase,
+  processTree,
   putObject,
   readObject,
   resumeMoto,
@@ -95,6 +99,9 @@ interface KillCase {
   readonly account: string;
   readonly object: { readonly key: string; readonly body: string };
   killedProcesses: number;
+  /** Terraform processes of the killed deploy (the process-group case), and whether they all exited by themselves. */
+  terraformPids?: number[];
+  terraformsExited?: boolean;
   killed?: Result;
   markerAfterKill?: boolean;
   entriesAfterKill?: string[];
@@ -169,7 +176,7 @@ beforeAll(async () => {
     // During the lifecycle-rule wait (the rule is set, the provider reads it back for ~55 s): everything killed.
     runCase(server, 'two', (s3) => lifecycleSet(s3, stateBucket('two')), killTree),
     // Just before the end: every setting is on both buckets and the provider's last waits (~55 s after it set
-    // the lifecycle rules) are 20 s in. Timed from moto, not from cdktf's output, which can lag behind.
+    // the lifecycle rules) are 20 s in. Timed from moto, not from terraform's output, which can lag behind.
     runCase(server, 'three', lateInLifecycleWait('three'), killTerraform),
     // Right after S3 created the bucket, before the provider tagged it: hashicorp/aws 5.100.0 tags a bucket in
     // a request of its own after CreateBucket; removing the tags after the kill reaches that point every time.
@@ -183,6 +190,27 @@ beforeAll(async () => {
       killTerraform,
       async (c) => {
         await c.phase.s3('four').send(new DeleteBucketTaggingCommand({ Bucket: stateBucket('four') }));
+      },
+    ),
+    // kill -9 of the terminal's job (closing the terminal, kill -9 %1): SIGKILL to the wrapper's process group.
+    // Terraform runs in a group of its own; started through setpriv --pdeathsig INT, it stops by itself.
+    runCase(
+      server,
+      'five',
+      (s3) => lifecycleSet(s3, stateBucket('five')),
+      (wrapperPid) => {
+        const c = get('five');
+        c.terraformPids = processTree(wrapperPid)
+          .filter((member) => member.name === 'terraform')
+          .map((member) => member.pid);
+        process.kill(-wrapperPid, 'SIGKILL');
+        return 1;
+      },
+      async (c) => {
+        const deadline = Date.now() + 120_000;
+        const alive = (): number[] => (c.terraformPids ?? []).filter((pid) => systemProcesses.isAlive(pid));
+        while (alive().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+        c.terraformsExited = alive().length === 0;
       },
     ),
   ]);
@@ -248,7 +276,7 @@ describe('kill -9 of terraform right after S3 created and tagged the bucket', ()
 });
 
 describe('kill -9 of the whole npm run deploy process tree during the lifecycle-rule wait', () => {
-  test('the kill took the wrapper, cdktf and terraform, and the rerun took over the lock they left, with a notice', () => {
+  test('the kill took the wrapper, terraform and its provider, and the rerun took over the lock they left, with a notice', () => {
     const c = get('two');
     expect(c.killedProcesses).toBeGreaterThanOrEqual(3);
     expect(c.killed?.code).toBeNull();
@@ -270,10 +298,32 @@ describe('kill -9 of the whole npm run deploy process tree during the lifecycle-
 describe('kill -9 of terraform just before the end', () => {
   test('the killed deploy left its last resources unrecorded, and the rerun converged with the object kept', async () => {
     const c = get('three');
-    // cdktf 0.21 may report this apply as deployed (exit code 0) although terraform was killed; the state, saved
-    // during the long apply, records the buckets (so the marker went) but not the lifecycle rules.
+    // Terraform was killed, so the deploy failed (its exit status is the outcome); the state, saved
+    // during the long apply, records the buckets but not the lifecycle rules.
     expect(c.killedProcesses).toBeGreaterThan(0);
     expect(c.entriesAfterKill?.length).toBeLessThan(synthesizedEntries(c.phase.ws, 'state-three').length);
+    expect(c.rerun?.code).toBe(0);
+    await expectConverged(c);
+  });
+});
+
+describe('kill -9 of the npm run deploy process group (closing the terminal) during the lifecycle-rule wait', () => {
+  test('terraform, in a process group of its own, stopped by itself once the wrapper was gone', () => {
+    const c = get('five');
+    expect(c.killed?.code).toBeNull();
+    expect(c.terraformPids?.length).toBeGreaterThan(0);
+    expect(c.terraformsExited).toBe(true);
+    expect(c.markerAfterKill).toBe(true);
+  });
+
+  test('the rerun took over the lock the killed wrapper left and converged with the object written in between', async () => {
+    const c = get('five');
+    expect(c.rerun?.output).toMatch(
+      new RegExp(
+        `^Took over ${path.join(c.phase.ws.stateDir, 'deploy.lock')}: the deploy that held it is gone \\(pid \\d+, `,
+        'm',
+      ),
+    );
     expect(c.rerun?.code).toBe(0);
     await expectConverged(c);
   });

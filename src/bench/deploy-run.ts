@@ -87,7 +87,7 @@ export async function runDeploySize(accounts: number, work: string, progress: (l
       parallelism: parallelism.value,
       outputsFile: ws.outputsFile,
       onLine: (line) => {
-        // cdktf prefixes terraform's lines with the stack name, though not every one of them.
+        // cdktfDeploy prefixes each of terraform's messages with the stack name.
         if (/Apply complete!/.test(line)) {
           done++;
           const stack = /^(state-\S+)\s/.exec(line.trim())?.[1];
@@ -100,7 +100,7 @@ export async function runDeploySize(accounts: number, work: string, progress: (l
     // A deploy that exits 0 without every stack deployed must not count as fast.
     const outputs = JSON.parse(readFileSync(ws.outputsFile, 'utf8')) as Record<string, unknown>;
     const deployed = stacks.filter((stack) => outputs[stack] !== undefined).length;
-    if (deployed !== accounts) throw new Error(`cdktf deploy reported outputs of ${deployed} of ${accounts} state stacks`);
+    if (deployed !== accounts) throw new Error(`the deploy reported outputs of ${deployed} of ${accounts} state stacks`);
   } finally {
     await stopDeployRun();
     peak = sampler.stop();

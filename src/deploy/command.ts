@@ -1,35 +1,103 @@
 import { cliForNode } from '../cli/node-cli';
+import { ConfigError } from '../config/errors';
 import { mirrorCliConfig, PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
 import { AWS_PROVIDER_VERSION } from '../terraform/provider-mirror';
 import { needsCliConfig, type ProviderSource } from '../terraform/provider-source';
 import { terraformRunEnv } from '../terraform/run-env';
-import { chooseParallelism, type MachineResources } from '../process/parallelism';
+import { chooseParallelism, type MachineResources, MAX_DEPLOY_PARALLELISM } from '../process/parallelism';
 
-export const DEPLOY_USAGE = `Usage: npm run deploy -- <stack>... [--verbose] [cdktf deploy options]
+export const DEPLOY_USAGE = `Usage: npm run deploy -- <stack>... [options]
 
-Runs the project's "cdktf deploy" for the stacks (names or quoted globs: 'state-*', pipeline-prod) and
-prints the command first. It deploys without approval prompts (--auto-approve): review the changes first
-with "npm run cli -- diff <stack>". With an offline provider mirror (BOOTSTRAP_PROVIDER_MIRROR, a
-filesystem_mirror in TF_CLI_CONFIG_FILE, or one found on this machine) it adds --skip-provider-lock and
-points terraform at the mirror. Stacks deploy N at a time: --parallelism N, else BOOTSTRAP_DEPLOY_PARALLELISM,
-else derived from free memory (0.75 GB a stack) and cores (6 stacks each), at most 16.
-It shows one line per finished stack and the count done / running / waiting / failed; cdktf's full
-output goes to a log file (--verbose shows it as well). Other options go to cdktf as they are.
+Synthesizes the app, then deploys the stacks (names or quoted globs: 'state-*', pipeline-prod) with
+terraform itself, in each stack's folder of the synth output: terraform init, then terraform apply
+-auto-approve -json. There are no approval prompts: review the changes first with "npm run cli -- diff <stack>".
+With an offline provider mirror (BOOTSTRAP_PROVIDER_MIRROR, a filesystem_mirror in TF_CLI_CONFIG_FILE, or
+one found on this machine) terraform takes the provider from it. Stacks deploy N at a time: --parallelism N,
+else BOOTSTRAP_DEPLOY_PARALLELISM, else derived from this machine's memory.
+It shows a line when a stack starts and when it finishes, Terraform's errors, and the count done / running /
+waiting / failed; terraform's full output goes to a log file (--verbose shows it as well).
 Ctrl-C stops Terraform cleanly (a second Ctrl-C kills it); then run the same command again.
+
+Options:
+  --parallelism N       stacks deployed at once
+  --output DIR          synth output folder (default: cdktf.json's "output")
+  --outputs-file FILE   write the deployed stacks' outputs as JSON: {"<stack>": {"<output>": value}}
+  --migrate-state       let terraform init copy the state to a changed backend (-migrate-state -force-copy)
+  --skip-synth          deploy the synth output as it is
+  --verbose             show terraform's output too
+  --auto-approve, --skip-provider-lock, --no-color: accepted for cdktf's sake; they change nothing here
 `;
 
-/** A `cdktf deploy` ready to run: its arguments, environment and how to show it to the user. */
+/** Options of `npm run deploy`, as given. */
+export interface DeployArgs {
+  /** Stack names or globs. */
+  readonly patterns: readonly string[];
+  readonly verbose: boolean;
+  /** `--parallelism` as given (checked by {@link deployCommand}). */
+  readonly parallelism?: string;
+  readonly output?: string;
+  readonly outputsFile?: string;
+  readonly migrateState: boolean;
+  readonly skipSynth: boolean;
+}
+
+const VALUE_OPTIONS = ['--parallelism', '--output', '--outputs-file'] as const;
+const FLAGS = ['--verbose', '--migrate-state', '--skip-synth', '--auto-approve', '--skip-provider-lock', '--no-color'] as const;
+const SUPPORTED = [...VALUE_OPTIONS.map((option) => `${option} <value>`), ...FLAGS].join(', ');
+
+/**
+ * Reads the wrapper's arguments: stacks, and the options of {@link DEPLOY_USAGE} (`--name value` or `--name=value`).
+ * @throws ConfigError naming an option it does not support, and the supported ones
+ */
+export function parseDeployArgs(args: readonly string[]): DeployArgs {
+  const patterns: string[] = [];
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (!arg.startsWith('-')) {
+      patterns.push(arg);
+      continue;
+    }
+    const [name = '', inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg];
+    if ((VALUE_OPTIONS as readonly string[]).includes(name)) {
+      const value = inline ?? args[++i];
+      if (value === undefined || value === '') throw new ConfigError([`npm run deploy: ${name} needs a value`]);
+      values.set(name, value);
+    } else if ((FLAGS as readonly string[]).includes(arg)) {
+      flags.add(arg);
+    } else {
+      throw new ConfigError([
+        `npm run deploy: ${name} is not supported (the deploy runs terraform itself, not cdktf deploy); supported: ${SUPPORTED}`,
+      ]);
+    }
+  }
+  const [parallelism, output, outputsFile] = VALUE_OPTIONS.map((option) => values.get(option));
+  return {
+    patterns,
+    verbose: flags.has('--verbose'),
+    migrateState: flags.has('--migrate-state'),
+    skipSynth: flags.has('--skip-synth'),
+    ...(parallelism !== undefined ? { parallelism } : {}),
+    ...(output !== undefined ? { output } : {}),
+    ...(outputsFile !== undefined ? { outputsFile } : {}),
+  };
+}
+
+/** How a deploy runs: its environment, parallelism, and how to show it to the user. */
 export interface DeployCommand {
-  /** Arguments of the cdktf CLI: `deploy`, the user's arguments, then the flags added. */
-  readonly args: readonly string[];
-  /** Environment of cdktf and terraform (a CLI config naming the mirror when terraform needs one). */
+  /** Environment of the CLI (synth) and terraform (a CLI config naming the mirror when terraform needs one). */
   readonly env: NodeJS.ProcessEnv;
   readonly source: ProviderSource;
-  /** The command as one shell line, e.g. `TF_CLI_CONFIG_FILE=<temp folder>/terraform.rc npx cdktf deploy 'state-*' ...`. */
-  readonly display: string;
-  /** Where the provider comes from and why flags were added, when a mirror is in use. */
+  /** Stacks deployed at once. */
+  readonly parallelism: number;
+  /** What goes before a command line to show its environment: `TF_CLI_CONFIG_FILE=<temp folder>/terraform.rc `, or nothing. */
+  readonly envPrefix: string;
+  /** The same deploy by hand, with cdktf's CLI (which prompts before each stack). */
+  readonly byHand: string;
+  /** Where the provider comes from, when a mirror is in use. */
   readonly note?: string;
-  /** How many stacks deploy at once and why, e.g. `12 stacks at a time (from this machine: ...)`. */
+  /** How many stacks deploy at once and why, e.g. `12 stack(s) at a time (from this machine: ...)`. */
   readonly parallelismNote: string;
 }
 
@@ -43,41 +111,50 @@ export interface DeployCommandOptions {
 }
 
 /**
- * `cdktf deploy` with the user's arguments, plus `--auto-approve` (cdktf runs in a process group of
- * its own so that Ctrl-C reaches terraform only through us, and a background group cannot prompt on
- * the terminal) and, with an offline mirror, `--skip-provider-lock`: cdktf's lock step runs
- * `terraform providers lock`, which always asks registry.terraform.io and fails offline with
- * "Could not retrieve providers for locking". Its environment is `terraformRunEnv`'s, as for every command.
- * Without `--parallelism` it adds the one of {@link chooseParallelism}: each stack deploying runs its own provider.
- * @throws ConfigError when `BOOTSTRAP_PROVIDER_MIRROR` names a folder without the provider, or
- * `BOOTSTRAP_DEPLOY_PARALLELISM` is not a number from 1 to 32.
+ * The deploy of `args`: its environment is `terraformRunEnv`'s, as for every command (mirror, CLI config,
+ * checkpoint off, retries); without `--parallelism` the parallelism is {@link chooseParallelism}'s.
+ * @throws ConfigError when `BOOTSTRAP_PROVIDER_MIRROR` names a folder without the provider, or the parallelism
+ * (`--parallelism`, `BOOTSTRAP_DEPLOY_PARALLELISM`) is not a whole number from 1 to MAX_DEPLOY_PARALLELISM.
  */
-export function deployCommand(userArgs: readonly string[], env: NodeJS.ProcessEnv, options: DeployCommandOptions): DeployCommand {
+export function deployCommand(args: DeployArgs, env: NodeJS.ProcessEnv, options: DeployCommandOptions): DeployCommand {
   const { env: deployEnv, source } = terraformRunEnv(env, {
     workDir: options.workDir,
     ...(options.findMirror !== undefined ? { findMirror: options.findMirror } : {}),
   });
-  const args = ['deploy', ...userArgs];
-  if (!userArgs.includes('--auto-approve')) args.push('--auto-approve');
-  const given = userArgs.findIndex((arg) => arg === '--parallelism' || arg.startsWith('--parallelism='));
+  let parallelism: number;
   let parallelismNote: string;
-  if (given === -1) {
+  if (args.parallelism === undefined) {
     const choice = chooseParallelism(env, options.machine);
-    args.push('--parallelism', String(choice.value));
+    parallelism = choice.value;
     parallelismNote = `${choice.value} stack(s) at a time (${choice.reason})`;
   } else {
-    const arg = userArgs[given] ?? '';
-    const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : userArgs[given + 1];
-    parallelismNote = `${value ?? '?'} stack(s) at a time (from --parallelism)`;
+    parallelism = Number(args.parallelism);
+    if (!/^\d+$/.test(args.parallelism) || parallelism < 1 || parallelism > MAX_DEPLOY_PARALLELISM) {
+      throw new ConfigError([
+        `npm run deploy: --parallelism ${args.parallelism}: give a whole number from 1 to ${MAX_DEPLOY_PARALLELISM}`,
+      ]);
+    }
+    parallelismNote = `${parallelism} stack(s) at a time (from --parallelism)`;
   }
-  if (source.kind !== 'registry' && !userArgs.includes('--skip-provider-lock')) args.push('--skip-provider-lock');
   const prefix = needsCliConfig(source) ? `TF_CLI_CONFIG_FILE=${shellQuote(deployEnv.TF_CLI_CONFIG_FILE ?? '')} ` : '';
-  const note = source.kind === 'registry' ? undefined : `${describeSource(source)}: no provider lock step, nothing is downloaded`;
+  const output = args.output !== undefined ? ['--output', args.output] : [];
+  const byHand = [
+    'deploy',
+    ...args.patterns,
+    ...output,
+    ...(args.outputsFile !== undefined ? ['--outputs-file', args.outputsFile] : []),
+    ...(args.migrateState ? ['--migrate-state'] : []),
+    '--parallelism',
+    String(parallelism),
+    ...(source.kind !== 'registry' ? ['--skip-provider-lock'] : []),
+  ];
+  const note = source.kind === 'registry' ? undefined : `${describeSource(source)}: nothing is downloaded`;
   return {
-    args,
     env: deployEnv,
     source,
-    display: `${prefix}${cliForNode().npx} ${args.map(shellQuote).join(' ')}`,
+    parallelism,
+    envPrefix: prefix,
+    byHand: `${prefix}${cliForNode().npx} ${byHand.map(shellQuote).join(' ')}`,
     parallelismNote,
     ...(note !== undefined ? { note } : {}),
   };

@@ -1,56 +1,31 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type AccountConfig, type BootstrapConfig, ConfigError, loadConfig, readSettings, type Settings } from '../config';
 import { matchesStackPattern } from '../cli/cdktf-command';
-import { cdktfCliPath, PROJECT_ROOT } from '../terraform/cdktf-cli';
+import { PROJECT_ROOT } from '../terraform/cdktf-cli';
 import { stateResourceCount } from '../terraform/state-file';
-import { deployCommand, shellQuote } from './command';
-import { type ChildLister, DeployInterrupter } from './interrupt';
-import { acquireDeployLock, currentHolder, type ProcessProbe } from './lock';
-import {
-  credentialHints,
-  DeployOutputScanner,
-  interruptedMessage,
-  StateLockScanner,
-  stateLockHints,
-  type StoppedStack,
-} from './output';
-import {
-  CdktfOutputParser,
-  type CliOutputLayout,
-  cliOutputLayout,
-  DeployProgress,
-  deployedStacks,
-  type StackEvent,
-  stackPatterns,
-  synthesizedResourceCount,
-  synthOutdir,
-} from './progress';
-import {
-  type FirstDeployPlan,
-  planFirstDeploys,
-  removeMarker,
-  RESUME_BUCKETS_ENV,
-  stateRecordsBuckets,
-  writeMarker,
-} from './resume';
+import { parseDeployArgs, shellQuote } from './command';
+import { acquireDeployLock, currentHolder, type ProcessProbe, systemProcesses } from './lock';
+import { synthOutdir } from './progress';
+import { type FirstDeployPlan, planFirstDeploys, removeMarker, stateRecordsBuckets, writeMarker } from './resume';
+import { runStacks, type StacksRun } from './run-stacks';
 import { checkStateFiles } from './state-check';
 import type { MachineResources } from '../process/parallelism';
 
-export { deployAdvice, DEPLOY_USAGE, deployCommand, shellQuote } from './command';
+export { taintedBuckets } from './untaint';
+export { deployAdvice, DEPLOY_USAGE, deployCommand, parseDeployArgs, shellQuote } from './command';
 
 /** Exit code after an interrupt, as for a shell command ended by Ctrl-C. */
 export const INTERRUPTED_EXIT_CODE = 130;
 
 export interface DeployOptions {
-  /** The user's arguments: stacks and cdktf deploy options. */
+  /** The user's arguments: stacks and options (DEPLOY_USAGE). */
   readonly args: readonly string[];
   /** Environment to deploy with (accounts file, state folder, AWS files, mirror settings). */
   readonly env: NodeJS.ProcessEnv;
-  /** Where cdktf's output and the wrapper's lines go. */
+  /** Where the wrapper's lines (and with --verbose terraform's) go. */
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
   /**
@@ -58,21 +33,19 @@ export interface DeployOptions {
    * process signals). @default interrupts are not handled
    */
   readonly onInterrupt?: (handler: (signal: NodeJS.Signals) => void) => () => void;
-  /** The cdktf CLI as a command and its first arguments. @default the CLI `cliForNode` picks, run by this Node */
-  readonly cli?: readonly [string, ...string[]];
-  /** How that CLI lays out a stack's output. @default the layout of the CLI `cliForNode` picks */
-  readonly cliLayout?: CliOutputLayout;
+  /** @default `terraform` on PATH */
+  readonly terraform?: string;
+  /** `setpriv` to start terraform with a parent-death signal; `null` for none. @default found on PATH on Linux */
+  readonly setpriv?: string | null;
   /** Folder with cdktf.json. @default the project root */
   readonly cwd?: string;
   /** @default findProviderMirror (see `providerSource`) */
   readonly findMirror?: (env: NodeJS.ProcessEnv) => string | undefined;
-  /** @default childPids, from /proc or ps */
-  readonly listChildren?: ChildLister;
   /** What the default parallelism is derived from. @default currentMachine() */
   readonly machine?: MachineResources;
-  /** Where cdktf's full output is written. @default a new file in the temp folder */
+  /** Where terraform's full output is written. @default a new file in the temp folder */
   readonly logFile?: string;
-  /** How often the progress count is printed while no stack finishes. @default 30 s */
+  /** How often the progress count is printed. @default 30 s */
   readonly progressIntervalMs?: number;
   /** An S3 client of an account, to look at the buckets of an interrupted first deploy. @default accountS3Client */
   readonly s3For?: (account: AccountConfig) => Pick<S3Client, 'send' | 'destroy'>;
@@ -88,62 +61,87 @@ export function deployLockFiles(stateDir: string, outdir: string): string[] {
   return [path.join(stateDir, DEPLOY_LOCK_FILE), `${outdir}.${DEPLOY_LOCK_FILE}`];
 }
 
-/** The wrapper's own option: show cdktf's full output, not only the progress view. */
+/** The wrapper's own option: show terraform's output, not only the progress view. */
 export const VERBOSE_FLAG = '--verbose';
 
 /**
- * `npm run deploy`: prints and runs `cdktf deploy` (see {@link deployCommand}). cdktf's output goes to
- * a log file (and to the terminal with `--verbose`, or once interrupted, so Terraform's stopping shows);
- * the terminal gets a progress view instead: one line per finished stack, the count of stacks done /
- * running / waiting / failed, Terraform's error boxes and cdktf's own lines. Then it adds what the
- * output alone does not say: which stacks are done and which not, and the command to finish; after
- * Ctrl-C, what the state holds; after a credential error, which profile and `npm run doctor -- --live`.
- * Resolves with the exit code: cdktf's, or {@link INTERRUPTED_EXIT_CODE} after an interrupt.
+ * `npm run deploy`: synthesizes with the CLI, then deploys each selected stack with terraform itself
+ * (src/deploy/run-stacks.ts). Which stacks deployed, failed or did not finish comes from terraform's exit status,
+ * its `-json` events and the state files, never from text on a screen. The terminal gets a progress view;
+ * terraform's full output goes to a log file (and to the terminal with `--verbose`). Then it says what is done and
+ * what not, and the command to finish; after Ctrl-C, what the state holds; after a credential error, which profile
+ * and `npm run doctor -- --live`.
+ * Resolves with the exit code: 0 when every stack deployed, 1 otherwise, {@link INTERRUPTED_EXIT_CODE} after an interrupt.
  * @throws ConfigError for bad input, before anything runs.
  */
 export async function runDeploy(options: DeployOptions): Promise<number> {
-  const verbose = options.args.includes(VERBOSE_FLAG);
-  const cdktfArgs = options.args.filter((arg) => arg !== VERBOSE_FLAG);
+  const args = parseDeployArgs(options.args);
   const cwd = options.cwd ?? PROJECT_ROOT;
   const rerun = `npm run deploy -- ${options.args.map(shellQuote).join(' ')}`.trimEnd();
   const settings = readSettings(options.env, cwd);
-  const outdir = synthOutdir(cdktfArgs, cwd);
+  const outdir = synthOutdir(args.output, cwd);
+  const processes = options.processes ?? systemProcesses;
   // Taken before synth: a second deploy must neither re-synthesize the output folder nor touch the state.
   const lock = acquireDeployLock({
     files: deployLockFiles(settings.stateDir, outdir),
-    holder: currentHolder(rerun, cwd, options.processes),
-    ...(options.processes !== undefined ? { processes: options.processes } : {}),
+    holder: currentHolder(rerun, cwd, processes),
+    processes,
   });
   if (!lock.ok) throw new ConfigError([lock.message]);
   try {
     for (const notice of lock.notices) options.stderr.write(`${notice}\n`);
     const config = readConfig(options.env, cwd);
-    const patterns = stackPatterns(cdktfArgs);
-    const selected = (stack: string): boolean => patterns.some((pattern) => matchesStackPattern(stack, pattern));
+    const selected = (stack: string): boolean => args.patterns.some((pattern) => matchesStackPattern(stack, pattern));
     // The pipeline stack's state may live in the production bucket; a local file left from before is not its state.
     const remotePipeline = config?.pipeline?.stateBackend === 's3' ? `pipeline-${config.productionAccount}` : undefined;
     const badStates = checkStateFiles(settings.stateDir, (stack) => selected(stack) && stack !== remotePipeline);
     if (badStates.length > 0) throw new ConfigError(badStates);
     const firstDeploys = config !== undefined ? await prepareFirstDeploys(options, config, settings, selected, rerun) : undefined;
     for (const note of firstDeploys?.notes ?? []) options.stdout.write(`${note}\n`);
-    const code = await runCdktf(options, {
-      cdktfArgs,
-      verbose,
-      cwd,
-      rerun,
-      settings,
-      outdir,
-      imports: firstDeploys?.imports ?? [],
-    });
-    // A marker stays until its stack deployed: a rerun then knows the buckets it finds are its own.
-    for (const [stack, marker] of firstDeploys?.markers ?? []) {
-      const [stateFile, buckets] = firstDeploys?.markerBuckets.get(stack) ?? ['', []];
-      const succeeded = code.exitCode === 0 || code.deployed.includes(stack);
-      if (succeeded && stateRecordsBuckets(stateFile, buckets)) removeMarker(marker);
+    const workDir = mkdtempSync(path.join(os.tmpdir(), 'bootstrap-deploy-'));
+    let run: StacksRun;
+    try {
+      run = await runStacks({
+        options,
+        args,
+        cwd,
+        rerun,
+        outdir,
+        stateDir: settings.stateDir,
+        config,
+        imports: firstDeploys?.imports ?? [],
+        workDir,
+        onProcesses: (running) => {
+          lock.recordChildren(
+            running.map((child) => {
+              const processId = processes.identity(child.pid);
+              return { ...child, ...(processId !== undefined ? { processId } : {}) };
+            }),
+          );
+        },
+      });
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
     }
-    return code.exitCode;
+    settleMarkers(firstDeploys, run);
+    return run.exitCode;
   } finally {
     lock.release();
+  }
+}
+
+/**
+ * A marker stays until its stack deployed and its state records its buckets: a rerun then knows the buckets it
+ * finds are its own. A marker this deploy wrote goes as well when terraform never started creating anything for
+ * its stack and the state records nothing (a credential error, say): nothing of the stack can exist from it.
+ */
+function settleMarkers(firstDeploys: FirstDeployPlan | undefined, run: StacksRun): void {
+  for (const [stack, marker] of firstDeploys?.markers ?? []) {
+    const [stateFile, buckets] = firstDeploys?.markerBuckets.get(stack) ?? ['', []];
+    const deployed = run.deployed.includes(stack);
+    if (deployed && stateRecordsBuckets(stateFile, buckets)) removeMarker(marker);
+    const createdNothing = !run.changesStarted.has(stack) && stateResourceCount(stateFile) === 0;
+    if (!deployed && firstDeploys?.newMarkers.has(stack) === true && createdNothing) removeMarker(marker);
   }
 }
 
@@ -181,183 +179,8 @@ async function prepareFirstDeploys(
   return plan;
 }
 
-interface CdktfRun {
-  readonly cdktfArgs: readonly string[];
-  readonly verbose: boolean;
-  readonly cwd: string;
-  readonly rerun: string;
-  readonly settings: Settings;
-  readonly outdir: string;
-  /** Buckets synth imports (RESUME_BUCKETS_ENV). */
-  readonly imports: readonly string[];
-}
-
-/** Runs cdktf with the progress view; resolves with its exit code and the stacks it deployed. */
-async function runCdktf(options: DeployOptions, run: CdktfRun): Promise<{ exitCode: number; deployed: string[] }> {
-  const { cdktfArgs, verbose, cwd, rerun } = run;
-  const workDir = mkdtempSync(path.join(os.tmpdir(), 'bootstrap-deploy-'));
-  try {
-    const command = deployCommand(cdktfArgs, options.env, {
-      workDir,
-      ...(options.findMirror !== undefined ? { findMirror: options.findMirror } : {}),
-      ...(options.machine !== undefined ? { machine: options.machine } : {}),
-    });
-    const logFile =
-      options.logFile ?? path.join(os.tmpdir(), `bootstrap-deploy-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
-    const log = createWriteStream(logFile);
-    const resume = run.imports.length > 0 ? `${RESUME_BUCKETS_ENV}=${shellQuote(run.imports.join(','))} ` : '';
-    options.stdout.write(`$ ${resume}${command.display}\n${command.note !== undefined ? `  (${command.note})\n` : ''}`);
-    options.stdout.write(
-      `  ${command.parallelismNote}\n  cdktf's full output: ${logFile}${verbose ? '' : ` (${VERBOSE_FLAG} shows it here)`}\n`,
-    );
-    const [executable, ...cliArgs] = options.cli ?? [process.execPath, cdktfCliPath()];
-    // A process group of its own: the terminal's Ctrl-C reaches only this process, which passes it on
-    // to terraform (DeployInterrupter). No stdin: a background group reading the terminal would stop.
-    // The wrapper alone decides which buckets synth imports: never a value left in the user's environment.
-    const child = spawn(executable, [...cliArgs, ...command.args], {
-      cwd,
-      env: { ...command.env, [RESUME_BUCKETS_ENV]: run.imports.join(',') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    const interrupter = child.pid !== undefined ? new DeployInterrupter(child.pid, options.listChildren) : undefined;
-    const scanner = new DeployOutputScanner();
-    const locks = new StateLockScanner();
-    const progress = new DeployProgress();
-    const passThrough = () => verbose || (interrupter !== undefined && interrupter.state !== 'running');
-    const onEvent = (event: StackEvent) => {
-      if (event.kind === 'started' && !progress.knowsStacks) {
-        // cdktf synthesized before the first stack started: its manifest names every stack to come.
-        const stacks = deployedStacks(command.args, cwd);
-        if (stacks !== undefined) progress.setStacks(stacks);
-      }
-      const lines = progress.apply(event);
-      if (!passThrough()) {
-        if (event.kind === 'diagnostic') lines.unshift(...event.lines.map((line) => `${event.stack}  ${line}`));
-        if (event.kind === 'other') lines.push(event.line);
-      }
-      if (lines.length > 0) options.stdout.write(`${lines.join('\n')}\n`);
-    };
-    const parser = new CdktfOutputParser(onEvent, options.cliLayout ?? cliOutputLayout());
-    const pass = (target: NodeJS.WritableStream) => (chunk: Buffer) => {
-      log.write(chunk);
-      if (passThrough()) target.write(chunk);
-      const text = chunk.toString('utf8');
-      scanner.push(text);
-      locks.push(text);
-      parser.push(text);
-    };
-    child.stdout.on('data', pass(options.stdout));
-    child.stderr.on('data', pass(options.stderr));
-    const ticker = setInterval(() => {
-      options.stdout.write(`${progress.statusLine()}\n`);
-    }, options.progressIntervalMs ?? 30_000);
-    ticker.unref();
-    const exited = new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (code) => {
-        resolve(code);
-      });
-    });
-    // The stacks deploying when the first interrupt came: once stopped, cdktf reports them as failed.
-    let runningAtInterrupt: string[] | undefined;
-    const removeHandler = options.onInterrupt?.((signal) => {
-      runningAtInterrupt ??= progress.stacksIn('running');
-      interrupter?.interrupt(signal);
-    });
-    let code: number | null;
-    try {
-      code = await exited;
-    } finally {
-      removeHandler?.();
-      interrupter?.dispose();
-      clearInterval(ticker);
-      await new Promise((resolve) => log.end(resolve));
-    }
-    scanner.end();
-    locks.end();
-    parser.end();
-
-    if (interrupter !== undefined && interrupter.state !== 'running') {
-      const stoppedStacks = runningAtInterrupt ?? progress.stacksIn('running');
-      for (const line of untaintBuckets(stoppedStacks, run, command.env)) options.stderr.write(`${line}\n`);
-      const stopped = stoppedStacks.map((stack) => stoppedStack(stack, run));
-      options.stderr.write(`\n${progress.summary(1, rerun).slice(0, -1).join('\n')}\n`);
-      options.stderr.write(`${interruptedMessage(rerun, interrupter.state === 'killed', stopped)}\n`);
-      return { exitCode: INTERRUPTED_EXIT_CODE, deployed: progress.stacksIn('deployed') };
-    }
-    options.stderr.write(`\n${progress.summary(code ?? 1, rerun).join('\n')}\n`);
-    const failedStacks = scanner.credentialErrors;
-    if (code !== 0 && failedStacks.length > 0) {
-      options.stderr.write(`\n${credentialHints(failedStacks, readConfig(options.env, cwd)).join('\n')}\n`);
-    }
-    if (code !== 0 && locks.conflicts.length > 0) options.stderr.write(`\n${stateLockHints(locks.conflicts).join('\n')}\n`);
-    return { exitCode: code ?? 1, deployed: progress.stacksIn('deployed') };
-  } finally {
-    rmSync(workDir, { recursive: true, force: true });
-  }
-}
-
-/**
- * Untaints the buckets an interrupt left tainted. Stopping the provider after S3 created a bucket but before it
- * finished (tags, read-back) records the bucket as tainted, and Terraform would replace a tainted bucket: its
- * prevent_destroy refuses that, so no rerun could finish. The bucket is the stack's own (the state records it);
- * the rerun completes its settings instead. Returns the lines that say what was done.
- */
-function untaintBuckets(stacks: readonly string[], run: CdktfRun, env: NodeJS.ProcessEnv): string[] {
-  const lines: string[] = [];
-  for (const stack of stacks) {
-    const stateFile = path.join(run.settings.stateDir, `${stack}.tfstate`);
-    if (!existsSync(stateFile)) continue;
-    for (const address of taintedBuckets(readFileSync(stateFile, 'utf8'))) {
-      const dir = path.join(run.outdir, 'stacks', stack);
-      try {
-        execFileSync('terraform', ['untaint', '-no-color', '-lock-timeout=30s', address], { cwd: dir, env, stdio: 'pipe' });
-        lines.push(
-          `${stack}: untainted ${address}: the interrupt stopped Terraform after S3 created the bucket; the rerun completes it ` +
-            '(a tainted bucket would be replaced, which prevent_destroy refuses)',
-        );
-      } catch (error) {
-        const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-        lines.push(
-          `${stack}: ${address} is tainted and could not be untainted (${String(detail)}); before the rerun, run: ` +
-            `cd ${dir} && terraform untaint '${address}'`,
-        );
-      }
-    }
-  }
-  return lines;
-}
-
-/** Addresses of the buckets a state's text records as tainted. */
-export function taintedBuckets(text: string): string[] {
-  try {
-    const state = JSON.parse(text) as {
-      resources?: { mode?: string; type?: string; name?: string; instances?: { status?: string }[] }[];
-    };
-    return (state.resources ?? [])
-      .filter(
-        (resource) =>
-          resource.mode === 'managed' &&
-          resource.type === 'aws_s3_bucket' &&
-          (resource.instances ?? []).some((instance) => instance.status === 'tainted'),
-      )
-      .map((resource) => `aws_s3_bucket.${String(resource.name)}`);
-  } catch {
-    return [];
-  }
-}
-
-/** A stack that was deploying when the deploy was interrupted: its local state file and what it records. */
-function stoppedStack(stack: string, run: CdktfRun): StoppedStack {
-  const stateFile = path.join(run.settings.stateDir, `${stack}.tfstate`);
-  const planned = synthesizedResourceCount(run.outdir, stack);
-  if (!existsSync(stateFile)) return { stack, recorded: 0, ...(planned !== undefined ? { planned } : {}), stateFile };
-  return { stack, stateFile, recorded: stateResourceCount(stateFile), ...(planned !== undefined ? { planned } : {}) };
-}
-
 /** accounts.json as synth reads it, to name accounts and profiles; `undefined` when it cannot be read. */
-function readConfig(env: NodeJS.ProcessEnv, cwd: string): BootstrapConfig | undefined {
+export function readConfig(env: NodeJS.ProcessEnv, cwd: string): BootstrapConfig | undefined {
   try {
     return loadConfig(readSettings(env, cwd).accountsFile);
   } catch (error) {

@@ -20,6 +20,18 @@ export interface LockHolder {
    * reboot or by another program does not pass for the holder. @default unknown: the pid alone counts
    */
   readonly processId?: string;
+  /**
+   * The terraform processes this deploy runs now, each the leader of its own process group: a rerun that finds
+   * the deploy gone but one of these alive refuses, naming it (where terraform cannot be tied to the deploy's life).
+   */
+  readonly children?: readonly LockChild[];
+}
+
+/** A terraform process a deploy started: its pid, identity and stack. */
+export interface LockChild {
+  readonly pid: number;
+  readonly stack: string;
+  readonly processId?: string;
 }
 
 /** Whether a process of this host is alive, and whether it is still the one that took the lock. */
@@ -29,15 +41,19 @@ export interface ProcessProbe {
   identity(pid: number): string | undefined;
 }
 
-/** The real probe: signal 0 (EPERM is a live process of another user), and /proc on Linux. */
+/**
+ * The real probe: signal 0 (EPERM is a live process of another user), and /proc on Linux. A zombie (state Z:
+ * exited, not yet reaped by its parent, e.g. a killed deploy's child reparented to an init that does not reap)
+ * answers signal 0 but is dead.
+ */
 export const systemProcesses: ProcessProbe = {
   isAlive(pid) {
     try {
       process.kill(pid, 0);
-      return true;
     } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'EPERM';
+      if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
     }
+    return !isZombie(pid);
   },
   identity(pid) {
     try {
@@ -52,12 +68,24 @@ export const systemProcesses: ProcessProbe = {
   },
 };
 
+/** True when /proc says `pid` is a zombie; false where there is no /proc or no such process. */
+export function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
 /** The outcome of {@link acquireDeployLock}. */
 export type LockResult =
   | {
       readonly ok: true;
       /** Removes the lock files this process holds (never one another process took since). */
       readonly release: () => void;
+      /** Records the terraform processes running now in the lock files ({@link LockHolder.children}). */
+      readonly recordChildren: (children: readonly LockChild[]) => void;
       /** Lines to print: stale locks of dead processes taken over. */
       readonly notices: readonly string[];
     }
@@ -113,7 +141,16 @@ export function acquireDeployLock(options: LockOptions): LockResult {
     taken.push(file);
     if (outcome.notice !== undefined) notices.push(outcome.notice);
   }
-  return { ok: true, release, notices };
+  const recordChildren = (children: readonly LockChild[]): void => {
+    for (const file of taken) {
+      const holder = readHolder(file);
+      if (holder === undefined || !sameHolder(holder, options.holder)) continue;
+      const temp = `${file}.${process.pid}.tmp`;
+      writeFileSync(temp, `${JSON.stringify({ ...options.holder, children }, null, 2)}\n`);
+      renameSync(temp, file);
+    }
+  };
+  return { ok: true, release, notices, recordChildren };
 }
 
 type TakeOutcome = { readonly kind: 'taken'; readonly notice?: string } | { readonly kind: 'refused'; readonly message: string };
@@ -147,6 +184,17 @@ function takeOne(file: string, holder: LockHolder, processes: ProcessProbe, host
       message:
         `another deploy holds ${file}: ${describe(current)}. Wait for it to finish (it removes the lock), or stop it ` +
         `with Ctrl-C in its terminal (kill -INT ${current.pid}); then run your command again`,
+    };
+  }
+  const orphans = (current.children ?? []).filter((child) => isRunning(child, processes));
+  if (orphans.length > 0) {
+    const named = orphans.map((child) => `pid ${child.pid} (stack ${child.stack})`).join(', ');
+    return {
+      kind: 'refused',
+      message:
+        `the deploy that held ${file} is gone (${describe(current)}), but its terraform still runs: ${named}. ` +
+        `Stop it gracefully with kill -INT ${orphans.map((child) => child.pid).join(' ')}, wait until it has exited ` +
+        `(it saves its state), then run your command again`,
     };
   }
   // The holder is gone. Move its file aside before taking the lock: of two deploys that both saw it stale, only
@@ -196,7 +244,7 @@ function tryCreate(file: string, holder: LockHolder): boolean {
   }
 }
 
-function isRunning(holder: LockHolder, processes: ProcessProbe): boolean {
+function isRunning(holder: Pick<LockHolder, 'pid' | 'processId'>, processes: ProcessProbe): boolean {
   if (!processes.isAlive(holder.pid)) return false;
   if (holder.processId === undefined) return true;
   const now = processes.identity(holder.pid);
@@ -232,6 +280,7 @@ function parseHolder(text: string): LockHolder | undefined {
       command: value.command,
       cwd: String(value.cwd),
       ...(typeof value.processId === 'string' ? { processId: value.processId } : {}),
+      ...(Array.isArray(value.children) ? { children: value.children.filter(isLockChild) } : {}),
     };
   } catch {
     return undefined;
@@ -240,4 +289,9 @@ function parseHolder(text: string): LockHolder | undefined {
 
 function sameHolder(a: LockHolder, b: LockHolder): boolean {
   return a.pid === b.pid && a.host === b.host && a.startedAt === b.startedAt;
+}
+
+function isLockChild(value: unknown): value is LockChild {
+  const child = value as Partial<LockChild> | null;
+  return typeof child === 'object' && child !== null && typeof child.pid === 'number' && typeof child.stack === 'string';
 }

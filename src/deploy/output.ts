@@ -1,5 +1,5 @@
 import type { BootstrapConfig } from '../config';
-import { stripAnsi } from '../process/run';
+import type { Diagnostic } from '../terraform/json-events';
 
 /**
  * Messages that mean a profile's credentials are missing or unusable: Terraform's AWS provider (Go
@@ -16,44 +16,9 @@ const CREDENTIAL_ERRORS = [
   /Could not load credentials from any providers|Could not resolve credentials using profile/,
 ];
 
-/** cdktf starts each burst of a stack's output with the stack's name and two spaces. */
-export const STACK_PREFIX = /^((?:state|pipeline)-[\w.-]+) {2}/;
-
-/**
- * Reads `cdktf deploy` output as it passes, for what to say after it: which stacks hit a credential
- * error. Chunks may split lines anywhere; colours are ignored.
- */
-export class DeployOutputScanner {
-  private pending = '';
-  private stack: string | undefined;
-  private readonly failedStacks = new Set<string>();
-  private unattributed = false;
-
-  push(chunk: string): void {
-    const lines = (this.pending + chunk).split(/\r?\n/);
-    this.pending = lines.pop() ?? '';
-    for (const line of lines) this.line(line);
-  }
-
-  /** Reads the last line when it had no newline. */
-  end(): void {
-    if (this.pending !== '') this.line(this.pending);
-    this.pending = '';
-  }
-
-  /** Stacks whose output showed a credential error; `undefined` stands for output of no known stack. */
-  get credentialErrors(): (string | undefined)[] {
-    return [...this.failedStacks, ...(this.unattributed ? [undefined] : [])];
-  }
-
-  private line(raw: string): void {
-    const line = stripAnsi(raw);
-    const prefix = STACK_PREFIX.exec(line);
-    if (prefix !== null) this.stack = prefix[1];
-    if (!CREDENTIAL_ERRORS.some((pattern) => pattern.test(line))) return;
-    if (this.stack !== undefined) this.failedStacks.add(this.stack);
-    else this.unattributed = true;
-  }
+/** Whether one of terraform's diagnostics says that a profile's credentials are missing or unusable. */
+export function isCredentialError(diagnostic: Pick<Diagnostic, 'summary' | 'detail'>): boolean {
+  return CREDENTIAL_ERRORS.some((pattern) => pattern.test(diagnostic.summary) || pattern.test(diagnostic.detail));
 }
 
 /**
@@ -125,40 +90,21 @@ export interface StateLockConflict {
 }
 
 /**
- * Reads Terraform's "Error acquiring the state lock" boxes in cdktf's output: the local backend's lock
- * refuses a second Terraform on the same state file, e.g. a plain `terraform` or `cdktf` run by hand
- * while `npm run deploy` runs, or the other way round.
+ * Terraform's refusal of a state another Terraform holds (the local backend's lock refuses a second Terraform on
+ * the same state file, e.g. a plain `terraform` run by hand while `npm run deploy` runs), from its diagnostic:
+ * summary "Error acquiring the state lock", the Lock Info fields in its detail. `undefined` for any other diagnostic.
  */
-export class StateLockScanner {
-  private pending = '';
-  private stack: string | undefined;
-  private current: { stack?: string; info: Record<string, string> } | undefined;
-  readonly conflicts: StateLockConflict[] = [];
-
-  push(chunk: string): void {
-    const lines = (this.pending + chunk).split(/\r?\n/);
-    this.pending = lines.pop() ?? '';
-    for (const line of lines) this.line(stripAnsi(line));
+export function stateLockConflict(
+  stack: string,
+  diagnostic: Pick<Diagnostic, 'summary' | 'detail'>,
+): StateLockConflict | undefined {
+  if (!/Error acquiring the state lock/.test(diagnostic.summary)) return undefined;
+  const info: Record<string, string> = {};
+  for (const line of diagnostic.detail.split('\n')) {
+    const field = /^\s*(ID|Path|Operation|Who|Version|Created):\s+(.*?)\s*$/.exec(line);
+    if (field?.[1] !== undefined && field[2] !== undefined) info[field[1]] = field[2];
   }
-
-  end(): void {
-    if (this.pending !== '') this.line(stripAnsi(this.pending));
-    this.pending = '';
-    this.current = undefined;
-  }
-
-  private line(line: string): void {
-    const prefix = STACK_PREFIX.exec(line);
-    if (prefix !== null) this.stack = prefix[1];
-    if (/Error: Error acquiring the state lock/.test(line)) {
-      this.current = { ...(this.stack !== undefined ? { stack: this.stack } : {}), info: {} };
-      this.conflicts.push(this.current);
-      return;
-    }
-    const field = /│?\s*(ID|Path|Operation|Who|Version|Created):\s+(.*?)\s*$/.exec(line);
-    if (this.current !== undefined && field?.[1] !== undefined && field[2] !== undefined) this.current.info[field[1]] = field[2];
-    if (/^\s*╵/.test(line) || line.includes('╵')) this.current = undefined;
-  }
+  return { stack, info };
 }
 
 /** What to do about a state another Terraform holds: the user's words next to Terraform's. */

@@ -1,207 +1,89 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseCdktfArgs } from '../cli/cdktf-command';
 import { matchesStackPattern } from '../cli/cdktf-command';
-import { cliForNode } from '../cli/node-cli';
-import { stripAnsi } from '../process/run';
-import { STACK_PREFIX } from './output';
 
-/** What a line of `cdktf deploy` output says about a stack. */
-export type StackEvent =
-  | { readonly kind: 'started'; readonly stack: string }
-  | { readonly kind: 'deployed'; readonly stack: string; readonly changes: string }
-  | { readonly kind: 'failed'; readonly stack: string; readonly error: string }
-  /** One of Terraform's error boxes (╷ │ Error: … ╵), as printed. */
-  | { readonly kind: 'diagnostic'; readonly stack: string; readonly lines: readonly string[] }
-  /** A line of no stack: cdktf's own messages. */
-  | { readonly kind: 'other'; readonly line: string };
-
-/** cdktf's own running count, printed now and then; the progress view replaces it. */
-const CDKTF_STATUS = /^\d+ Stacks? \w+ {2,}\d+ Stacks? /;
-const APPLY_COMPLETE = /^Apply complete! Resources: (.*)\.$/;
-
-/**
- * How the CLI lays out a burst of a stack's output: both start it with the stack's name and two spaces;
- * cdktf-cli 0.21 indents the lines that follow by as much, CDK Terrain's cdktn-cli leaves them at column 0
- * (so every unprefixed line belongs to the stack of the last prefixed one).
- */
-export type CliOutputLayout = 'cdktf' | 'cdktn';
-
-/** The layout of the CLI this Node runs (see `cliForNode`). */
-export function cliOutputLayout(nodeVersion: string = process.versions.node): CliOutputLayout {
-  return cliForNode(nodeVersion).package === 'cdktn-cli' ? 'cdktn' : 'cdktf';
-}
-
-/**
- * Reads `cdktf deploy` / `cdktn deploy` output (not on a terminal): a stack's output starts with its
- * name and two spaces; the lines that follow it are laid out as {@link CliOutputLayout} says. Chunks
- * may split lines anywhere.
- */
-export class CdktfOutputParser {
-  private pending = '';
-  private stack: string | undefined;
-  private readonly seen = new Set<string>();
-  private readonly finished = new Set<string>();
-  private readonly boxes = new Map<string, string[]>();
-
-  constructor(
-    private readonly onEvent: (event: StackEvent) => void,
-    private readonly layout: CliOutputLayout = cliOutputLayout(),
-  ) {}
-
-  push(chunk: string): void {
-    const lines = (this.pending + chunk).split(/\r?\n/);
-    this.pending = lines.pop() ?? '';
-    for (const line of lines) this.line(stripAnsi(line));
-  }
-
-  /** Reads the last line when it had no newline. */
-  end(): void {
-    if (this.pending !== '') this.line(stripAnsi(this.pending));
-    this.pending = '';
-  }
-
-  private line(line: string): void {
-    const prefix = STACK_PREFIX.exec(line);
-    if (prefix?.[1] !== undefined) {
-      this.stack = prefix[1];
-      this.stackLine(prefix[1], line.slice(prefix[0].length));
-    } else if (this.stack !== undefined && line.startsWith(' '.repeat(this.stack.length + 2))) {
-      this.stackLine(this.stack, line.slice(this.stack.length + 2));
-    } else if (this.stack !== undefined && this.layout === 'cdktn' && !CDKTF_STATUS.test(line)) {
-      this.stackLine(this.stack, line);
-    } else if (line.trim() !== '') {
-      this.stack = undefined;
-      if (!CDKTF_STATUS.test(line)) this.onEvent({ kind: 'other', line });
-    }
-  }
-
-  private stackLine(stack: string, text: string): void {
-    if (!this.seen.has(stack)) {
-      this.seen.add(stack);
-      this.onEvent({ kind: 'started', stack });
-    }
-    const error = /^\s*│ Error: (.*)$/.exec(text);
-    if (error?.[1] !== undefined) this.finish({ kind: 'failed', stack, error: error[1].trim() });
-    const box = this.boxes.get(stack);
-    if (text.startsWith('╷')) {
-      this.boxes.set(stack, [text]);
-    } else if (box !== undefined) {
-      box.push(text);
-      if (!text.startsWith('╵')) return;
-      this.boxes.delete(stack);
-      if (box.some((boxLine) => boxLine.startsWith('│ Error: '))) this.onEvent({ kind: 'diagnostic', stack, lines: box });
-    } else {
-      const complete = APPLY_COMPLETE.exec(text.trim());
-      if (complete?.[1] === undefined) return;
-      const changes = complete[1] === '0 added, 0 changed, 0 destroyed' ? 'no changes' : complete[1];
-      this.finish({ kind: 'deployed', stack, changes });
-    }
-  }
-
-  private finish(event: Extract<StackEvent, { kind: 'deployed' | 'failed' }>): void {
-    if (this.finished.has(event.stack)) return;
-    this.finished.add(event.stack);
-    this.onEvent(event);
-  }
-}
+/** Where a stack of the deploy is. */
+export type StackStatus = 'waiting' | 'running' | 'deployed' | 'failed' | 'not finished';
 
 interface StackState {
-  state: 'running' | 'deployed' | 'failed';
-  readonly startedAt: number;
+  status: StackStatus;
+  startedAt?: number;
 }
 
 /**
- * The progress of a deploy of many stacks, as lines a person can follow: one per finished stack, a
- * count of done / running / waiting / failed with the time elapsed and left, and a summary at the end.
+ * The progress of a deploy of many stacks, as lines a person can follow: one when a stack starts, one when it
+ * finishes, a count of done / running / waiting / failed with the time elapsed, and a summary at the end.
+ * It is told what happens (from terraform's exit status and events); it reads no output.
  */
 export class DeployProgress {
   private readonly startedAt: number;
   private readonly states = new Map<string, StackState>();
-  private planned: readonly string[] | undefined;
 
-  constructor(private readonly now: () => number = Date.now) {
+  constructor(
+    /** The stacks of this deploy, in the order they run (the synth manifest's). */
+    stacks: readonly string[],
+    private readonly now: () => number = Date.now,
+  ) {
     this.startedAt = now();
+    for (const stack of stacks) this.states.set(stack, { status: 'waiting' });
   }
 
-  /** The stacks this deploy covers (from the synth output), for the waiting count and "not started". */
-  setStacks(stacks: readonly string[]): void {
-    this.planned = stacks;
+  /** Stacks in this state now, in deploy order. */
+  stacksIn(status: StackStatus): string[] {
+    return [...this.states.entries()].filter(([, stack]) => stack.status === status).map(([name]) => name);
   }
 
-  get knowsStacks(): boolean {
-    return this.planned !== undefined;
+  /** A stack's terraform started; returns the line to print. */
+  start(stack: string): string[] {
+    this.states.set(stack, { status: 'running', startedAt: this.now() });
+    return [`${stack}: deploying`];
   }
 
-  /** Stacks in this state now, e.g. `running` ones after an interrupt, `deployed` ones to clear their markers. */
-  stacksIn(state: StackState['state']): string[] {
-    return [...this.states.entries()].filter(([, stack]) => stack.state === state).map(([name]) => name);
+  /** A stack finished: `deployed (8 added, 0 changed, 0 destroyed)` or `FAILED: <error>`; returns the lines to print. */
+  finish(
+    stack: string,
+    outcome: { readonly deployed: true; readonly changes: string } | { readonly deployed: false; readonly error: string },
+  ): string[] {
+    const state = this.states.get(stack) ?? { status: 'running' };
+    state.status = outcome.deployed ? 'deployed' : 'failed';
+    this.states.set(stack, state);
+    const took = duration(this.now() - (state.startedAt ?? this.now()));
+    const what = outcome.deployed ? `deployed (${outcome.changes})` : `FAILED: ${outcome.error}`;
+    return [`${stack}: ${what} in ${took}`, this.statusLine()];
   }
 
-  /** Records an event; returns the lines to print. */
-  apply(event: StackEvent): string[] {
-    if (event.kind === 'started') {
-      this.states.set(event.stack, { state: 'running', startedAt: this.now() });
-      return [];
-    }
-    if (event.kind !== 'deployed' && event.kind !== 'failed') return [];
-    const state = this.states.get(event.stack) ?? { state: 'running', startedAt: this.now() };
-    state.state = event.kind;
-    this.states.set(event.stack, state);
-    const took = duration(this.now() - state.startedAt);
-    const what = event.kind === 'deployed' ? `deployed (${event.changes})` : `FAILED: ${event.error}`;
-    return [`${event.stack}: ${what} in ${took}`, this.statusLine()];
+  /** After an interrupt: every stack running or waiting is not finished. */
+  stopAll(): void {
+    for (const state of this.states.values())
+      if (state.status === 'running' || state.status === 'waiting') state.status = 'not finished';
   }
 
-  /** e.g. `Progress: 3 done, 2 running, 5 waiting, 1 failed of 11; 2m10s elapsed, about 5m left`. */
+  /** e.g. `Progress: 3 done, 2 running, 5 waiting, 1 failed of 11; 2m10s elapsed`. */
   statusLine(): string {
-    const count = (state: StackState['state']) => [...this.states.values()].filter((stack) => stack.state === state).length;
-    const done = count('deployed');
-    const failed = count('failed');
-    const running = count('running');
-    const elapsedMs = this.now() - this.startedAt;
-    const total = this.planned === undefined ? undefined : new Set([...this.planned, ...this.states.keys()]).size;
-    const counts =
-      total === undefined
-        ? `${done} done, ${running} running, ${failed} failed`
-        : `${done} done, ${running} running, ${total - this.states.size} waiting, ${failed} failed of ${total}`;
-    const finished = done + failed;
-    let left = '';
-    if (total !== undefined) {
-      left =
-        finished === 0 ? ', time left not known yet' : `, about ${duration((elapsedMs / finished) * (total - finished))} left`;
-    }
-    return `Progress: ${counts}; ${duration(elapsedMs)} elapsed${left}`;
+    const count = (status: StackStatus) => this.stacksIn(status).length;
+    return (
+      `Progress: ${count('deployed')} done, ${count('running')} running, ${count('waiting')} waiting, ${count('failed')} failed ` +
+      `of ${this.states.size}; ${duration(this.now() - this.startedAt)} elapsed`
+    );
   }
 
   /**
-   * What to say once cdktf exited: which stacks are deployed, failed, not finished and not started,
-   * and the command that finishes the rest. A zero exit code means every stack cdktf ran succeeded.
+   * What to say at the end: `Deployed <n> stack(s) in <time>.` when every stack deployed; otherwise the stacks
+   * deployed, failed and not finished, each list on a line, and the command that finishes the rest.
    */
-  summary(exitCode: number, rerun: string): string[] {
-    if (exitCode === 0) {
-      // cdktf 0.21 on Node 20 can drop the end of a stack's output under load (libuv, see
-      // docs/troubleshooting.md), "Apply complete" included; its zero exit code still says the stack deployed.
-      const stacks = new Set([...(this.planned ?? []), ...this.states.keys()]);
-      const unreported = [...stacks].filter((stack) => this.states.get(stack)?.state !== 'deployed');
-      for (const stack of stacks)
-        this.states.set(stack, { state: 'deployed', startedAt: this.states.get(stack)?.startedAt ?? 0 });
-      const lines = unreported.map(
-        (stack) => `${stack}: deployed (cdktf's output for it was cut short; its exit code says it succeeded)`,
-      );
-      if (unreported.length > 0) lines.push(this.statusLine());
-      return [...lines, `Deployed ${stacks.size} stack(s) in ${duration(this.now() - this.startedAt)}.`];
+  summary(rerun: string): string[] {
+    const failed = this.stacksIn('failed');
+    const notFinished = this.stacksIn('not finished');
+    if (failed.length === 0 && notFinished.length === 0) {
+      return [`Deployed ${this.stacksIn('deployed').length} stack(s) in ${duration(this.now() - this.startedAt)}.`];
     }
-    const named = (state: StackState['state']) => this.stacksIn(state);
-    const notStarted = (this.planned ?? []).filter((stack) => !this.states.has(stack));
     const lines: string[] = [];
     const list = (label: string, stacks: readonly string[]) => {
       if (stacks.length > 0) lines.push(`${label} (${stacks.length}): ${stacks.join(', ')}`);
     };
-    list('Deployed', named('deployed'));
-    list('Failed', named('failed'));
-    list('Not finished', named('running'));
-    list('Not started', notStarted);
+    list('Deployed', this.stacksIn('deployed'));
+    list('Failed', failed);
+    list('Not finished', notFinished);
     lines.push(`Fix the failures, then run the same command to deploy the rest (deployed stacks show no changes): ${rerun}`);
     return lines;
   }
@@ -216,16 +98,9 @@ export function duration(ms: number): string {
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
-/** The stack patterns of `cdktf deploy <patterns> [options]` (or of the wrapper's arguments alone). */
-export function stackPatterns(args: readonly string[]): string[] {
-  const { positionals } = parseCdktfArgs(args);
-  return positionals[0] === 'deploy' ? positionals.slice(1) : positionals;
-}
-
-/** The synth output folder of a `cdktf deploy`: `--output`, else cdktf.json's `output`, else cdktf.out. */
-export function synthOutdir(args: readonly string[], cwd: string): string {
-  const { values } = parseCdktfArgs(args);
-  let outdir = typeof values.output === 'string' ? values.output : undefined;
+/** The synth output folder: `--output`, else cdktf.json's `output`, else cdktf.out. */
+export function synthOutdir(output: string | undefined, cwd: string): string {
+  let outdir = output;
   if (outdir === undefined) {
     try {
       const config = JSON.parse(readFileSync(path.join(cwd, 'cdktf.json'), 'utf8')) as { output?: unknown };
@@ -238,12 +113,11 @@ export function synthOutdir(args: readonly string[], cwd: string): string {
 }
 
 /**
- * The stacks a `cdktf deploy <patterns> [options]` covers, from the synth output's manifest.json
- * (see {@link synthOutdir}); `undefined` when there is none to read.
+ * The stacks of the synth output's manifest.json that match one of `patterns`, in manifest order;
+ * `undefined` when there is no manifest to read.
  */
-export function deployedStacks(args: readonly string[], cwd: string): string[] | undefined {
-  const patterns = stackPatterns(args);
-  const manifest = path.join(synthOutdir(args, cwd), 'manifest.json');
+export function manifestStacks(outdir: string, patterns: readonly string[]): string[] | undefined {
+  const manifest = path.join(outdir, 'manifest.json');
   if (!existsSync(manifest)) return undefined;
   try {
     const stacks = Object.keys((JSON.parse(readFileSync(manifest, 'utf8')) as { stacks?: Record<string, unknown> }).stacks ?? {});

@@ -102,6 +102,16 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM
   }
 }
 
+/**
+ * Counts a child spawned elsewhere (in a process group of its own) among those {@link killRunningChildren} ends,
+ * until it exits: terraform started by the deploy engine, so the sandbox's Ctrl-C reaches it too.
+ */
+export function trackChild(child: ChildProcess): void {
+  running.add(child);
+  child.once('close', () => running.delete(child));
+  child.once('error', () => running.delete(child));
+}
+
 /** Ends every child started through {@link runProcess} that is still running (for Ctrl-C handlers). */
 export function killRunningChildren(signal: NodeJS.Signals = 'SIGTERM'): void {
   for (const child of running) killGroup(child, signal);

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { type RunOptions, runChecked } from '../process/run';
+import { matchesStackPattern } from '../cli/cdktf-command';
+import { StackRunner, writeOutputsFile } from '../deploy/engine';
+import { DeployProgress } from '../deploy/progress';
+import { diagnosticLines } from '../deploy/run-stacks';
+import { CommandError, type RunOptions, runChecked } from '../process/run';
+import { describeChanges } from '../terraform/json-events';
 import { cdktfCliPath, PROJECT_ROOT } from '../terraform/cdktf-cli';
 
 export interface CdktfOptions extends Pick<RunOptions, 'onLine'> {
@@ -23,39 +28,100 @@ export async function cdktfSynth(options: CdktfOptions): Promise<void> {
 export interface CdktfDeployOptions extends CdktfOptions {
   /** Stack names or globs, e.g. `state-*`. */
   readonly stacks: readonly string[];
-  /** Stacks deployed at the same time (`--parallelism`). */
+  /** Stacks deployed at the same time. */
   readonly parallelism: number;
-  /** Where cdktf writes every deployed stack's outputs as JSON (`--outputs-file`). @default not written */
+  /** Where the deployed stacks' outputs are written as JSON, as cdktf's `--outputs-file`. @default not written */
   readonly outputsFile?: string;
   /**
    * `--migrate-state`: when the stack's backend changed since its last init, terraform init copies
-   * the state to the new backend (cdktf answers terraform's question with yes). @default false
+   * the state to the new backend (`-migrate-state -force-copy`). @default false
    */
   readonly migrateState?: boolean;
+  /**
+   * The progress view's lines (a line when a stack starts and finishes, the count every 30 s, errors), for
+   * those who show progress rather than every line (`onLine`). @default not shown
+   */
+  readonly onProgress?: (line: string) => void;
 }
 
 /**
- * `cdktf deploy --auto-approve` of already synthesized stacks (`--skip-synth`), at most
- * `parallelism` at a time. `--skip-provider-lock` keeps it offline: the lock file would only
- * land in the (throwaway) synth output anyway.
+ * Deploys already synthesized stacks (matched in manifest order) with terraform itself, at most `parallelism`
+ * at a time, as `npm run deploy` does (src/deploy/engine.ts): `terraform init`, then `terraform apply
+ * -auto-approve -json` in each stack's folder. `onLine` gets every event's message and every error with its
+ * detail, prefixed with the stack. Each stack's outcome is terraform's exit status.
+ * @throws CommandError when a stack fails (its tail holds each error's summary and detail), or no stack matches
  */
 export async function cdktfDeploy(options: CdktfDeployOptions): Promise<void> {
-  const args = [
-    cdktfCliPath(),
-    'deploy',
-    ...options.stacks,
-    '--output',
-    options.outdir,
-    '--skip-synth',
-    '--auto-approve',
-    '--skip-provider-lock',
-    '--no-color',
-    '--parallelism',
-    String(options.parallelism),
-    ...(options.outputsFile !== undefined ? ['--outputs-file', options.outputsFile] : []),
-    ...(options.migrateState === true ? ['--migrate-state'] : []),
-  ];
-  await runChecked(process.execPath, args, runOptions(options, `cdktf deploy ${options.stacks.join(' ')}`));
+  const stacks = synthesizedStacks(options.outdir).filter((stack) =>
+    options.stacks.some((pattern) => matchesStackPattern(stack, pattern)),
+  );
+  const label = `deploy ${options.stacks.join(' ')}`;
+  if (stacks.length === 0) {
+    throw new CommandError(label, {
+      code: 1,
+      signal: null,
+      tail: [`no stack of ${options.outdir} matches ${options.stacks.join(' ')}`],
+    });
+  }
+  const tail: string[] = [];
+  const emit = (line: string): void => {
+    tail.push(line);
+    if (tail.length > 400) tail.shift();
+    options.onLine?.(line);
+  };
+  const progress = new DeployProgress(stacks);
+  const show = (lines: readonly string[]): void => {
+    for (const line of lines) options.onProgress?.(line);
+  };
+  const ticker = setInterval(() => {
+    show([progress.statusLine()]);
+  }, 30_000);
+  ticker.unref();
+  const runner = new StackRunner({
+    stacks,
+    outdir: options.outdir,
+    env: options.env,
+    parallelism: options.parallelism,
+    ...(options.migrateState === true ? { migrateState: true } : {}),
+    onLine: (stack, line, _from, stream) => {
+      if (stream === 'stderr' || !line.startsWith('{')) emit(`${stack}  ${line}`);
+    },
+    onEvent: (stack, event) => {
+      if (event.kind === 'diagnostic' && event.diagnostic.severity === 'error') {
+        const lines = diagnosticLines(stack, event.diagnostic);
+        for (const line of lines) emit(line);
+        show(lines);
+        return;
+      }
+      for (const part of event.message.split('\n')) if (part.trim() !== '') emit(`${stack}  ${part}`);
+    },
+    onStart: (stack) => {
+      show(progress.start(stack));
+    },
+    onFinish: (stack, result) => {
+      const changes = result.changes !== undefined ? describeChanges(result.changes) : 'no changes';
+      const error = result.errors[0]?.summary ?? `terraform ${result.step} exited with code ${String(result.code)}`;
+      show(progress.finish(stack, result.outcome === 'deployed' ? { deployed: true, changes } : { deployed: false, error }));
+    },
+  });
+  let results;
+  try {
+    results = await runner.run();
+  } finally {
+    clearInterval(ticker);
+  }
+  const failed = stacks.filter((stack) => results.get(stack)?.outcome !== 'deployed');
+  if (options.outputsFile !== undefined) {
+    const deployed = stacks.filter((stack) => !failed.includes(stack));
+    await writeOutputsFile(options.outputsFile, deployed, options.outdir, options.env);
+  }
+  if (failed.length > 0) {
+    // The errors last, where CommandError's message shows them.
+    const errors = failed.flatMap((stack) =>
+      (results.get(stack)?.errors ?? []).flatMap((error) => diagnosticLines(stack, error)),
+    );
+    throw new CommandError(label, { code: 1, signal: null, tail: [...tail, ...errors, `failed: ${failed.join(', ')}`] });
+  }
 }
 
 /** Stack names in the synth output's manifest.json, in manifest order. */
