@@ -17,6 +17,8 @@ import {
   HeadBucketCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { loadConfig } from '../../src/config';
 import { creatingMarker } from '../../src/deploy/resume';
 import { ownershipOf } from '../../src/existing-bucket/ownership';
@@ -41,6 +43,16 @@ const PLATFORM = 'fk';
 
 /** A one-account file with the access-log bucket, so that both buckets of a state stack are covered. */
 function accounts(account: string, adopt = false): object {
+  if (account === 'five') {
+    // The created KMS key (and alias) and the lock table, without access logs (issue 24 item 4).
+    return {
+      platform: PLATFORM,
+      productionAccount: account,
+      pipeline: false,
+      stateBucket: { kms: true, lockTable: true },
+      accounts: { [account]: `fk-${account}` },
+    };
+  }
   return {
     platform: PLATFORM,
     productionAccount: account,
@@ -185,12 +197,39 @@ beforeAll(async () => {
         await c.phase.s3('four').send(new DeleteBucketTaggingCommand({ Bucket: stateBucket('four') }));
       },
     ),
+    // With a created KMS key and a lock table: terraform killed once the key's alias and the table exist, before
+    // Terraform recorded them (no intermediate state write, as in case one); the bucket absent or tagged.
+    runCase(
+      server,
+      'five',
+      async (s3) => {
+        const config = loadConfig(get('five').phase.accountsFile).accounts[0];
+        const { kms, dynamodb } = keyTableClients(server, 'five');
+        try {
+          await kms.send(new DescribeKeyCommand({ KeyId: String(config?.stateKeyAlias) }));
+          await dynamodb.send(new DescribeTableCommand({ TableName: String(config?.lockTableName) }));
+        } finally {
+          kms.destroy();
+          dynamodb.destroy();
+        }
+        return !(await exists(s3, stateBucket('five'))) || taggedOurs(s3, stateBucket('five'), 'five');
+      },
+      killTerraform,
+      undefined,
+      { TF_STATE_PERSIST_INTERVAL: '3600' },
+    ),
   ]);
   // The fix the refusal names: "adopt": true, then the same command.
   const four = get('four');
   writeFileSync(four.phase.accountsFile, JSON.stringify(accounts('four', true), null, 2));
   four.fixed = await runWrapper(four.phase.ws, ['state-four']);
 }, 600_000);
+
+/** KMS and DynamoDB clients in the moto account of `account` (the caller destroys them). */
+function keyTableClients(server: MotoServer, account: string): { kms: KMSClient; dynamodb: DynamoDBClient } {
+  const settings = { endpoint: server.endpoint, region: 'us-east-1', credentials: get(account).phase.ws.credentialsOf(account) };
+  return { kms: new KMSClient(settings), dynamodb: new DynamoDBClient(settings) };
+}
 
 afterAll(async () => {
   if (moto !== undefined) resumeMoto(moto);
@@ -303,3 +342,45 @@ describe('a bucket left without the tags', () => {
     expect(existsSync(marker(c))).toBe(false);
   });
 });
+
+describe('kill -9 of terraform after the KMS key, its alias and the lock table were created (issue 24)', () => {
+  test('the killed deploy left them outside its state', () => {
+    const c = get('five');
+    expect(c.killedProcesses).toBeGreaterThan(0);
+    expect(c.markerAfterKill).toBe(true);
+    const kept = (c.entriesAfterKill ?? []).filter((entry) => /^aws_(kms_key|kms_alias|dynamodb_table)\./.test(entry));
+    expect(kept).toEqual([]);
+  });
+
+  test('the rerun takes over the key, the alias and the table by their tags, creating no second key, and converges', async () => {
+    const c = get('five');
+    const config = loadConfig(c.phase.accountsFile).accounts[0];
+    const output = c.rerun?.output ?? '';
+    expect(output).toMatch(/state-five: the KMS key [0-9a-f-]+ was created by the interrupted first deploy of state-five/);
+    expect(output).toContain(
+      `state-five: the alias ${String(config?.stateKeyAlias)} was created by the interrupted first deploy`,
+    );
+    expect(output).toContain(
+      `state-five: the lock table ${String(config?.lockTableName)} was created by the interrupted first deploy`,
+    );
+    expect(output).toMatch(/^\$ BOOTSTRAP_RESUME_BUCKETS=\S*kms-key:state-five=/m);
+    expect(c.rerun?.code).toBe(0);
+    const { kms, dynamodb } = keyTableClients(started(moto), 'five');
+    try {
+      // One key in the account: the rerun imported the first one instead of making a second.
+      expect((await kms.send(new ListKeysCommand({}))).Keys).toHaveLength(1);
+      await expect(dynamodb.send(new DescribeTableCommand({ TableName: String(config?.lockTableName) }))).resolves.toBeDefined();
+    } finally {
+      kms.destroy();
+      dynamodb.destroy();
+    }
+    expect(await readObject(c.phase.s3('five'), stateBucket('five'), c.object.key)).toBe(c.object.body);
+    expect(stateEntries(c.phase.ws, 'state-five')).toEqual(synthesizedEntries(c.phase.ws, 'state-five'));
+    expect(existsSync(marker(c))).toBe(false);
+  });
+});
+
+function started(server: MotoServer | undefined): MotoServer {
+  if (server === undefined) throw new Error('moto did not start; see the beforeAll error');
+  return server;
+}

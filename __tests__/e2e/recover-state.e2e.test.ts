@@ -22,6 +22,7 @@ import { IMPORTS_FILE } from '../../src/recover';
 import { stackDir } from '../../src/sandbox/cdktf';
 import { terraformPlan } from '../../src/sandbox/terraform';
 import { type Day2Sandbox, startDay2Sandbox, started } from './day2-support';
+import { runWrapper } from './fault-support';
 
 const ACCOUNT_ID = '210987654321';
 const BUCKET = 'rec-prod-state';
@@ -113,6 +114,20 @@ describe('after terraform-state/ is lost', () => {
       .s3('prod')
       .send(new PutObjectCommand({ Bucket: BUCKET, Key: 'team/terraform.tfstate', Body: '{"version":4,"serial":7}' }));
   });
+
+  test('a deploy of pipeline-prod and access-prod is refused in one line naming recover-state; nothing is created (issue 24)', async () => {
+    // npm run deploy, as a user would: the existing-resource check of each stack runs before anything else.
+    const result = await runWrapper(sb().workspace, ['pipeline-prod', 'access-prod']);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(
+      /error: pipeline-prod: AWS already has VPC named rec-pipeline-vpc, IAM role rec-pipeline-runner, instance profile rec-pipeline-runner, IAM role rec-pipeline-vpc-flow-logs, log group \/rec-pipeline\/vpc-flow-logs, launch template rec-pipeline-runner, KMS alias alias\/rec-pipeline-flow-logs, which its state \(\S+pipeline-prod\.tfstate\) does not record/,
+    );
+    expect(result.output).toContain('Do not deploy: run npm run recover-state -- pipeline-prod');
+    expect(result.output).toMatch(/error: access-prod: AWS already has IAM role rec-pipeline-deploy, which its state/);
+    expect(result.output).toContain('run npm run recover-state -- access-prod');
+    // Nothing created: still one VPC of the project (counted through the SDK), and the same roles and keys.
+    expect(await identities()).toEqual(before);
+  }, 400_000);
 
   test('a resource of the stack missing in AWS: refused before any plan, naming it; no state file written', async () => {
     const s3 = sb().s3('prod');
