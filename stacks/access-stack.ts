@@ -9,7 +9,8 @@ import { CiOidcProvider, oidcProviderArn } from '../src/constructs/ci-oidc-provi
 import { DeployRole } from '../src/constructs/deploy-role';
 import { deployRoleTrustPolicy, githubNameOnlyWarning, oidcAudiences } from '../src/constructs/deploy-role-trust';
 import { addExistingOidcProviderCheck } from '../src/constructs/existing-oidc-provider-check';
-import { PermissionsBoundary } from '../src/constructs/permissions-boundary';
+import { addExistingResourceCheck, dependOnCheck } from '../src/constructs/existing-resource-check';
+import { PermissionsBoundary, permissionsBoundaryName } from '../src/constructs/permissions-boundary';
 import { ResolvedOnceStack } from '../src/synth/resolved-once-stack';
 import { localStatePath } from './state-stack';
 
@@ -47,7 +48,7 @@ export interface AccessStackProps {
  * it trusts. Deployed with the account's profile after its state stack (the role's policy names the
  * state bucket, and the created state key by its alias); its own state is a local file, like the others.
  *
- * Permanent construct ids: `aws`, `existing-oidc-provider-check`, `oidc-provider-<issuer>`,
+ * Permanent construct ids: `aws`, `existing-oidc-provider-check`, `existing-resource-check`, `oidc-provider-<issuer>`,
  * `permissions-boundary` (with `"permissionsBoundary": "create"`), `deploy-role`, the data sources
  * `caller-identity` and `state-key-alias`, and those of the constructs.
  */
@@ -160,6 +161,23 @@ export class AccessStack extends ResolvedOnceStack {
       account: { partition, accountId: accountId() },
       ...(check !== undefined ? { roleDependsOn: [check] } : {}),
     });
+
+    // Before anything is created: the deploy role (and the boundary it creates) must not exist unless the
+    // state records them (a lost state file, issue 24). Its id is permanent too.
+    const resourceCheck = addExistingResourceCheck(this, 'existing-resource-check', {
+      resources: [
+        { kind: 'role', name: access.roleName },
+        ...(this.permissionsBoundary !== undefined
+          ? [{ kind: 'policy' as const, name: permissionsBoundaryName(access.roleName) }]
+          : []),
+      ],
+      profile: account.profile,
+      ...(account.roleArn !== undefined ? { roleArn: account.roleArn } : {}),
+      ...(account.externalId !== undefined ? { externalId: account.externalId } : {}),
+      region: account.region,
+      state: { file: statePath },
+    });
+    dependOnCheck(this, resourceCheck);
 
     this.warnings = [...new Set(trust.github.flatMap((entry) => githubNameOnlyWarning(entry) ?? []))];
     for (const warning of this.warnings) Annotations.of(this).addWarning(warning);

@@ -11,7 +11,13 @@ import { PipelineNetwork } from '../src/constructs/pipeline-network';
 import { PipelineSecurityGroup } from '../src/constructs/pipeline-security-group';
 import { RunnerLaunchTemplate } from '../src/constructs/runner-launch-template';
 import { RunnerRole } from '../src/constructs/runner-role';
-import { flowLogGroupName } from '../src/constructs/vpc-flow-log';
+import { flowLogGroupName, flowLogRoleName } from '../src/constructs/vpc-flow-log';
+import { pipelineVpcName } from '../src/constructs/pipeline-network';
+import {
+  addExistingResourceCheck,
+  dependOnCheck,
+  type ExistingResourceCheckProps,
+} from '../src/constructs/existing-resource-check';
 import { pipelineS3Backend } from '../src/pipeline-state';
 import { localStatePath } from './state-stack';
 import { ResolvedOnceStack } from '../src/synth/resolved-once-stack';
@@ -61,7 +67,7 @@ export interface PipelineStackProps {
  *
  * Permanent construct ids (Terraform addresses; renaming one replaces the resource): `aws`,
  * `partition`, `caller`, `network`, `security-group`, `runner-role`, `runner-launch-template`,
- * `flow-log-key`, and those documented in each construct.
+ * `flow-log-key`, `existing-resource-check`, and those documented in each construct.
  */
 export class PipelineStack extends ResolvedOnceStack {
   public readonly network: PipelineNetwork;
@@ -78,9 +84,11 @@ export class PipelineStack extends ResolvedOnceStack {
 
     // While the state's whereabouts are unknown (src/pipeline-state.ts) the stack stays on the local
     // backend, so the blocked deploy's `terraform init` cannot record a move that never happened.
+    let stateLocation: ExistingResourceCheckProps['state'];
     if (pipeline.stateBackend === 's3' && props.stateBlocked === undefined) {
       // The production state bucket; moved there with `cdktf deploy <id> --migrate-state` (src/pipeline-state.ts).
       const { useLockfile, ...settings } = pipelineS3Backend(id, account);
+      stateLocation = { bucket: settings.bucket, key: settings.key };
       const backend = new S3Backend(this, {
         ...settings,
         ...(props.endpointUrl !== undefined ? localDoubleBackendSettings(props.endpointUrl) : {}),
@@ -88,7 +96,8 @@ export class PipelineStack extends ResolvedOnceStack {
       // S3 native locking (Terraform >= 1.10); cdktf 0.21's S3BackendConfig has no field for it.
       backend.addOverride('use_lockfile', useLockfile);
     } else {
-      new LocalBackend(this, { path: localStatePath(this, props.stateDir) });
+      stateLocation = { file: localStatePath(this, props.stateDir) };
+      new LocalBackend(this, { path: stateLocation.file });
     }
 
     addAccountProvider(this, {
@@ -100,10 +109,11 @@ export class PipelineStack extends ResolvedOnceStack {
     // The deploying account, as AWS reports it (accountId in accounts.json is optional).
     const caller = new DataAwsCallerIdentity(this, 'caller');
 
+    const flowLogKeyAlias = `alias/${prefix}-flow-logs`;
     if (account.kmsKeyArn !== undefined || account.stateKeyAlias !== undefined) {
       // Built from the name, not the group's ARN attribute: the group refers to the key already.
       this.flowLogKey = new EncryptionKey(this, 'flow-log-key', {
-        aliasName: `alias/${prefix}-flow-logs`,
+        aliasName: flowLogKeyAlias,
         description: `Encrypts the VPC flow logs in ${flowLogGroupName(prefix)} (bootstrap-aws)`,
         policy: logGroupKeyPolicy({
           partition: partition.partition,
@@ -169,6 +179,26 @@ export class PipelineStack extends ResolvedOnceStack {
       ...(pipeline.amiId !== undefined ? { amiId: pipeline.amiId } : {}),
       rootDeviceName: pipeline.rootDeviceName,
     });
+
+    // Before anything is created: AWS must not hold the stack's named resources unless its state records them
+    // (lost state would otherwise build a second network, issue 24). Its id is permanent too.
+    const check = addExistingResourceCheck(this, 'existing-resource-check', {
+      resources: [
+        { kind: 'vpc', name: pipelineVpcName(prefix) },
+        { kind: 'role', name: runnerRoleName(prefix) },
+        { kind: 'instance-profile', name: runnerRoleName(prefix) },
+        { kind: 'role', name: flowLogRoleName(prefix) },
+        { kind: 'log-group', name: flowLogGroupName(prefix) },
+        { kind: 'launch-template', name: `${prefix}-runner` },
+        ...(this.flowLogKey !== undefined ? [{ kind: 'kms-alias' as const, name: flowLogKeyAlias }] : []),
+      ],
+      profile: account.profile,
+      ...(account.roleArn !== undefined ? { roleArn: account.roleArn } : {}),
+      ...(account.externalId !== undefined ? { externalId: account.externalId } : {}),
+      region: account.region,
+      state: stateLocation,
+    });
+    dependOnCheck(this, check);
 
     const outputs: Record<string, { value: unknown; description: string }> = {
       vpc_id: { value: this.network.vpc.id, description: 'ID of the pipeline VPC' },

@@ -10,6 +10,7 @@ import { addAccountProvider } from '../src/constructs/aws-provider';
 import { addExistingBucketCheck } from '../src/constructs/existing-bucket-check';
 import { SecureStateBucket } from '../src/constructs/secure-state-bucket';
 import { ownershipTags } from '../src/existing-bucket/ownership';
+import { resumedId } from '../src/deploy/resume-key-table';
 import { EncryptionKey } from '../src/constructs/encryption-key';
 import { stateKeyPolicy } from '../src/constructs/key-policy';
 import { StateLockTable } from '../src/constructs/state-lock-table';
@@ -51,7 +52,8 @@ export interface StateStackProps {
   readonly preventDestroy?: boolean;
   /**
    * Buckets an interrupted first deploy of this stack created and `npm run deploy` proved this project's own
-   * (`BOOTSTRAP_RESUME_BUCKETS`): they are imported instead of created.
+   * (`BOOTSTRAP_RESUME_BUCKETS`): they are imported instead of created. The list also names the stack's KMS
+   * key, alias and lock table so proven, as `<kind>:<stack>=<id>` (src/deploy/resume-key-table.ts).
    * @default none
    */
   readonly resumeBuckets?: readonly string[];
@@ -160,6 +162,8 @@ export class StateStack extends ResolvedOnceStack {
           ...pipeline,
         }),
         preventDestroy,
+        // Written with the key (KMS CreateKey takes tags): a key a killed first deploy left is known for ours.
+        tags,
       });
     }
     const kmsKeyArn = account.kmsKeyArn ?? this.stateBucketKey?.key.arn;
@@ -233,6 +237,8 @@ export class StateStack extends ResolvedOnceStack {
       // Encrypted with the state key when there is one: the locks name every state file of the account.
       this.lockTable = new StateLockTable(this, 'state-lock-table', {
         tableName: account.lockTableName,
+        // Written with the table (CreateTable takes tags), as for the key.
+        tags,
         ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
         ...pipeline,
       });
@@ -241,6 +247,17 @@ export class StateStack extends ResolvedOnceStack {
         description: 'DynamoDB lock table, for the "dynamodb_table" of an S3 backend on Terraform < 1.10',
       });
     }
+
+    // After an interrupted first deploy, the key, alias and table it created, proven this stack's by their tags
+    // (`npm run deploy`, src/deploy/resume-key-table.ts), are imported instead of created a second time.
+    const resumedKey = resumedId(props.resumeBuckets ?? [], 'kms-key', id);
+    const resumedAlias = resumedId(props.resumeBuckets ?? [], 'kms-alias', id);
+    const resumedTable = resumedId(props.resumeBuckets ?? [], 'lock-table', id);
+    if (this.stateBucketKey !== undefined) {
+      if (resumedKey !== undefined) this.stateBucketKey.key.importFrom(resumedKey);
+      if (resumedAlias !== undefined) this.stateBucketKey.alias.importFrom(resumedAlias);
+    }
+    if (this.lockTable !== undefined && resumedTable !== undefined) this.lockTable.table.importFrom(resumedTable);
 
     // Nothing is created before the check passed: the resources that wait for no other one wait for it.
     for (const resource of [this.stateBucketKey?.key, this.lockTable?.table]) {

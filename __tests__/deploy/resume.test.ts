@@ -12,6 +12,7 @@ import {
   stateRecordsBuckets,
   writeMarker,
 } from '../../src/deploy/resume';
+import type { ResumeClients } from '../../src/deploy/resume-key-table';
 import { ownershipTags } from '../../src/existing-bucket/ownership';
 import { awsError, fakeAws } from '../support/fake-aws';
 
@@ -155,6 +156,51 @@ describe('planFirstDeploys', () => {
     if ('refusals' in result) throw new Error(result.refusals.join('\n'));
     expect(result.newMarkers.has('state-dev')).toBe(false);
     expect(result.markers.get('state-dev')).toBe(creatingMarker(stateFile('state-dev')));
+  });
+
+  test('with a created key and a lock table, an interrupted stack whose state records its bucket still has its key and table taken over', async () => {
+    const kmsConfig = validateConfig(
+      { platform: 'acme', accounts: { dev: 'acme-dev', prod: 'acme-prod' }, stateBucket: { kms: true, lockTable: true } },
+      'accounts.json',
+    );
+    mkdirSync(stateDir, { recursive: true });
+    const bucket = {
+      mode: 'managed',
+      type: 'aws_s3_bucket',
+      name: 'b',
+      instances: [{ attributes: { id: 'acme-dev-state', bucket: 'acme-dev-state' } }],
+    };
+    writeFileSync(stateFile('state-dev'), JSON.stringify({ version: 4, resources: [bucket] }));
+    writeMarker(creatingMarker(stateFile('state-dev')), 'npm run deploy -- state-dev');
+    const asked: string[] = [];
+    const tagged = {
+      Tags: Object.entries(OUR_TAGS).map(([key, value]) => ({ TagKey: key, TagValue: value, Key: key, Value: value })),
+    };
+    const fake = fakeAws({
+      DescribeKeyCommand: () => ({ KeyMetadata: { KeyId: 'k-1' } }),
+      ListResourceTagsCommand: () => tagged,
+      DescribeTableCommand: () => ({ Table: { TableArn: 'arn:aws:dynamodb:eu-west-1:1:table/acme-dev-state-lock' } }),
+      ListTagsOfResourceCommand: () => tagged,
+    }).s3;
+    const result = await planFirstDeploys({
+      config: kmsConfig,
+      stateDir,
+      accountsFile: 'accounts.json',
+      selected: (stack) => stack === 'state-dev',
+      s3For: () => Promise.reject(new Error('the buckets are recorded: S3 is not asked')),
+      resumeClientsFor: (account) => {
+        asked.push(account.name);
+        return Promise.resolve({ kms: fake, dynamodb: fake } as unknown as ResumeClients);
+      },
+    });
+    if ('refusals' in result) throw new Error(result.refusals.join('\n'));
+    expect(asked).toEqual(['dev']);
+    expect(result.imports).toEqual([
+      'kms-key:state-dev=k-1',
+      'kms-alias:state-dev=alias/acme-dev-state',
+      'lock-table:state-dev=acme-dev-state-lock',
+    ]);
+    expect(result.markers.has('state-dev')).toBe(true);
   });
 
   test('after an interrupted first deploy, the buckets it tagged are imported', async () => {

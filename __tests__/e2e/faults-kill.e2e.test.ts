@@ -8,7 +8,8 @@
 // with the case and the fix. The four cases run at once, each account with a workspace of its own, so their
 // ~55 s lifecycle waits overlap. Moto stands in for S3: tags, HeadBucket and the import are moto's behaviour here.
 // A fifth case kills the wrapper's process group, as closing the terminal does: terraform, in a group of its own
-// and started with a parent-death signal, must stop by itself, and the rerun converges (issue 24 item 3).
+// and started with a parent-death signal, must stop by itself, and the rerun converges (issue 24 item 3). A sixth
+// kills terraform once a created KMS key, its alias and a lock table exist: the rerun takes them over (item 4).
 import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -19,6 +20,8 @@ import {
   HeadBucketCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { loadConfig } from '../../src/config';
 import { systemProcesses } from '../../src/deploy/lock';
 import { creatingMarker } from '../../src/deploy/resume';
@@ -45,6 +48,16 @@ const PLATFORM = 'fk';
 
 /** A one-account file with the access-log bucket, so that both buckets of a state stack are covered. */
 function accounts(account: string, adopt = false): object {
+  if (account === 'six') {
+    // The created KMS key (and alias) and the lock table, without access logs (issue 24 item 4).
+    return {
+      platform: PLATFORM,
+      productionAccount: account,
+      pipeline: false,
+      stateBucket: { kms: true, lockTable: true },
+      accounts: { [account]: `fk-${account}` },
+    };
+  }
   return {
     platform: PLATFORM,
     productionAccount: account,
@@ -213,12 +226,39 @@ beforeAll(async () => {
         c.terraformsExited = alive().length === 0;
       },
     ),
+    // With a created KMS key and a lock table: terraform killed once the key's alias and the table exist, before
+    // Terraform recorded them (no intermediate state write, as in case one); the bucket absent or tagged.
+    runCase(
+      server,
+      'six',
+      async (s3) => {
+        const config = loadConfig(get('six').phase.accountsFile).accounts[0];
+        const { kms, dynamodb } = keyTableClients(server, 'six');
+        try {
+          await kms.send(new DescribeKeyCommand({ KeyId: String(config?.stateKeyAlias) }));
+          await dynamodb.send(new DescribeTableCommand({ TableName: String(config?.lockTableName) }));
+        } finally {
+          kms.destroy();
+          dynamodb.destroy();
+        }
+        return !(await exists(s3, stateBucket('six'))) || taggedOurs(s3, stateBucket('six'), 'six');
+      },
+      killTerraform,
+      undefined,
+      { TF_STATE_PERSIST_INTERVAL: '3600' },
+    ),
   ]);
   // The fix the refusal names: "adopt": true, then the same command.
   const four = get('four');
   writeFileSync(four.phase.accountsFile, JSON.stringify(accounts('four', true), null, 2));
   four.fixed = await runWrapper(four.phase.ws, ['state-four']);
 }, 600_000);
+
+/** KMS and DynamoDB clients in the moto account of `account` (the caller destroys them). */
+function keyTableClients(server: MotoServer, account: string): { kms: KMSClient; dynamodb: DynamoDBClient } {
+  const settings = { endpoint: server.endpoint, region: 'us-east-1', credentials: get(account).phase.ws.credentialsOf(account) };
+  return { kms: new KMSClient(settings), dynamodb: new DynamoDBClient(settings) };
+}
 
 afterAll(async () => {
   if (moto !== undefined) resumeMoto(moto);
@@ -353,3 +393,43 @@ describe('a bucket left without the tags', () => {
     expect(existsSync(marker(c))).toBe(false);
   });
 });
+
+describe('kill -9 of terraform after the KMS key, its alias and the lock table were created (issue 24)', () => {
+  test('the killed deploy left them outside its state', () => {
+    const c = get('six');
+    expect(c.killedProcesses).toBeGreaterThan(0);
+    expect(c.markerAfterKill).toBe(true);
+    const kept = (c.entriesAfterKill ?? []).filter((entry) => /^aws_(kms_key|kms_alias|dynamodb_table)\./.test(entry));
+    expect(kept).toEqual([]);
+  });
+
+  test('the rerun takes over the key, the alias and the table by their tags, creating no second key, and converges', async () => {
+    const c = get('six');
+    const config = loadConfig(c.phase.accountsFile).accounts[0];
+    const output = c.rerun?.output ?? '';
+    expect(output).toMatch(/state-six: the KMS key [0-9a-f-]+ was created by the interrupted first deploy of state-six/);
+    expect(output).toContain(`state-six: the alias ${String(config?.stateKeyAlias)} was created by the interrupted first deploy`);
+    expect(output).toContain(
+      `state-six: the lock table ${String(config?.lockTableName)} was created by the interrupted first deploy`,
+    );
+    expect(output).toMatch(/^\$ BOOTSTRAP_RESUME_BUCKETS=\S*kms-key:state-six=/m);
+    expect(c.rerun?.code).toBe(0);
+    const { kms, dynamodb } = keyTableClients(started(moto), 'six');
+    try {
+      // One key in the account: the rerun imported the first one instead of making a second.
+      expect((await kms.send(new ListKeysCommand({}))).Keys).toHaveLength(1);
+      await expect(dynamodb.send(new DescribeTableCommand({ TableName: String(config?.lockTableName) }))).resolves.toBeDefined();
+    } finally {
+      kms.destroy();
+      dynamodb.destroy();
+    }
+    expect(await readObject(c.phase.s3('six'), stateBucket('six'), c.object.key)).toBe(c.object.body);
+    expect(stateEntries(c.phase.ws, 'state-six')).toEqual(synthesizedEntries(c.phase.ws, 'state-six'));
+    expect(existsSync(marker(c))).toBe(false);
+  });
+});
+
+function started(server: MotoServer | undefined): MotoServer {
+  if (server === undefined) throw new Error('moto did not start; see the beforeAll error');
+  return server;
+}

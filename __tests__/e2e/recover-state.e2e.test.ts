@@ -22,6 +22,7 @@ import { IMPORTS_FILE } from '../../src/recover';
 import { stackDir } from '../../src/sandbox/cdktf';
 import { terraformPlan } from '../../src/sandbox/terraform';
 import { type Day2Sandbox, startDay2Sandbox, started } from './day2-support';
+import { runWrapper } from './fault-support';
 
 const ACCOUNT_ID = '210987654321';
 const BUCKET = 'rec-prod-state';
@@ -114,6 +115,23 @@ describe('after terraform-state/ is lost', () => {
       .send(new PutObjectCommand({ Bucket: BUCKET, Key: 'team/terraform.tfstate', Body: '{"version":4,"serial":7}' }));
   });
 
+  test('a deploy of pipeline-prod and access-prod is refused in one line naming recover-state; nothing is created (issue 24)', async () => {
+    // npm run deploy, as a user would: the existing-resource check of each stack runs before anything else.
+    // One stack a run: a failed stack stops the stacks waiting behind it.
+    const result = await runWrapper(sb().workspace, ['pipeline-prod']);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toMatch(
+      /error: pipeline-prod: AWS already has VPC named rec-pipeline-vpc, IAM role rec-pipeline-runner, instance profile rec-pipeline-runner, IAM role rec-pipeline-vpc-flow-logs, log group \/rec-pipeline\/vpc-flow-logs, launch template rec-pipeline-runner, KMS alias alias\/rec-pipeline-flow-logs, which its state \(\S+pipeline-prod\.tfstate\) does not record/,
+    );
+    expect(result.output).toContain('Do not deploy: run npm run recover-state -- pipeline-prod');
+    const access = await runWrapper(sb().workspace, ['access-prod']);
+    expect(access.code).not.toBe(0);
+    expect(access.output).toMatch(/error: access-prod: AWS already has IAM role rec-pipeline-deploy, which its state/);
+    expect(access.output).toContain('run npm run recover-state -- access-prod');
+    // Nothing created: still one VPC of the project (counted through the SDK), and the same roles and keys.
+    expect(await identities()).toEqual(before);
+  }, 400_000);
+
   test('a resource of the stack missing in AWS: refused before any plan, naming it; no state file written', async () => {
     const s3 = sb().s3('prod');
     const { Rules } = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: LOG_BUCKET }));
@@ -139,9 +157,10 @@ describe('after terraform-state/ is lost', () => {
     if (result.code !== 0) throw new Error(`recover-state failed:\n${result.output}`);
     // The state and access stacks need no in-place change: only the arguments AWS never reports, and the lock
     // table's resource policy flag that hashicorp/aws 5.100.0's import leaves unset (its policy put again as is).
-    // State: 20 with the lock table's resource policy; access: 6 with the deploy role's no-cross-account-assume policy.
+    // State: 20 with the lock table's resource policy; access: 7 with the deploy role's no-cross-account-assume policy
+    // and the existing-resource check (issue 24).
     expect(result.output).toMatch(/^state-prod: the plan imports 20, creates, replaces and destroys nothing; applying it$/m);
-    expect(result.output).toMatch(/^access-prod: the plan imports 6, creates, replaces and destroys nothing; applying it$/m);
+    expect(result.output).toMatch(/^access-prod: the plan imports 7, creates, replaces and destroys nothing; applying it$/m);
     expect(result.output).toMatch(
       /^state-prod: aws_kms_key\.state-bucket-key_\w+: bypass_policy_lockout_safety_check, deletion_window_in_days set in the state only/m,
     );
@@ -150,9 +169,9 @@ describe('after terraform-state/ is lost', () => {
     );
     // moto 5.2.1 copies the launch template's own tags into its version's data (see pipeline.e2e.test.ts), so the
     // imported template differs in tag_specifications and needs --allow-updates here; on AWS it does not.
-    // 25 with the runner role's pipeline-vpc-only policy (issue 22 item 9).
+    // 26 with the runner role's pipeline-vpc-only policy (issue 22 item 9) and the existing-resource check (issue 24).
     expect(result.output).toMatch(
-      /^pipeline-prod: the plan imports 25, 1 changed in place \(--allow-updates\), creates, replaces/m,
+      /^pipeline-prod: the plan imports 26, 1 changed in place \(--allow-updates\), creates, replaces/m,
     );
     const stacks = ['state-prod', 'access-prod', 'pipeline-prod'];
     for (const stack of stacks) {

@@ -68,8 +68,18 @@ describe('decide', () => {
       ok: false,
       message:
         'acme-dev-state already exists in this account and state-dev does not manage it; to take it over with its objects, ' +
-        'set "adopt": true on accounts.dev in my-accounts.json and deploy again (see docs/adopt.md)',
+        'set "adopt": true on accounts.dev in my-accounts.json and deploy again (see docs/adopt.md; ' +
+        'if state-dev created it and its state file was lost, run npm run recover-state -- state-dev instead)',
     });
+    expect(result.message).not.toContain('\n');
+  });
+
+  test("a bucket whose tags say this stack made it is this stack's lost state: the message names recover-state, not adopt", () => {
+    const result = decide({ kind: 'present' }, OPTIONS, false, true);
+    expect(result.ok).toBe(false);
+    expect(result.message).toContain("its tags say state-dev created it, but state-dev's state does not record it");
+    expect(result.message).toContain('Do not deploy: run npm run recover-state -- state-dev');
+    expect(result.message).not.toContain('"adopt"');
     expect(result.message).not.toContain('\n');
   });
 
@@ -135,6 +145,31 @@ describe('checkExistingBucket', () => {
       { mode: 'managed', type: 'terraform_data', instances: [{ status: 'tainted', attributes: {} }] },
     ]);
     await expect(checkExistingBucket(s3Answering(200), { ...OPTIONS, stateFile })).resolves.toMatchObject({ ok: false });
+  });
+
+  test("an unrecorded bucket tagged for this account and stack is refused naming recover-state; another stack's tags name adopt", async () => {
+    const tagged = (stack: string): Pick<S3Client, 'send'> => ({
+      send: (command: unknown) =>
+        Promise.resolve(
+          (command as { constructor: { name: string } }).constructor.name === 'GetBucketTaggingCommand'
+            ? {
+                TagSet: [
+                  { Key: 'managed-by', Value: 'bootstrap-aws' },
+                  { Key: 'bootstrap-aws:account', Value: 'dev' },
+                  { Key: 'bootstrap-aws:stack', Value: stack },
+                ],
+              }
+            : {},
+        ),
+    });
+    await expect(checkExistingBucket(tagged('state-dev'), OPTIONS)).resolves.toMatchObject({
+      ok: false,
+      message: expect.stringContaining('run npm run recover-state -- state-dev, which imports') as unknown,
+    });
+    await expect(checkExistingBucket(tagged('state-other'), OPTIONS)).resolves.toMatchObject({
+      ok: false,
+      message: expect.stringContaining('set "adopt": true on accounts.dev') as unknown,
+    });
   });
 
   test('a missing state file means nothing is managed yet', async () => {

@@ -29,7 +29,7 @@ describe('decideOidc', () => {
 
   test('an existing provider the stack does not manage stops the deploy and names the option that adopts it', () => {
     expect(decideOidc([GITHUB], [], OPTIONS).errors).toEqual([
-      `the account already has an OIDC provider for ${GITHUB}, and IAM allows one per issuer; to take it over, set accounts.dev.pipelineAccess to {"adoptOidcProviders": ["${GITHUB}"]} in accounts.json and deploy again (its audiences then become those accounts.json needs; see docs/pipeline-access.md)`,
+      `the account already has an OIDC provider for ${GITHUB}, and IAM allows one per issuer; to take it over, set accounts.dev.pipelineAccess to {"adoptOidcProviders": ["${GITHUB}"]} in accounts.json and deploy again (its audiences then become those accounts.json needs; see docs/pipeline-access.md); if access-dev created it and its state file was lost, run npm run recover-state -- access-dev instead`,
     ]);
   });
 

@@ -123,6 +123,21 @@ describe('existing state', () => {
     );
   });
 
+  test('a state file that holds only the failed check of a refused deploy passes; one with any other resource does not', () => {
+    const file = path.join(dir, 'pipeline-prod.tfstate');
+    const resource = (type: string) => ({
+      mode: 'managed',
+      type,
+      name: 'r',
+      instances: [{ status: 'tainted', attributes: { id: 'x' } }],
+    });
+    const data = { mode: 'data', type: 'aws_partition', name: 'p', instances: [{ attributes: { id: 'aws' } }] };
+    writeFileSync(file, JSON.stringify({ version: 4, resources: [data, resource('terraform_data')] }));
+    expect(existingStateProblem('pipeline-prod', { kind: 'local', path: file })).toBeUndefined();
+    writeFileSync(file, JSON.stringify({ version: 4, resources: [resource('terraform_data'), resource('aws_vpc')] }));
+    expect(existingStateProblem('pipeline-prod', { kind: 'local', path: file })).toContain('recover-state never overwrites');
+  });
+
   test('a stack whose state is in S3 lost nothing with terraform-state/', () => {
     expect(
       existingStateProblem('pipeline-prod', {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import { validateConfig } from '../../src/config';
 import { EXISTING_OIDC_PROVIDER_CHECK_SCRIPT } from '../../src/constructs/existing-oidc-provider-check';
+import { EXISTING_RESOURCE_CHECK_SCRIPT } from '../../src/constructs/existing-resource-check';
 import { AccessStack, accessStackId, oidcProviderId } from '../../stacks/access-stack';
 
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
@@ -35,6 +36,13 @@ const ACCOUNTS = {
   dev: { profile: 'acme-dev', accountId: '111111111111' },
   prod: { profile: 'acme-prod', accountId: '222222222222' },
 };
+
+/** The existing-provider check (the stack's other terraform_data is the existing-resource check). */
+function oidcCheck(blocks: Blocks | undefined): Record<string, unknown> {
+  const check = blocks?.terraform_data?.['existing-oidc-provider-check'];
+  if (check === undefined) throw new Error('no existing-oidc-provider-check');
+  return check;
+}
 
 function only(blocks: Blocks | undefined, type: string): Record<string, unknown> {
   const found = Object.values(blocks?.[type] ?? {});
@@ -82,7 +90,7 @@ describe('AccessStack', () => {
       });
       expect(role).toMatchObject({ name: 'acme-pipeline-deploy', max_session_duration: 3600 });
       expect(json.resource).not.toHaveProperty('aws_iam_openid_connect_provider');
-      expect(json.resource).not.toHaveProperty('terraform_data');
+      expect(Object.keys(json.resource.terraform_data ?? {})).toEqual(['existing-resource-check']);
     });
 
     test('the state access names the account bucket, with no key and no table by default', () => {
@@ -114,13 +122,21 @@ describe('AccessStack', () => {
     test('one provider per issuer, each created after the existing-provider check, and the role after it too', () => {
       const providers = Object.values(json.resource.aws_iam_openid_connect_provider ?? {});
       expect(providers.map((provider) => provider.url)).toEqual(['https://gitlab.com', `https://${GITHUB}`]);
-      for (const provider of providers) expect(provider.depends_on).toEqual(['terraform_data.existing-oidc-provider-check']);
-      expect(only(json.resource, 'aws_iam_role').depends_on).toEqual(['terraform_data.existing-oidc-provider-check']);
+      for (const provider of providers) {
+        expect(provider.depends_on).toEqual([
+          'terraform_data.existing-oidc-provider-check',
+          'terraform_data.existing-resource-check',
+        ]);
+      }
+      expect(only(json.resource, 'aws_iam_role').depends_on).toEqual([
+        'terraform_data.existing-oidc-provider-check',
+        'terraform_data.existing-resource-check',
+      ]);
       expect(oidcProviderId('oidc.circleci.com/org/x')).toBe('oidc-provider-oidc.circleci.com_org_x');
     });
 
     test("the check runs the project's script with the account's profile, for every issuer", () => {
-      const check = only(json.resource, 'terraform_data');
+      const check = oidcCheck(json.resource);
       const [provisioner] = check.provisioner as { 'local-exec': { command: string; environment: Record<string, string> } }[];
       const command = provisioner?.['local-exec'].command ?? '';
       expect(command).toContain(path.basename(EXISTING_OIDC_PROVIDER_CHECK_SCRIPT));
@@ -170,8 +186,29 @@ describe('AccessStack', () => {
         to: expect.stringMatching(/^aws_iam_openid_connect_provider\.oidc-provider-/) as unknown,
       },
     ]);
-    const check = only(json.resource, 'terraform_data');
+    const check = oidcCheck(json.resource);
     expect(JSON.stringify(check)).toContain(`--issuer ${GITHUB} --adopt ${GITHUB} --stack access-dev`);
+  });
+
+  test('the existing-resource check names the deploy role and the created boundary, and every resource waits for it', () => {
+    const json = synth({
+      accounts: ACCOUNTS,
+      pipelineAccess: {
+        policyArns: [POWER_USER],
+        permissionsBoundary: 'create',
+        trust: { github: [{ repository: 'acme/infra', branch: 'main' }] },
+      },
+    });
+    const command = JSON.stringify(json.resource.terraform_data?.['existing-resource-check']);
+    expect(command).toContain(path.basename(EXISTING_RESOURCE_CHECK_SCRIPT));
+    expect(command).toMatch(
+      /--resource role=acme-pipeline-deploy --resource policy=acme-pipeline-deploy-boundary --stack access-dev --state-file \S+access-dev\.tfstate/,
+    );
+    const resources = Object.entries(json.resource).filter(([type]) => type !== 'terraform_data');
+    expect(resources.length).toBeGreaterThan(3);
+    for (const [, byId] of resources) {
+      for (const resource of Object.values(byId)) expect(resource.depends_on).toContain('terraform_data.existing-resource-check');
+    }
   });
 
   test('a permissions boundary and a longer session reach the role', () => {

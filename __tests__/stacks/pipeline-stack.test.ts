@@ -201,6 +201,21 @@ describe('PipelineStack', () => {
     expect(nat.json.output.runner_subnet_ids?.value).toEqual(nat.json.output.private_subnet_ids?.value);
   });
 
+  test('the existing-resource check names the VPC, roles, instance profile, log group, launch template and key alias, and every resource waits for it', () => {
+    const full = build({ natGateway: true }, { stateBucket: { kms: true } });
+    const command = JSON.stringify(full.json.resource.terraform_data?.['existing-resource-check']);
+    expect(command).toContain(
+      '--resource vpc=acme-pipeline-vpc --resource role=acme-pipeline-runner --resource instance-profile=acme-pipeline-runner ' +
+        '--resource role=acme-pipeline-vpc-flow-logs --resource log-group=/acme-pipeline/vpc-flow-logs ' +
+        '--resource launch-template=acme-pipeline-runner --resource kms-alias=alias/acme-pipeline-flow-logs --stack pipeline-prod',
+    );
+    expect(command).toContain('"AWS_PROFILE":"acme-prod"');
+    const resources = Object.entries(full.json.resource).filter(([type]) => type !== 'terraform_data');
+    for (const [, byId] of resources) {
+      for (const resource of Object.values(byId)) expect(resource.depends_on).toContain('terraform_data.existing-resource-check');
+    }
+  });
+
   test('resource addresses are stable: renaming a construct id would replace a real resource', () => {
     const full = build({
       natGateway: true,
@@ -254,6 +269,8 @@ describe('PipelineStack', () => {
       'data.aws_iam_policy_document.runner-role_state-access-document_32EB3638',
       'data.aws_iam_policy_document.runner-role_trust_6EE1BB9A',
       'data.aws_partition.partition',
+      // Added by issue 24 (a new construct, no existing address changed).
+      'terraform_data.existing-resource-check',
     ]);
   });
 
@@ -450,12 +467,17 @@ describe('PipelineStack state backend', () => {
     });
   });
 
-  test('the s3 backend and the resources hold no machine path, and the resources do not depend on the backend', () => {
+  test('the s3 backend and the resources hold no machine path, and only the existing-resource check depends on the backend', () => {
     const s3 = build({ stateBackend: 's3' });
     expect(s3.synthesized).not.toContain(s3.app.outdir);
     expect(s3.synthesized).not.toContain(os.tmpdir());
     expect(s3.synthesized).not.toContain(os.homedir());
-    expect(s3.json.resource).toEqual(build().json.resource);
+    const { terraform_data: s3Checks, ...s3Resources } = s3.json.resource;
+    const { terraform_data: localChecks, ...localResources } = build().json.resource;
+    expect(s3Resources).toEqual(localResources);
+    // The check reads the state where the backend keeps it: the S3 object, or the local file.
+    expect(JSON.stringify(s3Checks)).toContain('--state-bucket acme-prod-state --state-key bootstrap/pipeline-prod.tfstate');
+    expect(JSON.stringify(localChecks)).toMatch(/--state-file \S+pipeline-prod\.tfstate/);
   });
 
   test('a blocked state makes the plan fail with the reason (an output precondition), before any change', () => {

@@ -518,3 +518,51 @@ describe("StateStack with the pipeline's roles (pipelineAccess, the runner in th
     expect(String(resource(none, 'aws_s3_bucket_policy', 'state-bucket').policy)).not.toContain('Pipeline');
   });
 });
+
+describe('StateStack after an interrupted first deploy with a created key and a lock table (issue 24)', () => {
+  const withTable = validateConfig(
+    {
+      platform: 'acme',
+      region: 'eu-west-1',
+      stateBucket: { kms: true, lockTable: true },
+      accounts: { dev: 'acme-dev', prod: 'acme-prod' },
+    },
+    'accounts.json',
+  );
+  const dev = accountOf(withTable, 'dev');
+  const OWNED = {
+    'bootstrap-aws:platform': 'acme',
+    'bootstrap-aws:account': 'dev',
+    'bootstrap-aws:stack': 'state-dev',
+  };
+
+  test('the key and the table carry the ownership tags, written with them on creation', () => {
+    const { json } = build(dev);
+    const only = (type: string) => Object.values(json.resource[type] ?? {});
+    expect(only('aws_kms_key').map((key) => key.tags)).toEqual([OWNED]);
+    expect(only('aws_dynamodb_table').map((table) => table.tags)).toEqual([OWNED]);
+  });
+
+  test('a resume list naming them makes synth import the key, alias and table of this stack only', () => {
+    const entries = [
+      'acme-dev-state',
+      'kms-key:state-dev=1234abcd-12ab-34cd-56ef-1234567890ab',
+      'kms-alias:state-dev=alias/acme-dev-state',
+      'lock-table:state-dev=acme-dev-state-lock',
+      'kms-key:state-qa=ffffffff-12ab-34cd-56ef-1234567890ab',
+    ];
+    const { json } = build(dev, { resumeBuckets: entries });
+    const imports = (json as unknown as { import?: { to: string; id: string }[] }).import ?? [];
+    expect(imports.map(({ to, id }) => `${to.split('.')[0] ?? ''} ${id}`).sort()).toEqual([
+      'aws_dynamodb_table acme-dev-state-lock',
+      'aws_kms_alias alias/acme-dev-state',
+      'aws_kms_key 1234abcd-12ab-34cd-56ef-1234567890ab',
+      'aws_s3_bucket acme-dev-state',
+    ]);
+  });
+
+  test('without a resume list nothing is imported', () => {
+    const { json } = build(dev);
+    expect((json as unknown as { import?: unknown[] }).import).toBeUndefined();
+  });
+});

@@ -25,6 +25,12 @@ export interface EncryptionKeyProps {
    * @default true: without the key, nothing encrypted under it can be read again.
    */
   readonly preventDestroy?: boolean;
+
+  /**
+   * Tags of the key, besides the provider's default tags (the state key gets the stack's ownership tags).
+   * @default none
+   */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -47,6 +53,7 @@ export class EncryptionKey extends Construct {
       deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
       policy: JSON.stringify(props.policy),
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
+      ...(props.tags !== undefined ? { tags: { ...props.tags } } : {}),
     });
     this.alias = new KmsAlias(this, 'alias', {
       name: props.aliasName,

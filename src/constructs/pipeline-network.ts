@@ -14,6 +14,11 @@ import { Construct } from 'constructs';
 import { subnetLayout } from '../network/subnet-layout';
 import { VpcFlowLog } from './vpc-flow-log';
 
+/** The pipeline VPC's `Name` tag: `<namePrefix>-vpc` (the existing-resource check finds the VPC by it). */
+export function pipelineVpcName(namePrefix: string): string {
+  return `${namePrefix}-vpc`;
+}
+
 export interface PipelineNetworkProps {
   /** Prefix of the `Name` tags and of the flow-log resources' names. */
   readonly namePrefix: string;
@@ -91,7 +96,7 @@ export class PipelineNetwork extends Construct {
       // Both are needed for the SSM agent and the S3 endpoint to resolve AWS service names.
       enableDnsSupport: true,
       enableDnsHostnames: true,
-      tags: name('vpc'),
+      tags: { Name: pipelineVpcName(prefix) },
     });
 
     // Managing the default security group without rule blocks removes all of its rules, so an

@@ -18,6 +18,11 @@ export interface StateLockTableProps {
    * @default []: no resource policy.
    */
   readonly pipelinePrincipalArns?: readonly string[];
+  /**
+   * Tags of the table, besides the provider's default tags (the stack's ownership tags).
+   * @default none
+   */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -45,6 +50,7 @@ export class StateLockTable extends Construct {
       pointInTimeRecovery: { enabled: true },
       deletionProtectionEnabled: true,
       lifecycle: { preventDestroy: true },
+      ...(props.tags !== undefined ? { tags: { ...props.tags } } : {}),
     });
     const principals = props.pipelinePrincipalArns ?? [];
     if (principals.length > 0) {

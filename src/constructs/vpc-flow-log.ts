@@ -29,6 +29,11 @@ export interface VpcFlowLogProps {
   readonly kmsKeyArn?: string;
 }
 
+/** The flow-log role's name: `<namePrefix>-vpc-flow-logs`. */
+export function flowLogRoleName(namePrefix: string): string {
+  return `${namePrefix}-vpc-flow-logs`;
+}
+
 /** The flow-log group of a name prefix: `/<namePrefix>/vpc-flow-logs`. */
 export function flowLogGroupName(namePrefix: string): string {
   return `/${namePrefix}/vpc-flow-logs`;
@@ -71,7 +76,7 @@ export class VpcFlowLog extends Construct {
       ],
     });
     this.role = new IamRole(this, 'role', {
-      name: `${props.namePrefix}-vpc-flow-logs`,
+      name: flowLogRoleName(props.namePrefix),
       description: 'Lets VPC Flow Logs write the pipeline VPC flow records to its CloudWatch log group',
       assumeRolePolicy: trust.json,
     });

@@ -169,6 +169,7 @@ async function prepareFirstDeploys(
       accountsFile: options.env.BOOTSTRAP_ACCOUNTS_FILE ?? 'accounts.json',
       selected,
       s3For,
+      env: options.env,
     });
   } finally {
     for (const client of clients) client.destroy();

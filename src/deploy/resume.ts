@@ -5,10 +5,14 @@ import type { AccountConfig, BootstrapConfig } from '../config';
 import { type BucketProbe, decide, probeBucket, readBucketTags } from '../existing-bucket/check';
 import { type BucketOwner, ownershipOf, ownershipTags } from '../existing-bucket/ownership';
 import { readStackState, recordedResources } from '../terraform/state-file';
+import { accountCredentialOptions, serviceEndpoint } from '../aws/account-credentials';
+import { retryOptions } from '../aws/retry';
+import { decideKeyAndTable, type KeyTableDecision, type KeyTableTarget, type ResumeClients } from './resume-key-table';
 
 /**
  * Environment variable through which `npm run deploy` tells synth which buckets an interrupted first deploy
  * left outside the state: comma-separated names, each imported by its stack (main.ts, stacks/state-stack.ts).
+ * The same list carries the stack's KMS key, alias and lock table as `<kind>:<stack>=<id>` (resume-key-table.ts).
  */
 export const RESUME_BUCKETS_ENV = 'BOOTSTRAP_RESUME_BUCKETS';
 
@@ -105,7 +109,7 @@ export function decideResume(target: InterruptedStack, findings: readonly Bucket
 
 /** What the deploy wrapper does about first deploys before cdktf runs. */
 export interface FirstDeployPlan {
-  /** Buckets synth imports ({@link RESUME_BUCKETS_ENV}). */
+  /** Buckets synth imports, and keys, aliases and tables as `<kind>:<stack>=<id>` ({@link RESUME_BUCKETS_ENV}). */
   readonly imports: readonly string[];
   readonly notes: readonly string[];
   /** Markers to write now, stack → file. */
@@ -124,6 +128,68 @@ export interface FirstDeployOptions {
   readonly selected: (stack: string) => boolean;
   /** An S3 client of the account, to look at its buckets. */
   readonly s3For: (account: AccountConfig) => Promise<Pick<S3Client, 'send'>>;
+  /**
+   * KMS and DynamoDB clients of the account, to look at a created key and lock table after an interrupted
+   * first deploy. @default clients made from `env` with the account's profile (and role), destroyed after use
+   */
+  readonly resumeClientsFor?: (account: AccountConfig) => Promise<ResumeClients>;
+  /** The environment for the default clients (`AWS_ENDPOINT_URL`, config files). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The key and table part of an interrupted stack (see decideKeyAndTable), with the state's records. */
+async function lookAtKeyAndTable(
+  options: FirstDeployOptions,
+  account: AccountConfig,
+  stack: string,
+  stateFile: string,
+  marker: string,
+): Promise<KeyTableDecision> {
+  const aliasName = account.kmsKeyArn === undefined ? account.stateKeyAlias : undefined;
+  const tableName = account.lockTableName;
+  if (aliasName === undefined && tableName === undefined) return { imports: [], notes: [], refusals: [] };
+  let text = '';
+  try {
+    text = readFileSync(stateFile, 'utf8');
+  } catch {
+    // No state yet: nothing recorded.
+  }
+  const recorded = recordedResources(text) ?? [];
+  const keyId = recorded.find((resource) => resource.type === 'aws_kms_key')?.id;
+  const target: KeyTableTarget = {
+    stack,
+    owner: { platform: options.config.platform, account: account.name, stack },
+    marker,
+    stateFile,
+    ...(aliasName !== undefined ? { aliasName } : {}),
+    ...(tableName !== undefined ? { tableName } : {}),
+    recorded: {
+      ...(keyId !== undefined ? { keyId } : {}),
+      alias: recorded.some((resource) => resource.type === 'aws_kms_alias'),
+      table: recorded.some((resource) => resource.type === 'aws_dynamodb_table'),
+    },
+  };
+  if (options.resumeClientsFor !== undefined) return decideKeyAndTable(await options.resumeClientsFor(account), target);
+  const { KMSClient } = await import('@aws-sdk/client-kms');
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const env = options.env ?? process.env;
+  const common = (service: string) => {
+    const endpoint = serviceEndpoint(env, service);
+    return {
+      ...accountCredentialOptions(account, account.region, env),
+      region: account.region,
+      ...retryOptions(env),
+      ...(endpoint !== undefined ? { endpoint } : {}),
+    };
+  };
+  const kms = new KMSClient(common('KMS'));
+  const dynamodb = new DynamoDBClient(common('DYNAMODB'));
+  try {
+    return await decideKeyAndTable({ kms, dynamodb }, target);
+  } finally {
+    kms.destroy();
+    dynamodb.destroy();
+  }
 }
 
 /**
@@ -153,12 +219,20 @@ export async function planFirstDeploys(options: FirstDeployOptions): Promise<Fir
     const marker = creatingMarker(state.stateFile);
     const hasMarker = existsSync(marker);
     if (hasMarker) markers.set(stack, marker);
-    if (state.deployed) continue;
     if (!hasMarker) {
-      newMarkers.set(stack, marker);
-      markers.set(stack, marker);
+      if (!state.deployed) {
+        newMarkers.set(stack, marker);
+        markers.set(stack, marker);
+      }
       continue;
     }
+    const markerText = `${path.basename(marker)}: ${readFileSync(marker, 'utf8').trim()}`;
+    // The key, alias and table, even when the state records the buckets: Terraform may have saved them first.
+    const keyTable = await lookAtKeyAndTable(options, account, stack, state.stateFile, markerText);
+    refusals.push(...keyTable.refusals);
+    imports.push(...keyTable.imports);
+    notes.push(...keyTable.notes);
+    if (state.deployed) continue;
     const s3 = await options.s3For(account);
     // With "adopt": true the stack imports its state bucket anyway; only its access-log bucket is looked at.
     const buckets: [string, BucketFinding['role']][] = account.adopt ? [] : [[account.stateBucketName, 'state']];
@@ -175,7 +249,7 @@ export async function planFirstDeploys(options: FirstDeployOptions): Promise<Fir
         account,
         platform: options.config.platform,
         stateFile: state.stateFile,
-        marker: `${path.basename(marker)}: ${readFileSync(marker, 'utf8').trim()}`,
+        marker: markerText,
         accountsFile: options.accountsFile,
       },
       findings,

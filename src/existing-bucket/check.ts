@@ -1,11 +1,13 @@
 // The existing-bucket check of a state stack (scripts/check-existing-state-bucket.ts, run by the stack's
 // `existing-bucket-check` terraform_data before the bucket is created): a deploy onto a bucket that
-// already exists but is not in the stack's state fails with a message that names "adopt".
+// already exists but is not in the stack's state fails with a message that names the fix: recover-state
+// when the bucket's tags say this stack made it (its state was lost), "adopt" for anyone else's bucket.
 // Light on purpose: it runs inside every first deploy, so it loads the S3 client and nothing of cdktf.
 import * as path from 'node:path';
 import { GetBucketTaggingCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { readStackState } from '../terraform/state-file';
 import { describeAwsError } from '../aws/retry';
+import { MANAGED_BY, MANAGED_BY_TAG } from './ownership';
 
 /** What one state stack's check needs to know; all of it comes from the synthesized command line. */
 export interface ExistingBucketCheckOptions {
@@ -89,8 +91,17 @@ export function stateManagesBucket(stateFile: string, stack: string, bucket: str
   return state.deployed && state.bucket === bucket;
 }
 
-/** Decides whether the deploy may go on, from HeadBucket's answer and whether the state manages the bucket. */
-export function decide(probe: BucketProbe, options: ExistingBucketCheckOptions, managed: boolean): CheckResult {
+/**
+ * Decides whether the deploy may go on, from HeadBucket's answer and whether the state manages the bucket.
+ * `taggedForStack`: the bucket carries this project's tags for exactly this account and stack, so it is the
+ * stack's own and its state was lost: the fix is recover-state (the whole stack), not adopt (the bucket alone).
+ */
+export function decide(
+  probe: BucketProbe,
+  options: ExistingBucketCheckOptions,
+  managed: boolean,
+  taggedForStack = false,
+): CheckResult {
   const { bucket, stack, account, accountsFile } = options;
   switch (probe.kind) {
     case 'absent':
@@ -104,11 +115,20 @@ export function decide(probe: BucketProbe, options: ExistingBucketCheckOptions, 
         };
       if (options.adopt)
         return { ok: true, message: `${bucket} exists: ${stack} adopts it ("adopt": true on accounts.${account})` };
+      if (taggedForStack)
+        return {
+          ok: false,
+          message:
+            `${bucket} already exists and its tags say ${stack} created it, but ${stack}'s state does not record it: the state file was lost. ` +
+            `Nothing was created. Do not deploy: run npm run recover-state -- ${stack}, which imports the bucket and the rest of the stack ` +
+            `(see docs/recover-lost-state.md; after an interrupted first deploy, npm run deploy -- ${stack} takes over what it created)`,
+        };
       return {
         ok: false,
         message:
           `${bucket} already exists in this account and ${stack} does not manage it; to take it over with its objects, ` +
-          `set "adopt": true on accounts.${account} in ${accountsFile} and deploy again (see docs/adopt.md)`,
+          `set "adopt": true on accounts.${account} in ${accountsFile} and deploy again (see docs/adopt.md; ` +
+          `if ${stack} created it and its state file was lost, run npm run recover-state -- ${stack} instead)`,
       };
     case 'forbidden':
       return {
@@ -132,9 +152,24 @@ export function decide(probe: BucketProbe, options: ExistingBucketCheckOptions, 
   }
 }
 
-/** The whole check: HeadBucket, then the state file when the bucket exists. */
+/** Whether a bucket's tags name this project, `account` and `stack` (the platform is in the bucket's name). */
+export function taggedFor(tags: Readonly<Record<string, string>>, account: string, stack: string): boolean {
+  return (
+    tags[MANAGED_BY_TAG] === MANAGED_BY && tags['bootstrap-aws:account'] === account && tags['bootstrap-aws:stack'] === stack
+  );
+}
+
+/** The whole check: HeadBucket, then the state file when the bucket exists, then its tags when it is refused. */
 export async function checkExistingBucket(s3: Pick<S3Client, 'send'>, options: ExistingBucketCheckOptions): Promise<CheckResult> {
   const probe = await probeBucket(s3, options.bucket);
   const managed = probe.kind === 'present' && stateManagesBucket(options.stateFile, options.stack, options.bucket);
-  return decide(probe, options, managed);
+  let tagged = false;
+  if (probe.kind === 'present' && !managed && !options.adopt && options.resume !== true) {
+    // Only to choose the message's fix: unreadable tags give the adopt message, which names recover-state too.
+    tagged = await readBucketTags(s3, options.bucket).then(
+      (tags) => taggedFor(tags, options.account, options.stack),
+      () => false,
+    );
+  }
+  return decide(probe, options, managed, tagged);
 }

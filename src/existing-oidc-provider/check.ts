@@ -81,7 +81,7 @@ export function decideOidc(
       notes.push(`${issuer}: the provider exists; ${options.stack} adopts it (${where}.adoptOidcProviders)`);
     } else {
       errors.push(
-        `the account already has an OIDC provider for ${issuer}, and IAM allows one per issuer; to take it over, set ${where} to {"adoptOidcProviders": ["${issuer}"]} in ${options.accountsFile} and deploy again (its audiences then become those accounts.json needs; see docs/pipeline-access.md)`,
+        `the account already has an OIDC provider for ${issuer}, and IAM allows one per issuer; to take it over, set ${where} to {"adoptOidcProviders": ["${issuer}"]} in ${options.accountsFile} and deploy again (its audiences then become those accounts.json needs; see docs/pipeline-access.md); if ${options.stack} created it and its state file was lost, run npm run recover-state -- ${options.stack} instead`,
       );
     }
   }

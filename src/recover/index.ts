@@ -3,7 +3,7 @@
  * back into new state files with Terraform import blocks, without creating, replacing or deleting
  * anything (docs/recover-lost-state.md).
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../config/errors';
 import { mapWithLimit } from '../process/limit';
@@ -25,6 +25,8 @@ import { readSynthesizedStack, stacksOf } from './stack';
 /** The generated file of import blocks, next to the stack's cdk.tf.json; removed when the run ends. */
 export const IMPORTS_FILE = 'bootstrap-recover-imports.tf.json';
 const PLAN_FILE = 'bootstrap-recover.tfplan';
+/** Suffix of a state file that held only a refused deploy's check, moved aside by recover-state. */
+export const REFUSED_SUFFIX = '.refused-deploy';
 
 export const RECOVER_USAGE = `Usage: npm run recover-state -- [<stack>...] [--allow-updates]
 
@@ -109,6 +111,13 @@ async function recoverStack(
     return 'skipped';
   }
   const statePath = synthesized.backend.kind === 'local' ? synthesized.backend.path : '';
+  if (statePath !== '' && existsSync(statePath)) {
+    // Only the refused check of a deploy after the loss (existingStateProblem let it through): kept aside.
+    renameSync(statePath, `${statePath}${REFUSED_SUFFIX}`);
+    print(
+      `note: ${stack}: ${statePath} held only the failed pre-deploy check of a refused deploy; moved to ${statePath}${REFUSED_SUFFIX}`,
+    );
+  }
   const { provider } = synthesized;
   const clients = recoverClients(provider, provider.region, options.env);
   let plan;

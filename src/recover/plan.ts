@@ -3,7 +3,8 @@
  * up in what order (a resource after those it refers to), the import blocks, the refusal of a stack
  * whose state still exists, and the verdict on Terraform's plan of the imports.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { recordedResources } from '../terraform/state-file';
 import type { StackBackend, StackResource } from './stack';
 
 /** A resource found in AWS: the ID Terraform imports it by, and attributes others refer to (`id`, `arn`, `name`...). */
@@ -117,11 +118,27 @@ export function existingStateProblem(stack: string, backend: StackBackend): stri
   if (backend.kind === 'remote') {
     return `${stack}: its state is in the ${backend.type} backend (${backend.where}), not in terraform-state/, so it was not lost; nothing to recover`;
   }
-  if (existsSync(backend.path)) {
+  if (existsSync(backend.path) && !onlyRefusedChecks(backend.path)) {
     const size = statSync(backend.path).size;
     return `${stack}: ${backend.path} exists (${size} bytes); recover-state never overwrites a state file: run "npm run deploy -- ${stack}" if it is intact, or move it aside (e.g. to ${backend.path}.lost) and run recover-state again`;
   }
   return undefined;
+}
+
+/**
+ * Whether a state file records nothing but pre-deploy checks (`terraform_data`) and data sources: what a
+ * deploy refused by an existing-resource or existing-bucket check leaves (the failed check, tainted). It
+ * holds nothing of AWS, so recover-state moves it aside and recovers.
+ */
+export function onlyRefusedChecks(file: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return false;
+  }
+  const resources = recordedResources(text);
+  return resources !== undefined && text.trim() !== '' && resources.every((resource) => resource.type === 'terraform_data');
 }
 
 /** One entry of `terraform show -json <plan>`'s `resource_changes`. */
