@@ -11,6 +11,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { assumedRoleCredentials, ROLE_ARN_ENV, ROLE_EXTERNAL_ID_ENV, serviceEndpoint } from '../src/aws/account-credentials';
 import { describeAwsError, retryOptions } from '../src/aws/retry';
 import { decideOidc, existingIssuers, managedIssuers } from '../src/existing-oidc-provider/check';
+import { runCheckScript } from '../src/process/check-script';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -78,12 +79,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCheckScript(main);

@@ -15,6 +15,7 @@ import { describeAwsError } from '../src/aws/retry';
 import { decideExisting, parseResourceArgument, readLocalState, recordedNames } from '../src/existing-resources/check';
 import { readS3State, resourceExists } from '../src/existing-resources/probe';
 import { recoverClients } from '../src/recover/finders';
+import { reportCheck, runCheckScript } from '../src/process/check-script';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -69,20 +70,10 @@ async function main(): Promise<number> {
       stateLocation: remote ? `s3://${String(bucket)}/${String(key)}` : path.resolve(stateFile),
       remoteState: remote,
     });
-    if (result.ok) process.stdout.write(`${result.message}\n`);
-    else process.stderr.write(`error: ${result.message}\n`);
-    return result.ok ? 0 : 1;
+    return reportCheck(result);
   } finally {
     clients.destroy();
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCheckScript(main);

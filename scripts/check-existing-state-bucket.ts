@@ -11,6 +11,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { assumedRoleCredentials, ROLE_ARN_ENV, ROLE_EXTERNAL_ID_ENV } from '../src/aws/account-credentials';
 import { retryOptions } from '../src/aws/retry';
 import { checkExistingBucket } from '../src/existing-bucket/check';
+import { reportCheck, runCheckScript } from '../src/process/check-script';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -69,20 +70,10 @@ async function main(): Promise<number> {
       resume: values.resume,
       accountsFile: process.env.BOOTSTRAP_ACCOUNTS_FILE || 'accounts.json',
     });
-    if (result.ok) process.stdout.write(`${result.message}\n`);
-    else process.stderr.write(`error: ${result.message}\n`);
-    return result.ok ? 0 : 1;
+    return reportCheck(result);
   } finally {
     s3.destroy();
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCheckScript(main);

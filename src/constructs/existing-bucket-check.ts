@@ -69,27 +69,7 @@ export function addExistingBucketCheck(stack: TerraformStack, id: string, props:
     ...(props.adopt === true ? ['--adopt'] : []),
     ...(props.resume === true ? ['--resume'] : []),
   ]);
-  // A plain `terraform_data` rather than cdktf's DataResource class: that one adds a synth-time
-  // validation that runs `terraform version` once per resource (40 s for 1000 accounts) and fails
-  // synth on a machine without terraform. Terraform itself requires >= 1.10 here anyway (doctor).
-  return new TerraformResource(stack, id, {
-    terraformResourceType: 'terraform_data',
-    provisioners: [
-      {
-        type: 'local-exec',
-        command,
-        // Values, not command words: a profile name needs no quoting here. AWS_ENDPOINT_URL (a local
-        // AWS double) and the AWS config files come from the deploy's environment, which the command
-        // inherits: the endpoint contract keeps endpoints out of everything but the provider blocks.
-        environment: {
-          AWS_PROFILE: props.profile,
-          AWS_REGION: props.region,
-          ...(props.roleArn !== undefined ? { [ROLE_ARN_ENV]: props.roleArn } : {}),
-          ...(props.externalId !== undefined ? { [ROLE_EXTERNAL_ID_ENV]: props.externalId } : {}),
-        },
-      },
-    ],
-  });
+  return checkResource(stack, id, command, props);
 }
 
 /**
@@ -107,4 +87,39 @@ export function projectScriptCommand(stack: TerraformStack, script: string, args
 export function shellWord(value: string): string {
   if (/^[\w@%+=:,./-]+$/.test(value)) return value;
   return `"${value.replace(/["$`\\]/g, '\\$&')}"`;
+}
+
+/** Whose credentials a check script runs with: the stack's account, as its provider reaches it. */
+export interface CheckAccess {
+  readonly profile: string;
+  readonly region: string;
+  readonly roleArn?: string;
+  readonly externalId?: string;
+}
+
+/**
+ * A `terraform_data` whose local-exec runs `command` with the account's profile and region (and the role
+ * to assume). A plain `terraform_data` rather than cdktf's DataResource class: that one adds a synth-time
+ * validation that runs `terraform version` once per resource (40 s for 1000 accounts) and fails synth on a
+ * machine without terraform. Terraform itself requires >= 1.10 here anyway (doctor).
+ */
+export function checkResource(stack: TerraformStack, id: string, command: string, access: CheckAccess): TerraformResource {
+  return new TerraformResource(stack, id, {
+    terraformResourceType: 'terraform_data',
+    provisioners: [
+      {
+        type: 'local-exec',
+        command,
+        // Values, not command words: a profile name needs no quoting here. AWS_ENDPOINT_URL (a local
+        // AWS double) and the AWS config files come from the deploy's environment, which the command
+        // inherits: the endpoint contract keeps endpoints out of everything but the provider blocks.
+        environment: {
+          AWS_PROFILE: access.profile,
+          AWS_REGION: access.region,
+          ...(access.roleArn !== undefined ? { [ROLE_ARN_ENV]: access.roleArn } : {}),
+          ...(access.externalId !== undefined ? { [ROLE_EXTERNAL_ID_ENV]: access.externalId } : {}),
+        },
+      },
+    ],
+  });
 }

@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { TerraformResource, type TerraformStack } from 'cdktf';
-import { ROLE_ARN_ENV, ROLE_EXTERNAL_ID_ENV } from '../aws/account-credentials';
-import { projectScriptCommand } from './existing-bucket-check';
+import { checkResource, projectScriptCommand } from './existing-bucket-check';
 
 /** The script the check runs (src/existing-oidc-provider/check.ts holds its logic). */
 export const EXISTING_OIDC_PROVIDER_CHECK_SCRIPT = path.resolve(
@@ -63,19 +62,5 @@ export function addExistingOidcProviderCheck(
     '--state-file',
     props.stateFile,
   ]);
-  return new TerraformResource(stack, id, {
-    terraformResourceType: 'terraform_data',
-    provisioners: [
-      {
-        type: 'local-exec',
-        command,
-        environment: {
-          AWS_PROFILE: props.profile,
-          AWS_REGION: props.region,
-          ...(props.roleArn !== undefined ? { [ROLE_ARN_ENV]: props.roleArn } : {}),
-          ...(props.externalId !== undefined ? { [ROLE_EXTERNAL_ID_ENV]: props.externalId } : {}),
-        },
-      },
-    ],
-  });
+  return checkResource(stack, id, command, props);
 }

@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import { dependable, TerraformResource, type TerraformStack } from 'cdktf';
-import { ROLE_ARN_ENV, ROLE_EXTERNAL_ID_ENV } from '../aws/account-credentials';
 import { type NamedResource, resourceArgument } from '../existing-resources/check';
-import { projectScriptCommand } from './existing-bucket-check';
+import { checkResource, projectScriptCommand } from './existing-bucket-check';
 
 /** The script the check runs (src/existing-resources/check.ts holds its logic). */
 export const EXISTING_RESOURCE_CHECK_SCRIPT = path.resolve(__dirname, '..', '..', 'scripts', 'check-existing-resources.ts');
@@ -56,21 +55,7 @@ export function addExistingResourceCheck(
     stack.node.id,
     ...state,
   ]);
-  return new TerraformResource(stack, id, {
-    terraformResourceType: 'terraform_data',
-    provisioners: [
-      {
-        type: 'local-exec',
-        command,
-        environment: {
-          AWS_PROFILE: props.profile,
-          AWS_REGION: props.region,
-          ...(props.roleArn !== undefined ? { [ROLE_ARN_ENV]: props.roleArn } : {}),
-          ...(props.externalId !== undefined ? { [ROLE_EXTERNAL_ID_ENV]: props.externalId } : {}),
-        },
-      },
-    ],
-  });
+  return checkResource(stack, id, command, props);
 }
 
 /**
