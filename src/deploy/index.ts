@@ -7,51 +7,19 @@ import { matchesStackPattern } from '../cli/cdktf-command';
 import { PROJECT_ROOT } from '../terraform/cdktf-cli';
 import { stateResourceCount } from '../terraform/state-file';
 import { parseDeployArgs, shellQuote } from './command';
-import { acquireDeployLock, currentHolder, type ProcessProbe, systemProcesses } from './lock';
+import { acquireDeployLock, currentHolder, systemProcesses } from './lock';
 import { synthOutdir } from './progress';
 import { type FirstDeployPlan, planFirstDeploys, removeMarker, stateRecordsBuckets, writeMarker } from './resume';
 import { runStacks, type StacksRun } from './run-stacks';
+import type { DeployOptions } from './options';
 import { checkStateFiles } from './state-check';
-import type { MachineResources } from '../process/parallelism';
 
+export type { DeployOptions } from './options';
 export { taintedBuckets } from './untaint';
 export { deployAdvice, DEPLOY_USAGE, deployCommand, parseDeployArgs, shellQuote } from './command';
 
 /** Exit code after an interrupt, as for a shell command ended by Ctrl-C. */
 export const INTERRUPTED_EXIT_CODE = 130;
-
-export interface DeployOptions {
-  /** The user's arguments: stacks and options (DEPLOY_USAGE). */
-  readonly args: readonly string[];
-  /** Environment to deploy with (accounts file, state folder, AWS files, mirror settings). */
-  readonly env: NodeJS.ProcessEnv;
-  /** Where the wrapper's lines (and with --verbose terraform's) go. */
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-  /**
-   * Registers the handler of SIGINT/SIGTERM and returns its removal (scripts/deploy.ts passes
-   * process signals). @default interrupts are not handled
-   */
-  readonly onInterrupt?: (handler: (signal: NodeJS.Signals) => void) => () => void;
-  /** @default `terraform` on PATH */
-  readonly terraform?: string;
-  /** `setpriv` to start terraform with a parent-death signal; `null` for none. @default found on PATH on Linux */
-  readonly setpriv?: string | null;
-  /** Folder with cdktf.json. @default the project root */
-  readonly cwd?: string;
-  /** @default findProviderMirror (see `providerSource`) */
-  readonly findMirror?: (env: NodeJS.ProcessEnv) => string | undefined;
-  /** What the default parallelism is derived from. @default currentMachine() */
-  readonly machine?: MachineResources;
-  /** Where terraform's full output is written. @default a new file in the temp folder */
-  readonly logFile?: string;
-  /** How often the progress count is printed. @default 30 s */
-  readonly progressIntervalMs?: number;
-  /** An S3 client of an account, to look at the buckets of an interrupted first deploy. @default accountS3Client */
-  readonly s3For?: (account: AccountConfig) => Pick<S3Client, 'send' | 'destroy'>;
-  /** Liveness of the process named in a deploy lock. @default systemProcesses */
-  readonly processes?: ProcessProbe;
-}
 
 /** The deploy lock in the state folder; the synth output folder has its own, `<outdir>.deploy.lock`. */
 export const DEPLOY_LOCK_FILE = 'deploy.lock';

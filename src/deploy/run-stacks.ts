@@ -12,7 +12,7 @@ import { stackCommands, type StackApplyResult } from '../terraform/stack-apply';
 import { cliForNode } from '../cli/node-cli';
 import { type DeployArgs, deployCommand, shellQuote } from './command';
 import { StackRunner, type StackRunOptions, writeOutputsFile } from './engine';
-import type { DeployOptions } from './index';
+import type { DeployOptions } from './options';
 import { credentialHints, isCredentialError, stateLockConflict, type StateLockConflict, stateLockHints } from './output';
 import { DeployProgress, manifestStacks } from './progress';
 import { RESUME_BUCKETS_ENV } from './resume';
