@@ -178,12 +178,11 @@ async function lookAtKeyAndTable(
     return {
       ...accountCredentialOptions(account, account.region, env),
       region: account.region,
-      ...retryOptions(env),
       ...(endpoint !== undefined ? { endpoint } : {}),
     };
   };
-  const kms = new KMSClient(common('KMS'));
-  const dynamodb = new DynamoDBClient(common('DYNAMODB'));
+  const kms = new KMSClient({ ...common('KMS'), ...retryOptions(env) });
+  const dynamodb = new DynamoDBClient({ ...common('DYNAMODB'), ...retryOptions(env) });
   try {
     return await decideKeyAndTable({ kms, dynamodb }, target);
   } finally {

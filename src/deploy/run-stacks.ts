@@ -285,7 +285,8 @@ async function finish(
     }
   }
   err(`\n${progress.summary(rerun).join('\n')}`);
-  const failed = [...results].filter(([, result]) => result.outcome === 'failed');
+  // By name, not in the order they happened to fail in: the same failures read the same every time.
+  const failed = [...results].filter(([, result]) => result.outcome === 'failed').sort(([a], [b]) => a.localeCompare(b, 'en'));
   const credentialStacks = failed.filter(([, result]) => result.errors.some(isCredentialError)).map(([stack]) => stack);
   if (credentialStacks.length > 0) err(`\n${credentialHints(credentialStacks, input.config).join('\n')}`);
   const conflicts = failed.flatMap(([stack, result]) =>
