@@ -1,3 +1,5 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   parseProcStat,
   parsePssAnonBytes,
@@ -138,7 +140,7 @@ describe('a sample of the tree', () => {
   });
 
   test('with the stacks folder, each process running in a stack folder is listed with its stack, CPU and memory', () => {
-    const stacks = '/tmp/run/cdktf.out/stacks';
+    const stacks = path.join(os.tmpdir(), 'run', 'cdktf.out', 'stacks');
     const reader = fakeProc([
       { pid: 10, stat: statLine(10, 'node', 1, 100), smaps: smaps(1000), cwd: '/work/project' },
       { pid: 11, stat: statLine(11, 'terraform', 10, 200, 0, 0, 70, 5), smaps: smaps(2000, 500), cwd: `${stacks}/state-prod` },

@@ -1,6 +1,7 @@
 // The pages the docs walkthrough runs (__tests__/e2e/docs-walkthrough.e2e.test.ts) follow its conventions
 // (docs/e2e-tests.md, "Docs that are run"), and the commands the docs suggest are ones that work (issue 24).
 import { readdirSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { commandKey, docSteps, mergeJson, unmatchedSampleLines } from '../support/doc-walk';
 import { markdownFiles, PROJECT_ROOT } from '../support/docs';
@@ -46,8 +47,8 @@ describe('the walked pages', () => {
 
 describe('sample output', () => {
   test('each sample line matches a later line of the output; "..." matches any text; the project folder is /home/me/bootstrap', () => {
-    const output =
-      'npm banner\nstate-dev: recovered into /tmp/x/proj/terraform-state/state-dev.tfstate\nDestroy complete! Resources: 8 destroyed.';
+    const projectDir = path.join(os.tmpdir(), 'x', 'proj');
+    const output = `npm banner\nstate-dev: recovered into ${projectDir}/terraform-state/state-dev.tfstate\nDestroy complete! Resources: 8 destroyed.`;
     expect(
       unmatchedSampleLines(
         [
@@ -55,7 +56,7 @@ describe('sample output', () => {
           '  Destroy complete! Resources: ... destroyed.',
         ],
         output,
-        '/tmp/x/proj',
+        projectDir,
       ),
     ).toEqual([]);
   });
