@@ -9,13 +9,19 @@ import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
 const versionOf = (pkg: string): string =>
   (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
-test('npm run cli runs the CLI this Node is given by cliForNode, with its own --version', () => {
-  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'cli.js'), '--version'], {
+/** `node scripts/<script> --version` in the project: its exit status, first line of stdout, and stderr. */
+function versionRun(script: string): { status: number | null; version: string; stderr: string } {
+  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'scripts', script), '--version'], {
     cwd: PROJECT_ROOT,
     encoding: 'utf8',
   });
+  return { status: result.status, version: result.stdout.split('\n')[0] ?? '', stderr: result.stderr };
+}
+
+test('npm run cli runs the CLI this Node is given by cliForNode, with its own --version', () => {
+  const result = versionRun('cli.js');
   expect(result.status).toBe(0);
-  expect(result.stdout.split('\n')[0]).toBe(versionOf(cliForNode().package));
+  expect(result.version).toBe(versionOf(cliForNode().package));
 });
 
 test('after npm ci, npx cdktf starts the guard, not cdktf-cli directly', () => {
@@ -26,14 +32,11 @@ test('after npm ci, npx cdktf starts the guard, not cdktf-cli directly', () => {
 
 // CI runs this file on the machine's Node and on Node 24 (.ci/node24), so each Node's half is proven there.
 test('npx cdktf runs cdktf-cli 0.21 unchanged where it starts (Node <= 22), and elsewhere refuses in one line', () => {
-  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'cdktf-guard.js'), '--version'], {
-    cwd: PROJECT_ROOT,
-    encoding: 'utf8',
-  });
+  const result = versionRun('cdktf-guard.js');
   const expected = cdktfCliRuns()
     ? { status: 0, version: versionOf('cdktf-cli'), stderr: expect.any(String) as unknown }
     : { status: 1, version: '', stderr: `${cdktfCliRefusal()}\n` };
-  expect({ status: result.status, version: result.stdout.split('\n')[0], stderr: result.stderr }).toEqual(expected);
+  expect(result).toEqual(expected);
 });
 
 describe('the update check (checkpoint-api.hashicorp.com), which offline only prints getaddrinfo errors', () => {
@@ -72,11 +75,8 @@ describe('the update check (checkpoint-api.hashicorp.com), which offline only pr
   });
 
   test('scripts/cdktn.js runs cdktn-cli unchanged', () => {
-    const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'cdktn.js'), '--version'], {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-    });
+    const result = versionRun('cdktn.js');
     expect(result.status).toBe(0);
-    expect(result.stdout.split('\n')[0]).toBe(versionOf('cdktn-cli'));
+    expect(result.version).toBe(versionOf('cdktn-cli'));
   });
 });
