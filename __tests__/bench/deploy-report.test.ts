@@ -65,13 +65,14 @@ describe('the deploy targets', () => {
 });
 
 describe('the printed report', () => {
-  const report = formatDeployReport(MACHINE, [run(1, 70), run(12, 140), run(50, 560)]);
+  const report = formatDeployReport(MACHINE, [run(1, 70), run(12, 140, { busyLimit: 4 }), run(50, 560, { busyLimit: null })]);
 
   test('has a row per size with wall, memory and CPU per stack', () => {
     const row = report.split('\n').find((line) => line.startsWith('12 '));
     expect(row?.split(/\s{2,}/)).toEqual([
       '12',
       '12',
+      '4',
       '140.0 s',
       '150.0 s',
       '12.00 GiB',
@@ -81,6 +82,15 @@ describe('the printed report', () => {
       '89.0 s',
       '0.50',
     ]);
+  });
+
+  test('shows the busy limit of each run: off when stacks started as memory allowed, a dash when not recorded', () => {
+    const column = (accounts: string): string | undefined =>
+      report
+        .split('\n')
+        .find((line) => line.startsWith(`${accounts} `))
+        ?.split(/\s{2,}/)[2];
+    expect([column('1'), column('12'), column('50')]).toEqual(['-', '4', 'off']);
   });
 
   test('names the machine and the date', () => {

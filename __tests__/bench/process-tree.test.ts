@@ -1,42 +1,18 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  parseProcStat,
   parsePssAnonBytes,
   parsePssBytes,
   peakOf,
-  type ProcReader,
   sampleTree,
   stackActivity,
   type StackProcess,
   stackOfCwd,
   type TreeSample,
-  treeOf,
   waitedChildrenCpuSeconds,
 } from '../../src/bench/process-tree';
-
-/** A /proc/<pid>/stat line as Linux writes it, with the fields the benchmark reads set. */
-function statLine(
-  pid: number,
-  comm: string,
-  ppid: number,
-  rssPages: number,
-  cutime = 0,
-  cstime = 0,
-  utime = 0,
-  stime = 0,
-): string {
-  // Fields 3 (state) to 52; 1-based field n is at index n - 3.
-  const fields: (string | number)[] = Array.from({ length: 50 }, () => 0);
-  fields[0] = 'S';
-  fields[4 - 3] = ppid;
-  fields[14 - 3] = utime;
-  fields[15 - 3] = stime;
-  fields[16 - 3] = cutime;
-  fields[17 - 3] = cstime;
-  fields[24 - 3] = rssPages;
-  return `${pid} (${comm}) ${fields.join(' ')}\n`;
-}
+import type { ProcReader } from '../../src/process/proc';
+import { statLine } from '../support/proc-stat';
 
 function fakeProc(entries: { pid: number; stat: string; smaps?: string; cwd?: string }[]): ProcReader {
   return {
@@ -49,60 +25,6 @@ function fakeProc(entries: { pid: number; stat: string; smaps?: string; cwd?: st
 
 const smaps = (pssKb: number, anonKb = pssKb): string =>
   `55d0c0000000-7ffd00000000 ---p 00000000 00:00 0                          [rollup]\nRss:              600000 kB\nPss:              ${pssKb} kB\nPss_Anon:          ${anonKb} kB\n`;
-
-describe('reading /proc/<pid>/stat', () => {
-  test('the parent, resident pages and waited-for children CPU are read from their fields', () => {
-    expect(parseProcStat(statLine(42, 'terraform', 7, 1500, 120, 30))).toEqual({
-      pid: 42,
-      ppid: 7,
-      rssPages: 1500,
-      childTicks: 150,
-      cpuTicks: 0,
-    });
-  });
-
-  test('the CPU of the process itself is utime + stime', () => {
-    expect(parseProcStat(statLine(42, 'terraform-provider-aws', 7, 1, 0, 0, 250, 40))?.cpuTicks).toBe(290);
-  });
-
-  test('a command name with spaces and parentheses does not shift the fields', () => {
-    expect(parseProcStat(statLine(43, 'odd) name (x', 8, 10))).toEqual({
-      pid: 43,
-      ppid: 8,
-      rssPages: 10,
-      childTicks: 0,
-      cpuTicks: 0,
-    });
-  });
-
-  test('text that is not a stat line gives nothing', () => {
-    expect(parseProcStat('')).toBeUndefined();
-    expect(parseProcStat('42 (node) S x y')).toBeUndefined();
-  });
-});
-
-describe('the process tree', () => {
-  const stats = [
-    { pid: 1, ppid: 0, rssPages: 1, childTicks: 0, cpuTicks: 0 },
-    { pid: 10, ppid: 1, rssPages: 100, childTicks: 0, cpuTicks: 0 },
-    { pid: 11, ppid: 10, rssPages: 200, childTicks: 0, cpuTicks: 0 },
-    { pid: 12, ppid: 11, rssPages: 300, childTicks: 0, cpuTicks: 0 },
-    { pid: 13, ppid: 10, rssPages: 400, childTicks: 0, cpuTicks: 0 },
-    { pid: 20, ppid: 1, rssPages: 999, childTicks: 0, cpuTicks: 0 },
-  ];
-
-  test('holds the root and every descendant, however deep, and nothing else', () => {
-    expect(
-      treeOf(stats, 10)
-        .map((stat) => stat.pid)
-        .sort(),
-    ).toEqual([10, 11, 12, 13]);
-  });
-
-  test('is empty when the root is gone', () => {
-    expect(treeOf(stats, 99)).toEqual([]);
-  });
-});
 
 describe('a sample of the tree', () => {
   test('sums the resident sets and the proportional sets of the tree only', () => {
@@ -127,6 +49,24 @@ describe('a sample of the tree', () => {
   test('without smaps_rollup (old kernels) the proportional set is unknown, not zero', () => {
     const reader = fakeProc([{ pid: 10, stat: statLine(10, 'node', 1, 100) }]);
     expect(sampleTree(10, 4096, reader)).toEqual({ atMs: 0, processes: 1, rssBytes: 100 * 4096 });
+  });
+
+  test('a sample that skips memory reads no smaps_rollup, and the peak is taken over the samples that read it', () => {
+    let smapsReads = 0;
+    const base = fakeProc([{ pid: 10, stat: statLine(10, 'node', 1, 100), smaps: smaps(1000) }]);
+    const reader = {
+      ...base,
+      smapsRollup: (pid: number) => {
+        smapsReads++;
+        return base.smapsRollup(pid);
+      },
+    };
+    const light = sampleTree(10, 4096, reader, undefined, 0, false);
+    expect(smapsReads).toBe(0);
+    expect(light).toEqual({ atMs: 0, processes: 1, rssBytes: 100 * 4096, memoryRead: false });
+    const full = sampleTree(10, 4096, reader, undefined, 1000, true);
+    expect(peakOf([light, full, light]).pssBytes).toBe(1000 * 1024);
+    expect(peakOf([light]).pssBytes).toBeUndefined();
   });
 
   test('the Pss line is read in kB, not the Rss line', () => {

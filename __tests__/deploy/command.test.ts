@@ -98,9 +98,31 @@ test('the options cdktf deploy took that change nothing here are accepted; --nam
     skipSynth: false,
     parallelism: '5',
   });
-  expect(deployCommand(parse('state-dev', '--parallelism=5'), {}, { workDir: dir, findMirror: noMirror }).parallelismNote).toBe(
-    '5 stack(s) at a time (from --parallelism)',
+  expect(
+    deployCommand(parse('state-dev', '--parallelism=5'), {}, { workDir: dir, findMirror: noMirror, canSeeCpu: false })
+      .parallelismNote,
+  ).toBe('5 stack(s) at a time (from --parallelism)');
+});
+
+test('where the stacks’ CPU can be seen, another stack starts only while fewer than two a core use CPU, and the note says so', () => {
+  const machine = { freeMemoryBytes: 3 * 1024 ** 3, cores: 2 };
+  const command = deployCommand(parse('state-*'), {}, { workDir: dir, findMirror: noMirror, machine, canSeeCpu: true });
+  expect(command.busyLimit).toBe(4);
+  expect(command.parallelismNote).toMatch(/\); another starts only while fewer than 4 use CPU$/);
+  const off = deployCommand(
+    parse('state-*'),
+    { BOOTSTRAP_DEPLOY_BUSY_LIMIT: 'off' },
+    { workDir: dir, findMirror: noMirror, machine },
   );
+  expect(off.busyLimit).toBe(Number.POSITIVE_INFINITY);
+  expect(off.parallelismNote).not.toContain('CPU');
+  expect(
+    problemsOf(() =>
+      deployCommand(parse('state-*'), { BOOTSTRAP_DEPLOY_BUSY_LIMIT: 'lots' }, { workDir: dir, findMirror: noMirror }),
+    ),
+  ).toEqual([
+    'BOOTSTRAP_DEPLOY_BUSY_LIMIT: "lots" is neither "off" nor a whole number from 1 to 64; set it to e.g. 4, or unset it for two a core',
+  ]);
 });
 
 test('an option the deploy does not support is refused in one line naming it and the supported ones', () => {

@@ -96,6 +96,28 @@ test('a state lock held by another Terraform is read from the diagnostic’s Loc
   expect(stateLockConflict('state-two', { summary: 'Something else', detail })).toBeUndefined();
 });
 
+test('the outputs are read from the apply’s final report, not from the plan’s, and not when one is sensitive', () => {
+  const reported = events('terraform-apply.jsonl').filter((event) => event.kind === 'outputs');
+  // The plan's report has each output's action and no value; the apply's has the values.
+  expect(reported.map((event) => (event.kind === 'outputs' ? event.values : 'other'))).toEqual([undefined, { o: 'x' }]);
+  const sensitive = parseTerraformEvent(
+    JSON.stringify({
+      '@message': 'Outputs: 2',
+      type: 'outputs',
+      outputs: { a: { sensitive: false, type: 'string', value: 'x' }, secret: { sensitive: true, type: 'string' } },
+    }),
+  );
+  expect(sensitive).toEqual({ kind: 'outputs', message: 'Outputs: 2' });
+  const nullValue = parseTerraformEvent(
+    JSON.stringify({
+      '@message': 'Outputs: 1',
+      type: 'outputs',
+      outputs: { a: { sensitive: false, type: 'string', value: null } },
+    }),
+  );
+  expect(nullValue).toEqual({ kind: 'outputs', message: 'Outputs: 1', values: { a: null } });
+});
+
 test('lines that are not JSON events are not events', () => {
   expect(parseTerraformEvent('Initializing the backend...')).toBeUndefined();
   expect(parseTerraformEvent('{not json')).toBeUndefined();

@@ -113,7 +113,7 @@ test('synthesizes, runs terraform init and apply in each stack’s folder, and s
     `$ CDKTF_OUTDIR=${path.join(dir, 'cdktf.out')} ${shellQuote(process.execPath)} ${shellQuote(FAKE_CDKTF)}  (the app, as "${NPX} synth" runs it)`,
     `$ terraform init -input=false -json && terraform apply -auto-approve -input=false -json  (in ${path.join(dir, 'cdktf.out', 'stacks')}/<stack>, for each stack)`,
     `  by hand, the same deploy (it asks before each stack): ${NPX} deploy 'state-*' --parallelism 2`,
-    '  2 stack(s) at a time (from --parallelism)',
+    '  2 stack(s) at a time (from --parallelism); another starts only while fewer than 4 use CPU',
     `  terraform's full output: ${path.join(dir, 'deploy.log')} (--verbose shows it here)`,
   ]);
   expect(lines).toContain('state-dev: deploying');

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { parseProcStat, PROC, type ProcStat, treeOf } from '../../src/bench/process-tree';
+import { parseProcStat, PROC, type ProcStat, treeOf } from '../../src/process/proc';
 import { loadConfig } from '../../src/config';
 import { sandboxS3Client } from '../../src/sandbox/s3-client';
 import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';

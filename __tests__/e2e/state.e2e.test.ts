@@ -32,6 +32,7 @@ import { mapWithLimit } from '../../src/process/limit';
 import { type MotoServer, startMoto } from '../../src/sandbox/moto';
 import { terraformDestroy, terraformPlan } from '../../src/sandbox/terraform';
 import { createWorkspace, type Workspace } from '../../src/sandbox/workspace';
+import { stackOutputs } from '../../src/terraform/stack-apply';
 import { canDeploy } from './preconditions';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -255,6 +256,15 @@ describeDeploy('state stacks deployed to moto with cdktf deploy', () => {
       ...(account.lockTableName !== undefined ? { lock_table_name: account.lockTableName } : {}),
     });
   });
+
+  test.each(table)(
+    '%s: the outputs file, taken from the apply’s own report, holds what terraform output -json says',
+    async (_bucket, { deployment, stack }) => {
+      const { outdir, env, outputsFile } = ws(deployment);
+      const outputs = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, unknown>;
+      expect(outputs[stack]).toEqual(await stackOutputs(stackDir(outdir, stack), env));
+    },
+  );
 
   test.each(table)('%s has a DynamoDB lock table exactly when the config opts in', async (_bucket, { account, deployment }) => {
     if (moto === undefined) throw new Error('moto is not running');

@@ -4,6 +4,7 @@ import {
   deployParallelism,
   type MachineResources,
   MEASURED_STACK_MEMORY_BYTES,
+  chooseBusyLimit,
   mayStartStack,
   MEMORY_PER_STACK_BYTES,
   parseMemAvailable,
@@ -118,22 +119,47 @@ describe('BOOTSTRAP_DEPLOY_PARALLELISM', () => {
 });
 
 describe('starting a stack when one enters its wait', () => {
-  test('starts another while the stacks using CPU are fewer than two a core and the memory bound is not reached', () => {
-    expect(mayStartStack({ alive: 0, running: 0 }, 35, 2)).toBe(true);
-    expect(mayStartStack({ alive: 10, running: 3 }, 35, 2)).toBe(true);
+  test('starts another while fewer stacks than the busy limit use CPU and the memory bound is not reached', () => {
+    expect(mayStartStack({ alive: 0, busy: 0 }, 35, 4)).toBe(true);
+    expect(mayStartStack({ alive: 10, busy: 3 }, 35, 4)).toBe(true);
     // Four stacks busy on 2 cores: the next waits until one of them reaches its wait.
-    expect(mayStartStack({ alive: 10, running: 4 }, 35, 2)).toBe(false);
-    expect(mayStartStack({ alive: 10, running: 4 }, 35, 8)).toBe(true);
+    expect(mayStartStack({ alive: 10, busy: 4 }, 35, 4)).toBe(false);
+    expect(mayStartStack({ alive: 10, busy: 4 }, 35, 16)).toBe(true);
   });
 
   test('never starts more than the memory bound, however idle the stacks are', () => {
-    expect(mayStartStack({ alive: 35, running: 0 }, 35, 2)).toBe(false);
-    expect(mayStartStack({ alive: 34, running: 0 }, 35, 2)).toBe(true);
+    expect(mayStartStack({ alive: 35, busy: 0 }, 35, 4)).toBe(false);
+    expect(mayStartStack({ alive: 34, busy: 0 }, 35, 4)).toBe(true);
   });
 
-  test('starts one at a time on a machine whose memory holds one, and counts a machine without cores as one', () => {
-    expect(mayStartStack({ alive: 0, running: 0 }, 1, 0)).toBe(true);
-    expect(mayStartStack({ alive: 1, running: 0 }, 1, 4)).toBe(false);
-    expect(mayStartStack({ alive: 1, running: 2 }, 4, 0)).toBe(false);
+  test('with the busy limit off, starts stacks as the memory bound allows', () => {
+    expect(mayStartStack({ alive: 34, busy: 34 }, 35, Number.POSITIVE_INFINITY)).toBe(true);
+    expect(mayStartStack({ alive: 35, busy: 0 }, 35, Number.POSITIVE_INFINITY)).toBe(false);
+  });
+
+  test('always lets one stack start, whatever the limits say', () => {
+    expect(mayStartStack({ alive: 0, busy: 0 }, 0, 0)).toBe(true);
+    expect(mayStartStack({ alive: 1, busy: 0 }, 1, 4)).toBe(false);
+    expect(mayStartStack({ alive: 1, busy: 1 }, 4, 0)).toBe(false);
+  });
+});
+
+describe('how many stacks may use CPU at once', () => {
+  test('is two a core by default, and one core where none is reported', () => {
+    expect(chooseBusyLimit({}, 2)).toBe(4);
+    expect(chooseBusyLimit({}, 8)).toBe(16);
+    expect(chooseBusyLimit({}, 0)).toBe(2);
+  });
+
+  test('is taken from BOOTSTRAP_DEPLOY_BUSY_LIMIT, where "off" removes it', () => {
+    expect(chooseBusyLimit({ BOOTSTRAP_DEPLOY_BUSY_LIMIT: '6' }, 2)).toBe(6);
+    expect(chooseBusyLimit({ BOOTSTRAP_DEPLOY_BUSY_LIMIT: ' off ' }, 2)).toBe(Number.POSITIVE_INFINITY);
+    expect(chooseBusyLimit({ BOOTSTRAP_DEPLOY_BUSY_LIMIT: '' }, 2)).toBe(4);
+  });
+
+  test.each(['0', '65', 'two', '-1', '1.5'])('refuses BOOTSTRAP_DEPLOY_BUSY_LIMIT=%s in one line naming the fix', (value) => {
+    expect(() => chooseBusyLimit({ BOOTSTRAP_DEPLOY_BUSY_LIMIT: value }, 2)).toThrow(
+      `BOOTSTRAP_DEPLOY_BUSY_LIMIT: "${value}" is neither "off" nor a whole number from 1 to 64; set it to e.g. 4, or unset it for two a core`,
+    );
   });
 });

@@ -7,6 +7,11 @@ export interface DeployRun {
   /** Stacks deployed at once (`chooseParallelism`) and why. */
   readonly parallelism: number;
   readonly parallelismReason: string;
+  /**
+   * Stacks using CPU at once before no further one starts (`chooseBusyLimit`); `null`: none (stacks started as
+   * memory allowed); absent in runs measured before the engine had it.
+   */
+  readonly busyLimit?: number | null;
   /** 1-minute load average when the run started. */
   readonly loadAverage: number;
   /** `cdktf deploy 'state-*'`, from start to exit: the figure the targets are about. */
@@ -100,6 +105,7 @@ export function formatDeployReport(machine: Machine, runs: readonly DeployRun[])
     [
       'accounts',
       'parallelism',
+      'busy limit',
       'deploy wall',
       'total wall',
       'peak RSS',
@@ -112,6 +118,7 @@ export function formatDeployReport(machine: Machine, runs: readonly DeployRun[])
     ...runs.map((run) => [
       String(run.accounts),
       String(run.parallelism),
+      run.busyLimit === undefined ? '-' : run.busyLimit === null ? 'off' : String(run.busyLimit),
       seconds(run.deploySeconds),
       seconds(run.totalSeconds),
       gigabytes(run.peakRssBytes),
@@ -248,7 +255,7 @@ export function formatTimeline(timeline: readonly StackInterval[], step: number)
       mean((interval) => interval.running),
       mean((interval) => interval.waiting),
       String(Math.max(...inside.map((interval) => interval.started))),
-      gigabytes(Math.max(...inside.map((interval) => interval.stackPssBytes))),
+      gigabytes(Math.max(0, ...inside.map((interval) => interval.stackPssBytes ?? 0))),
     ]);
   }
   return formatTable(rows);

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { loadConfig } from '../config';
 import { cdktfDeploy, cdktfSynth, synthesizedStacks } from '../sandbox/cdktf';
 import { type MotoServer, startMoto } from '../sandbox/moto';
-import { chooseParallelism } from '../process/parallelism';
+import { chooseBusyLimit, chooseParallelism } from '../process/parallelism';
+import { clockTicks, hasProc, pageSize } from '../process/proc';
 import { killRunningChildren } from '../process/run';
 import { createWorkspace, type Workspace } from '../sandbox/workspace';
 import { PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
@@ -57,6 +58,7 @@ export async function runDeploySize(accounts: number, work: string, progress: (l
   writeFileSync(file, JSON.stringify(deployBenchConfig(accounts), null, 2));
   const config = loadConfig(file);
   const parallelism = chooseParallelism(process.env);
+  const busyLimit = chooseBusyLimit(process.env);
   const ticks = clockTicks();
   const loadAverage = os.loadavg()[0] ?? 0;
   const sampler = new TreeSampler(process.pid, pageSize(), SAMPLE_INTERVAL_MS);
@@ -85,6 +87,7 @@ export async function runDeploySize(accounts: number, work: string, progress: (l
       env: ws.env,
       stacks: ['state-*'],
       parallelism: parallelism.value,
+      busyLimit,
       outputsFile: ws.outputsFile,
       onLine: (line) => {
         // cdktfDeploy prefixes each of terraform's messages with the stack name.
@@ -110,6 +113,7 @@ export async function runDeploySize(accounts: number, work: string, progress: (l
     accounts,
     parallelism: parallelism.value,
     parallelismReason: parallelism.reason,
+    busyLimit: Number.isFinite(busyLimit) && hasProc() ? busyLimit : null,
     loadAverage,
     deploySeconds,
     totalSeconds: (performance.now() - start) / 1000,
@@ -150,20 +154,4 @@ export function currentMachineDescription(): Machine {
 
 function elapsed(since: number): string {
   return `${((performance.now() - since) / 1000).toFixed(0)} s`;
-}
-
-/** `getconf NAME`, else the Linux default. */
-function getconf(name: string, fallback: number): number {
-  const result = spawnSync('getconf', [name], { encoding: 'utf8' });
-  if (result.status !== 0) return fallback;
-  const value = Number(result.stdout.trim());
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-}
-
-function clockTicks(): number {
-  return getconf('CLK_TCK', 100);
-}
-
-function pageSize(): number {
-  return getconf('PAGESIZE', 4096);
 }

@@ -1,57 +1,9 @@
 // Memory and CPU of a process tree, read from Linux's /proc: what `npm run bench -- --deploy` reports for a
 // sandbox deploy, where cdktf starts a terraform and an AWS provider per stack and the figure that matters
 // is the sum over all of them, not the largest single process.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
-
-/** The fields of `/proc/<pid>/stat` the benchmark uses. */
-export interface ProcStat {
-  readonly pid: number;
-  readonly ppid: number;
-  /** Resident set in pages (field 24). */
-  readonly rssPages: number;
-  /** CPU of the waited-for children, user + system, in clock ticks (fields 16 and 17: cutime, cstime). */
-  readonly childTicks: number;
-  /** CPU of the process itself, user + system, in clock ticks (fields 14 and 15: utime, stime). */
-  readonly cpuTicks: number;
-}
-
-/**
- * Parses one `/proc/<pid>/stat` line. The command name (field 2) is in parentheses and may itself hold
- * spaces and parentheses, so the fields are counted from the last `)`. Undefined when the text is not a stat line.
- */
-export function parseProcStat(text: string): ProcStat | undefined {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 1 || close < open) return undefined;
-  const pid = Number(text.slice(0, open).trim());
-  // Fields from 3 (state) on.
-  const fields = text
-    .slice(close + 2)
-    .trim()
-    .split(/\s+/);
-  const field = (n: number): number => Number(fields[n - 3]);
-  const stat = { pid, ppid: field(4), rssPages: field(24), childTicks: field(16) + field(17), cpuTicks: field(14) + field(15) };
-  return Object.values(stat).every(Number.isInteger) ? stat : undefined;
-}
-
-/** `root` and every process whose parent chain leads to it. */
-export function treeOf(processes: readonly ProcStat[], root: number): ProcStat[] {
-  const children = new Map<number, ProcStat[]>();
-  for (const process of processes) {
-    const siblings = children.get(process.ppid) ?? [];
-    siblings.push(process);
-    children.set(process.ppid, siblings);
-  }
-  const tree: ProcStat[] = [];
-  const pending = processes.filter((process) => process.pid === root);
-  while (pending.length > 0) {
-    const next = pending.pop() as ProcStat;
-    tree.push(next);
-    pending.push(...(children.get(next.pid) ?? []));
-  }
-  return tree;
-}
+import { RUNNING_CPU_SHARE } from '../process/parallelism';
+import { parseProcStat, PROC, type ProcReader, readAllStats, treeOf } from '../process/proc';
 
 /**
  * The proportional set size in bytes from `/proc/<pid>/smaps_rollup`: each page shared by n processes
@@ -93,36 +45,13 @@ export interface TreeSample {
   readonly processes: number;
   /** Sum of the processes' resident sets. */
   readonly rssBytes: number;
-  /** Sum of their proportional set sizes; undefined when smaps_rollup could not be read. */
+  /** Sum of their proportional set sizes; undefined when smaps_rollup could not be read or was not read. */
   readonly pssBytes?: number;
+  /** `false` when this sample read CPU and resident sets only (see {@link TreeSampler}); PSS figures are then 0. */
+  readonly memoryRead?: false;
   /** The processes that run in a stack's folder, when the sampler was given the stacks folder. */
   readonly stackProcesses?: readonly StackProcess[];
 }
-
-/** How the sampler reads /proc; replaced in tests. */
-export interface ProcReader {
-  pids(): number[];
-  stat(pid: number): string | undefined;
-  smapsRollup(pid: number): string | undefined;
-  /** The process's working directory; undefined when it exited or cannot be read. */
-  cwd(pid: number): string | undefined;
-}
-
-export const PROC: ProcReader = {
-  pids: () =>
-    readdirSync('/proc')
-      .filter((name) => /^\d+$/.test(name))
-      .map(Number),
-  stat: (pid) => readOrUndefined(`/proc/${pid}/stat`),
-  smapsRollup: (pid) => readOrUndefined(`/proc/${pid}/smaps_rollup`),
-  cwd: (pid) => {
-    try {
-      return readlinkSync(`/proc/${pid}/cwd`);
-    } catch {
-      return undefined;
-    }
-  },
-};
 
 /** The stack a working directory belongs to: `<stacksDir>/<stack>` or below it; undefined elsewhere. */
 export function stackOfCwd(cwd: string, stacksDir: string): string | undefined {
@@ -135,20 +64,21 @@ export function stackOfCwd(cwd: string, stacksDir: string): string | undefined {
  * The memory of `root`'s process tree now. Processes that exit while it is read are left out.
  * With `stacksDir` (`<outdir>/stacks`), each process running in a stack's folder is listed with its CPU and PSS.
  */
-export function sampleTree(root: number, pageSize: number, reader: ProcReader = PROC, stacksDir?: string, atMs = 0): TreeSample {
-  const stats = reader
-    .pids()
-    .map((pid) => {
-      const text = reader.stat(pid);
-      return text === undefined ? undefined : parseProcStat(text);
-    })
-    .filter((stat): stat is ProcStat => stat !== undefined);
+export function sampleTree(
+  root: number,
+  pageSize: number,
+  reader: ProcReader = PROC,
+  stacksDir?: string,
+  atMs = 0,
+  readMemory = true,
+): TreeSample {
+  const stats = readAllStats(reader);
   const tree = treeOf(stats, root);
   let pss = 0;
   let known = false;
   const stackProcesses: StackProcess[] = [];
   for (const process of tree) {
-    const text = reader.smapsRollup(process.pid);
+    const text = readMemory ? reader.smapsRollup(process.pid) : undefined;
     const value = text === undefined ? undefined : parsePssBytes(text);
     if (stacksDir !== undefined) {
       const cwd = reader.cwd(process.pid);
@@ -173,6 +103,7 @@ export function sampleTree(root: number, pageSize: number, reader: ProcReader = 
     rssBytes: tree.reduce((sum, process) => sum + process.rssPages * pageSize, 0),
     // None readable (kernels before 4.14 have no smaps_rollup): unknown, not zero.
     ...(known ? { pssBytes: pss } : {}),
+    ...(readMemory ? {} : { memoryRead: false }),
     ...(stacksDir !== undefined ? { stackProcesses } : {}),
   };
 }
@@ -182,26 +113,19 @@ export interface TreePeak {
   readonly samples: number;
   readonly processes: number;
   readonly rssBytes: number;
-  /** Undefined when any sample lacked PSS. */
+  /** Undefined when a sample that read memory lacked PSS, or none read it. */
   readonly pssBytes?: number;
 }
 
 export function peakOf(samples: readonly TreeSample[]): TreePeak {
-  const pss = samples.map((sample) => sample.pssBytes);
+  const pss = samples.filter((sample) => sample.memoryRead !== false).map((sample) => sample.pssBytes);
   return {
     samples: samples.length,
     processes: Math.max(0, ...samples.map((sample) => sample.processes)),
     rssBytes: Math.max(0, ...samples.map((sample) => sample.rssBytes)),
-    ...(samples.length > 0 && pss.every((value) => value !== undefined) ? { pssBytes: Math.max(...pss) } : {}),
+    ...(pss.length > 0 && pss.every((value) => value !== undefined) ? { pssBytes: Math.max(...pss) } : {}),
   };
 }
-
-/**
- * A stack counts as running in an interval when its processes used at least this share of one core in it
- * (2 %: two clock ticks a second), else as waiting while any of its processes is alive. An idle provider in
- * its wait uses next to none; 50 stacks sharing 2 cores still get ~4 % each.
- */
-export const RUNNING_CPU_SHARE = 0.02;
 
 /** Stacks at work between two samples. */
 export interface StackInterval {
@@ -214,8 +138,8 @@ export interface StackInterval {
   readonly waiting: number;
   /** Stacks seen so far. */
   readonly started: number;
-  /** PSS of the stacks' processes at its end. */
-  readonly stackPssBytes: number;
+  /** PSS of the stacks' processes at its end; absent when that sample did not read memory. */
+  readonly stackPssBytes?: number;
 }
 
 /** One stack over the whole deploy, from the samples. */
@@ -297,16 +221,24 @@ export function stackActivity(
       running,
       waiting: stacks.size - running,
       started: seen.size,
-      stackPssBytes,
+      ...(now.memoryRead === false ? {} : { stackPssBytes }),
     });
   }
   return { timeline, stacks: [...figures].map(([stack, figure]) => ({ stack, ...figure })) };
 }
 
 /**
- * Samples `root`'s tree every `intervalMs` until stopped. A sample reads /proc synchronously
- * (a few ms), in this process: its CPU is not in the children's figure it is compared with.
- * Once `stacksDir` is set each sample also lists the processes running in a stack's folder.
+ * Memory is read every this many samples. A sample's CPU and resident sets (`stat`) cost ~8 ms for 100
+ * processes, but their `smaps_rollup` ~150 ms of CPU (moto's alone ~50 ms at 100 accounts): read every second, it
+ * took 8 % of a 2-core machine from the deploy it measures and held up this process's event loop, which runs the
+ * deploy engine.
+ */
+export const MEMORY_EVERY_SAMPLES = 5;
+
+/**
+ * Samples `root`'s tree every `intervalMs` until stopped, its memory (PSS) every {@link MEMORY_EVERY_SAMPLES}th
+ * time. A sample reads /proc synchronously, in this process: its CPU is not in the children's figure it is
+ * compared with. Once `stacksDir` is set each sample also lists the processes running in a stack's folder.
  */
 export class TreeSampler {
   private readonly taken: TreeSample[] = [];
@@ -315,9 +247,17 @@ export class TreeSampler {
   /** `<outdir>/stacks` once known: samples from then on list the processes of each stack. */
   stacksDir: string | undefined;
 
-  constructor(root: number, pageSize: number, intervalMs: number, reader: ProcReader = PROC) {
+  constructor(
+    root: number,
+    pageSize: number,
+    intervalMs: number,
+    reader: ProcReader = PROC,
+    memoryEvery: number = MEMORY_EVERY_SAMPLES,
+  ) {
+    let count = 0;
     const take = (): void => {
-      this.taken.push(sampleTree(root, pageSize, reader, this.stacksDir, performance.now()));
+      const readMemory = count++ % memoryEvery === 0;
+      this.taken.push(sampleTree(root, pageSize, reader, this.stacksDir, performance.now(), readMemory));
     };
     take();
     this.timer = setInterval(take, intervalMs);
@@ -343,12 +283,4 @@ export function waitedChildrenCpuSeconds(ticksPerSecond: number, reader: ProcRea
   const stat = parseProcStat(reader.stat(process.pid) ?? '');
   if (stat === undefined) throw new Error('cannot read /proc/self/stat: the deploy benchmark needs Linux');
   return stat.childTicks / ticksPerSecond;
-}
-
-function readOrUndefined(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

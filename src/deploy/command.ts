@@ -4,7 +4,8 @@ import { mirrorCliConfig, PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
 import { AWS_PROVIDER_VERSION } from '../terraform/provider-mirror';
 import { needsCliConfig, type ProviderSource } from '../terraform/provider-source';
 import { terraformRunEnv } from '../terraform/run-env';
-import { chooseParallelism, type MachineResources, MAX_DEPLOY_PARALLELISM } from '../process/parallelism';
+import { chooseBusyLimit, chooseParallelism, type MachineResources, MAX_DEPLOY_PARALLELISM } from '../process/parallelism';
+import { hasProc } from '../process/proc';
 
 export const DEPLOY_USAGE = `Usage: npm run deploy -- <stack>... [options]
 
@@ -13,7 +14,8 @@ terraform itself, in each stack's folder of the synth output: terraform init, th
 -auto-approve -json. There are no approval prompts: review the changes first with "npm run cli -- diff <stack>".
 With an offline provider mirror (BOOTSTRAP_PROVIDER_MIRROR, a filesystem_mirror in TF_CLI_CONFIG_FILE, or
 one found on this machine) terraform takes the provider from it. Stacks deploy N at a time: --parallelism N,
-else BOOTSTRAP_DEPLOY_PARALLELISM, else derived from this machine's memory.
+else BOOTSTRAP_DEPLOY_PARALLELISM, else derived from this machine's memory; a further stack starts only while
+fewer than two a core use CPU (BOOTSTRAP_DEPLOY_BUSY_LIMIT), so stacks start as others wait.
 It shows a line when a stack starts and when it finishes, Terraform's errors, and the count done / running /
 waiting / failed; terraform's full output goes to a log file (--verbose shows it as well).
 Ctrl-C stops Terraform cleanly (a second Ctrl-C kills it); then run the same command again.
@@ -89,8 +91,10 @@ export interface DeployCommand {
   /** Environment of the CLI (synth) and terraform (a CLI config naming the mirror when terraform needs one). */
   readonly env: NodeJS.ProcessEnv;
   readonly source: ProviderSource;
-  /** Stacks deployed at once. */
+  /** Stacks deployed at once, at most (the memory bound). */
   readonly parallelism: number;
+  /** Stacks using CPU at once before no further one starts (chooseBusyLimit); `Infinity`: none. */
+  readonly busyLimit: number;
   /** What goes before a command line to show its environment: `TF_CLI_CONFIG_FILE=<temp folder>/terraform.rc `, or nothing. */
   readonly envPrefix: string;
   /** The same deploy by hand, with cdktf's CLI (which prompts before each stack). */
@@ -108,6 +112,8 @@ export interface DeployCommandOptions {
   readonly findMirror?: (env: NodeJS.ProcessEnv) => string | undefined;
   /** What the default parallelism is derived from. @default currentMachine() */
   readonly machine?: MachineResources;
+  /** Whether the stacks' CPU can be read, for the busy limit. @default hasProc() (Linux) */
+  readonly canSeeCpu?: boolean;
 }
 
 /**
@@ -136,6 +142,9 @@ export function deployCommand(args: DeployArgs, env: NodeJS.ProcessEnv, options:
     }
     parallelismNote = `${parallelism} stack(s) at a time (from --parallelism)`;
   }
+  const busyLimit = chooseBusyLimit(env, options.machine?.cores);
+  if (Number.isFinite(busyLimit) && (options.canSeeCpu ?? hasProc()))
+    parallelismNote += `; another starts only while fewer than ${busyLimit} use CPU`;
   const prefix = needsCliConfig(source) ? `TF_CLI_CONFIG_FILE=${shellQuote(deployEnv.TF_CLI_CONFIG_FILE ?? '')} ` : '';
   const output = args.output !== undefined ? ['--output', args.output] : [];
   const byHand = [
@@ -153,6 +162,7 @@ export function deployCommand(args: DeployArgs, env: NodeJS.ProcessEnv, options:
     env: deployEnv,
     source,
     parallelism,
+    busyLimit,
     envPrefix: prefix,
     byHand: `${prefix}${cliForNode().npx} ${byHand.map(shellQuote).join(' ')}`,
     parallelismNote,

@@ -136,6 +136,7 @@ export async function runStacks(input: RunStacksInput): Promise<StacksRun> {
         outdir,
         env: command.env,
         parallelism: command.parallelism,
+        busyLimit: command.busyLimit,
         migrateState: args.migrateState,
         ...(options.terraform !== undefined ? { terraform: options.terraform } : {}),
         ...(options.setpriv !== undefined ? { setpriv: options.setpriv } : {}),
@@ -276,7 +277,7 @@ async function finish(
   let exitCode = deployed.length === results.size ? 0 : 1;
   if (args.outputsFile !== undefined) {
     try {
-      await writeOutputsFile(path.resolve(input.cwd, args.outputsFile), deployed, input.outdir, env, options.terraform);
+      await writeOutputsFile(path.resolve(input.cwd, args.outputsFile), deployed, input.outdir, env, options.terraform, results);
     } catch (error) {
       err(
         `error: the outputs file ${args.outputsFile} was not written: ${error instanceof Error ? error.message : String(error)}`,

@@ -134,25 +134,53 @@ function gib(bytes: number): string {
   return (bytes / GIB).toFixed(1);
 }
 
+/**
+ * A stack counts as running in an interval when its processes used at least this share of one core in it
+ * (2 %: two clock ticks a second), else as waiting while any of its processes is alive. An idle provider in
+ * its wait uses next to none; 50 stacks sharing 2 cores still get ~4 % each.
+ */
+export const RUNNING_CPU_SHARE = 0.02;
+
 /** Stacks using CPU at once per core, beyond which no further stack starts even within the memory bound. */
 export const BUSY_STACKS_PER_CORE = 2;
+
+/** Environment variable that sets how many stacks may use CPU at once before no further one starts, or `off`. */
+export const DEPLOY_BUSY_LIMIT_ENV = 'BOOTSTRAP_DEPLOY_BUSY_LIMIT';
+
+/**
+ * How many stacks may be using CPU at once before the deploy holds back the next one (started stacks still
+ * count until their first second's CPU is measured): `BOOTSTRAP_DEPLOY_BUSY_LIMIT` when set (`off`: no such
+ * limit, stacks start as memory allows), else {@link BUSY_STACKS_PER_CORE} × cores. Two a core keep every core
+ * at work while some of the busy stacks wait on the network for a moment.
+ * @throws ConfigError when the variable is neither `off` nor a whole number from 1 to 64.
+ */
+export function chooseBusyLimit(env: NodeJS.ProcessEnv, cores: number = os.availableParallelism()): number {
+  const raw = env[DEPLOY_BUSY_LIMIT_ENV]?.trim();
+  if (raw === undefined || raw === '') return BUSY_STACKS_PER_CORE * Math.max(1, cores);
+  if (raw === 'off') return Number.POSITIVE_INFINITY;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_DEPLOY_PARALLELISM) {
+    throw new ConfigError([
+      `${DEPLOY_BUSY_LIMIT_ENV}: "${env[DEPLOY_BUSY_LIMIT_ENV] ?? ''}" is neither "off" nor a whole number from 1 to ${MAX_DEPLOY_PARALLELISM}; set it to e.g. 4, or unset it for two a core`,
+    ]);
+  }
+  return Number(raw);
+}
 
 /** The stacks of a deploy at one moment, as the engine sees them. */
 export interface StackCounts {
   /** Started and not finished. */
   readonly alive: number;
-  /** Of those, the ones that used CPU in the last sample interval (not in their wait). */
-  readonly running: number;
+  /** Of those, the ones using CPU (not in a wait), counting those started and not yet measured. */
+  readonly busy: number;
 }
 
 /**
- * Whether a deploy engine may start another stack now (not wired in yet; docs/performance.md, "What memory
- * alone does not fix"): fewer than `limit` stacks alive ({@link chooseParallelism}'s memory bound) and
- * fewer than {@link BUSY_STACKS_PER_CORE} × cores of them using CPU. Asked whenever a stack finishes and
- * after each sample of the stacks' CPU (`stackActivity` of src/bench/process-tree.ts over the last two
- * samples gives `running`), it starts a new stack as one enters its wait instead of only when one finishes,
- * so the stacks' CPU bursts follow one another through the others' waits instead of coming in rounds.
+ * Whether the deploy engine may start another stack now: fewer than `limit` stacks alive ({@link
+ * chooseParallelism}'s memory bound) and fewer than `busyLimit` ({@link chooseBusyLimit}) of them using CPU.
+ * Asked whenever a stack finishes and after each sample of the stacks' CPU (src/deploy/busy-stacks.ts), it starts
+ * a stack as another enters its wait instead of only when one finishes, so the stacks' CPU bursts follow one
+ * another through the others' waits instead of coming in rounds (docs/performance.md).
  */
-export function mayStartStack(counts: StackCounts, limit: number, cores: number): boolean {
-  return counts.alive < Math.max(1, limit) && counts.running < BUSY_STACKS_PER_CORE * Math.max(1, cores);
+export function mayStartStack(counts: StackCounts, limit: number, busyLimit: number): boolean {
+  return counts.alive < Math.max(1, limit) && counts.busy < Math.max(1, busyLimit);
 }

@@ -4,6 +4,7 @@ import { matchesStackPattern } from '../cli/cdktf-command';
 import { StackRunner, writeOutputsFile } from '../deploy/engine';
 import { DeployProgress } from '../deploy/progress';
 import { diagnosticLines } from '../deploy/run-stacks';
+import { chooseBusyLimit } from '../process/parallelism';
 import { CommandError, type RunOptions, runChecked } from '../process/run';
 import { describeChanges } from '../terraform/json-events';
 import { cdktfCliPath, PROJECT_ROOT } from '../terraform/cdktf-cli';
@@ -28,8 +29,13 @@ export async function cdktfSynth(options: CdktfOptions): Promise<void> {
 export interface CdktfDeployOptions extends CdktfOptions {
   /** Stack names or globs, e.g. `state-*`. */
   readonly stacks: readonly string[];
-  /** Stacks deployed at the same time. */
+  /** Stacks deployed at the same time, at most. */
   readonly parallelism: number;
+  /**
+   * Stacks using CPU at once before no further one starts (chooseBusyLimit; `Infinity`: none).
+   * @default chooseBusyLimit(process.env)
+   */
+  readonly busyLimit?: number;
   /** Where the deployed stacks' outputs are written as JSON, as cdktf's `--outputs-file`. @default not written */
   readonly outputsFile?: string;
   /**
@@ -82,6 +88,7 @@ export async function cdktfDeploy(options: CdktfDeployOptions): Promise<void> {
     outdir: options.outdir,
     env: options.env,
     parallelism: options.parallelism,
+    busyLimit: options.busyLimit ?? chooseBusyLimit(process.env),
     ...(options.migrateState === true ? { migrateState: true } : {}),
     onLine: (stack, line, _from, stream) => {
       if (stream === 'stderr' || !line.startsWith('{')) emit(`${stack}  ${line}`);
@@ -113,7 +120,7 @@ export async function cdktfDeploy(options: CdktfDeployOptions): Promise<void> {
   const failed = stacks.filter((stack) => results.get(stack)?.outcome !== 'deployed');
   if (options.outputsFile !== undefined) {
     const deployed = stacks.filter((stack) => !failed.includes(stack));
-    await writeOutputsFile(options.outputsFile, deployed, options.outdir, options.env);
+    await writeOutputsFile(options.outputsFile, deployed, options.outdir, options.env, undefined, results);
   }
   if (failed.length > 0) {
     // The errors last, where CommandError's message shows them.

@@ -26,6 +26,12 @@ export type TerraformEvent =
   | { readonly kind: 'applied'; readonly changes: ChangeCounts; readonly message: string }
   /** Terraform starts changing a resource (`apply_start`): from here on, the apply may have created something. */
   | { readonly kind: 'change-start'; readonly address: string; readonly action: string; readonly message: string }
+  /**
+   * The stack's outputs (`outputs`). Terraform writes the event twice: at plan, with each output's planned action
+   * and no value, and after the apply, with each output's type and, unless it is sensitive, its value. `values`
+   * is set for the latter only, and only when no output is sensitive (`terraform output -json` has those).
+   */
+  | { readonly kind: 'outputs'; readonly values?: Readonly<Record<string, unknown>>; readonly message: string }
   /** Any other event: its `@message`, which `--verbose` shows. */
   | { readonly kind: 'message'; readonly message: string };
 
@@ -35,6 +41,7 @@ interface RawEvent {
   diagnostic?: { severity?: unknown; summary?: unknown; detail?: unknown; address?: unknown };
   hook?: { resource?: { addr?: unknown }; action?: unknown };
   changes?: { add?: unknown; change?: unknown; remove?: unknown; import?: unknown; operation?: unknown };
+  outputs?: Record<string, { sensitive?: unknown; type?: unknown; value?: unknown } | null>;
 }
 
 /** Reads one line of `-json` output; `undefined` for a line that is not one of Terraform's JSON events. */
@@ -78,6 +85,17 @@ export function parseTerraformEvent(line: string): TerraformEvent | undefined {
       message,
       address: typeof address === 'string' ? address : '',
       action: typeof action === 'string' ? action : '',
+    };
+  }
+  if (raw.type === 'outputs' && typeof raw.outputs === 'object' && raw.outputs !== null) {
+    const entries = Object.entries(raw.outputs);
+    const final = entries.every(
+      ([, output]) => output !== null && output.sensitive === false && 'type' in output && 'value' in output,
+    );
+    return {
+      kind: 'outputs',
+      message,
+      ...(final ? { values: Object.fromEntries(entries.map(([name, output]) => [name, output?.value])) } : {}),
     };
   }
   return { kind: 'message', message };

@@ -56,6 +56,11 @@ export interface StackApplyResult {
   readonly errors: readonly Diagnostic[];
   /** The apply's change summary, when it reached one. */
   readonly changes?: ChangeCounts;
+  /**
+   * The outputs the apply reported at its end (the `outputs` event), when it reported them all with their values
+   * (no sensitive output); else undefined, and `terraform output -json` has them.
+   */
+  readonly outputs?: Readonly<Record<string, unknown>>;
   /** The last lines terraform wrote that are not `-json` events (stderr, init with -migrate-state). */
   readonly initOutput: readonly string[];
 }
@@ -74,6 +79,7 @@ export class StackApply {
     const errors: Diagnostic[] = [];
     const seen = new Set<string>();
     let changes: ChangeCounts | undefined;
+    let outputs: Readonly<Record<string, unknown>> | undefined;
     const onLine = (line: string): void => {
       const event = parseTerraformEvent(line);
       if (event === undefined) {
@@ -88,6 +94,7 @@ export class StackApply {
         errors.push(event.diagnostic);
       }
       if (event.kind === 'applied') changes = event.changes;
+      if (event.kind === 'outputs') outputs = event.values;
       this.options.onEvent?.(event);
     };
     const stopped = { outcome: 'stopped', step: 'init', code: null, signal: null, errors, initOutput } as const;
@@ -98,7 +105,15 @@ export class StackApply {
     initOutput.length = 0;
     const apply = await this.spawn(commands.apply, 'apply', onLine);
     const outcome = apply.code === 0 ? 'deployed' : this.stopped() ? 'stopped' : 'failed';
-    return { outcome, step: 'apply', ...apply, errors, initOutput, ...(changes !== undefined ? { changes } : {}) };
+    return {
+      outcome,
+      step: 'apply',
+      ...apply,
+      errors,
+      initOutput,
+      ...(changes !== undefined ? { changes } : {}),
+      ...(outcome === 'deployed' && outputs !== undefined ? { outputs } : {}),
+    };
   }
 
   /** Whether an interrupt came (read afresh after each await). */
