@@ -364,7 +364,7 @@ async function deployBench(sizes: readonly number[], json: boolean): Promise<num
   const runs: DeployRun[] = [];
   try {
     for (const accounts of sizes) {
-      log(`==> ${accounts} account(s): fresh moto, synth, cdktf deploy 'state-*'`);
+      log(`==> ${accounts} account(s): fresh moto, synth, deploy 'state-*'`);
       const run = await runDeploySize(accounts, work, log);
       log(
         `    ${run.parallelism} at a time: deploy ${run.deploySeconds.toFixed(1)} s, ${run.deployCpuSeconds.toFixed(1)} CPU-s, ` +

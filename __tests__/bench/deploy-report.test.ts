@@ -196,6 +196,15 @@ describe('the stacks over time', () => {
     ]);
   });
 
+  test('show a dash for the PSS of a row in which no sample read memory, not zero', () => {
+    const light = { atSeconds: 4, seconds: 1, running: 0, waiting: 1, started: 1 };
+    expect(formatTimeline([interval(1, 1, 0, 1), light], 3).split('\n')).toEqual([
+      't      running  waiting  started  stacks PSS',
+      '0–3 s  1.0      0.0      1        1.00 GiB',
+      '3–6 s  0.0      1.0      1        -',
+    ]);
+  });
+
   test('have at most 24 rows: the step grows with the deploy', () => {
     expect(timelineStep(60)).toBe(5);
     expect(timelineStep(121)).toBe(10);

@@ -97,9 +97,9 @@ test('a state lock held by another Terraform is read from the diagnostic’s Loc
 });
 
 test('the outputs are read from the apply’s final report, not from the plan’s, and not when one is sensitive', () => {
-  const reported = events('terraform-apply.jsonl').filter((event) => event.kind === 'outputs');
+  const reported = events('terraform-apply.jsonl').flatMap((event) => (event.kind === 'outputs' ? [event.values] : []));
   // The plan's report has each output's action and no value; the apply's has the values.
-  expect(reported.map((event) => (event.kind === 'outputs' ? event.values : 'other'))).toEqual([undefined, { o: 'x' }]);
+  expect(reported).toEqual([undefined, { o: 'x' }]);
   const sensitive = parseTerraformEvent(
     JSON.stringify({
       '@message': 'Outputs: 2',

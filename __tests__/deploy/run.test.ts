@@ -152,13 +152,19 @@ test('offline, synth and terraform run with the CLI config that names the mirror
   expect(existsSync(cliConfig)).toBe(false);
 }, 30_000);
 
-test('--outputs-file writes each deployed stack’s outputs as cdktf does', async () => {
-  const fake = run('ok', ['state-*', '--outputs-file', 'outputs.json'], { FAKE_STACKS: 'state-dev,state-qa' });
+test('--outputs-file writes each deployed stack’s outputs as cdktf does, from the apply’s report where it has them all', async () => {
+  // state-qa's apply reports its outputs with their values; state-dev's has a sensitive one, so it is asked for.
+  const fake = run('ok', ['state-*', '--outputs-file', 'outputs.json'], {
+    FAKE_STACKS: 'state-dev,state-qa',
+    FAKE_OUTPUTS_EVENT: 'state-qa',
+    FAKE_SENSITIVE_OUTPUT: 'state-dev',
+  });
   expect(await fake.done).toBe(0);
   expect(JSON.parse(readFileSync(path.join(dir, 'outputs.json'), 'utf8'))).toEqual({
     'state-dev': { state_bucket_name: 'state-dev-bucket' },
-    'state-qa': { state_bucket_name: 'state-qa-bucket' },
+    'state-qa': { state_bucket_name: 'state-qa-bucket-from-apply' },
   });
+  expect(terraformCalls().filter((call) => call.includes('output'))).toEqual(['state-dev: output -json']);
 }, 30_000);
 
 test('an option it does not support is refused before anything runs', async () => {

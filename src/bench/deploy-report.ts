@@ -14,7 +14,7 @@ export interface DeployRun {
   readonly busyLimit?: number | null;
   /** 1-minute load average when the run started. */
   readonly loadAverage: number;
-  /** `cdktf deploy 'state-*'`, from start to exit: the figure the targets are about. */
+  /** The sandbox's deploy of `state-*` (the deploy engine), from start to end: the figure the targets are about. */
   readonly deploySeconds: number;
   /** moto start, synth, deploy and moto stop. */
   readonly totalSeconds: number;
@@ -255,7 +255,10 @@ export function formatTimeline(timeline: readonly StackInterval[], step: number)
       mean((interval) => interval.running),
       mean((interval) => interval.waiting),
       String(Math.max(...inside.map((interval) => interval.started))),
-      gigabytes(Math.max(0, ...inside.map((interval) => interval.stackPssBytes ?? 0))),
+      // '-' where no sample in the row read memory (every fifth does).
+      inside.some((interval) => interval.stackPssBytes !== undefined)
+        ? gigabytes(Math.max(...inside.map((interval) => interval.stackPssBytes ?? 0)))
+        : '-',
     ]);
   }
   return formatTable(rows);

@@ -276,7 +276,7 @@ export class TreeSampler {
 
 /**
  * CPU seconds (user + system) of this process's children that have exited and been waited for, and of
- * everything they waited for in turn: for a finished `cdktf deploy`, its terraform and provider processes
+ * everything they waited for in turn: for a finished deploy, its terraform and provider processes
  * and the existing-bucket check. `getrusage(RUSAGE_CHILDREN)` as /proc/self/stat shows it.
  */
 export function waitedChildrenCpuSeconds(ticksPerSecond: number, reader: ProcReader = PROC): number {

@@ -41,7 +41,7 @@ interface RawEvent {
   diagnostic?: { severity?: unknown; summary?: unknown; detail?: unknown; address?: unknown };
   hook?: { resource?: { addr?: unknown }; action?: unknown };
   changes?: { add?: unknown; change?: unknown; remove?: unknown; import?: unknown; operation?: unknown };
-  outputs?: Record<string, { sensitive?: unknown; type?: unknown; value?: unknown } | null>;
+  outputs?: unknown;
 }
 
 /** Reads one line of `-json` output; `undefined` for a line that is not one of Terraform's JSON events. */
@@ -88,14 +88,20 @@ export function parseTerraformEvent(line: string): TerraformEvent | undefined {
     };
   }
   if (raw.type === 'outputs' && typeof raw.outputs === 'object' && raw.outputs !== null) {
-    const entries = Object.entries(raw.outputs);
-    const final = entries.every(
-      ([, output]) => output !== null && output.sensitive === false && 'type' in output && 'value' in output,
-    );
+    const entries = Object.entries(raw.outputs as Record<string, unknown>);
+    const reported = (output: unknown): output is { value: unknown } =>
+      typeof output === 'object' &&
+      output !== null &&
+      (output as { sensitive?: unknown }).sensitive === false &&
+      'type' in output &&
+      'value' in output;
+    const final = entries.every(([, output]) => reported(output));
     return {
       kind: 'outputs',
       message,
-      ...(final ? { values: Object.fromEntries(entries.map(([name, output]) => [name, output?.value])) } : {}),
+      ...(final
+        ? { values: Object.fromEntries(entries.map(([name, output]) => [name, reported(output) ? output.value : undefined])) }
+        : {}),
     };
   }
   return { kind: 'message', message };
