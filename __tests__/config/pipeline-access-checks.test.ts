@@ -7,13 +7,13 @@ const POWER_USER = 'arn:aws:iam::aws:policy/PowerUserAccess';
 const ACCESS = { policyArns: [POWER_USER], trust: { github: [{ repository: 'acme/infra', branch: 'main' }] } };
 const DEV = { profile: 'acme-dev', accountId: '111111111111' };
 
-function load(management: Record<string, unknown>, withDeployRoles = true) {
+function load(management: Record<string, unknown>, withDeployRoles = true, access: Record<string, unknown> = ACCESS) {
   return validateConfig(
     {
       platform: 'acme',
       pipeline: false,
       accounts: { management: { profile: 'acme-management', accountId: '999999999999', ...management }, dev: DEV },
-      ...(withDeployRoles ? { pipelineAccess: ACCESS } : {}),
+      ...(withDeployRoles ? { pipelineAccess: access } : {}),
     },
     'accounts.json',
   );
@@ -43,11 +43,31 @@ describe('an account that reaches the others (controlsOtherAccounts)', () => {
     ]);
   });
 
-  test('with the explicit opt-in it gets its deploy role', () => {
-    const config = load({ controlsOtherAccounts: 'hub', pipelineAccess: { allowInControllingAccount: true } });
+  test('with the explicit opt-in and the created boundary it gets its deploy role', () => {
+    const config = load({ controlsOtherAccounts: 'hub', pipelineAccess: { allowInControllingAccount: true } }, true, {
+      ...ACCESS,
+      permissionsBoundary: 'create',
+    });
     expect(config.accounts.find((account) => account.name === 'management')?.pipelineAccess).toMatchObject({
       deployRoleArn: 'arn:aws:iam::999999999999:role/acme-pipeline-deploy',
     });
+  });
+
+  test.each([
+    ['hub', 'the hub', {}],
+    ['organizations-management', 'the Organizations management account', {}],
+    ['hub', 'the hub', { permissionsBoundaryArn: 'arn:aws:iam::999999999999:policy/own-boundary' }],
+  ])('the opt-in in %s without the created boundary is refused in one line naming the fix', (kind, where, boundary) => {
+    expect(
+      problemsOf(() =>
+        load({ controlsOtherAccounts: kind, pipelineAccess: { allowInControllingAccount: true } }, true, {
+          ...ACCESS,
+          ...boundary,
+        }),
+      ),
+    ).toEqual([
+      `accounts.json: accounts.management.pipelineAccess.allowInControllingAccount: a deploy role in ${where} needs the boundary the access stack creates, which stops it editing its own policies; add "permissionsBoundary": "create" to the top-level "pipelineAccess"`,
+    ]);
   });
 
   test('the mark alone is fine without deploy roles in the file', () => {

@@ -129,7 +129,7 @@ export function pipelineAccessCrossFieldProblems(raw: unknown, file: string): st
     }
   }
 
-  problems.push(...controllingAccountProblems(included, file));
+  problems.push(...controllingAccountProblems(included, section, file));
 
   for (const [name, account] of included) {
     if (!isPlainObject(account) || !isPlainObject(account.pipelineAccess)) continue;
@@ -200,9 +200,14 @@ const CONTROLLING_REACH: Readonly<Record<string, string>> = {
 /**
  * A deploy role in the Organizations management account or the hub (`controlsOtherAccounts`) is
  * refused unless the account opts in (`pipelineAccess.allowInControllingAccount`), which is refused
- * where it has nothing to allow.
+ * where it has nothing to allow, and without the boundary the access stack creates (a role there that could
+ * edit its own policies would reach every other account).
  */
-function controllingAccountProblems(included: readonly [string, unknown][], file: string): string[] {
+function controllingAccountProblems(
+  included: readonly [string, unknown][],
+  section: Record<string, unknown>,
+  file: string,
+): string[] {
   const problems: string[] = [];
   for (const [name, account] of included) {
     if (!isPlainObject(account)) continue;
@@ -211,6 +216,10 @@ function controllingAccountProblems(included: readonly [string, unknown][], file
     if (typeof kind === 'string' && CONTROLLING_REACH[kind] !== undefined && optIn !== true) {
       problems.push(
         `${file}: ${formatJsonPath(['accounts', name, 'pipelineAccess'])}: the account is ${CONTROLLING_REACH[kind]} ("controlsOtherAccounts": "${kind}"); add "pipelineAccess": false to the account, or opt in with "pipelineAccess": {"allowInControllingAccount": true}`,
+      );
+    } else if (typeof kind === 'string' && optIn === true && section.permissionsBoundary !== 'create') {
+      problems.push(
+        `${file}: ${formatJsonPath(['accounts', name, 'pipelineAccess', 'allowInControllingAccount'])}: a deploy role in ${kind === 'hub' ? 'the hub' : 'the Organizations management account'} needs the boundary the access stack creates, which stops it editing its own policies; add "permissionsBoundary": "create" to the top-level "pipelineAccess"`,
       );
     } else if (kind === undefined && optIn === true) {
       problems.push(
