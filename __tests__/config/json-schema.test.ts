@@ -60,7 +60,16 @@ describe('the schema agrees with the validator', () => {
   const validate = new Ajv({ strict: false }).compile(accountsJsonSchema());
   const base = { platform: 'acme', accounts: { dev: 'acme-dev', prod: 'acme-prod' } };
   const hubAccounts = {
-    hub: { profile: 'acme-hub', accountId: '111111111111', region: 'eu-west-1', adopt: true, allowDestroy: true },
+    // The account of accountDefaults.profile: the hub, marked, without a deploy role.
+    hub: {
+      profile: 'acme-hub',
+      accountId: '111111111111',
+      region: 'eu-west-1',
+      adopt: true,
+      allowDestroy: true,
+      controlsOtherAccounts: 'hub',
+      pipelineAccess: false,
+    },
     dev: { accountId: '222222222222', pipelineAccess: false, kmsKeyAdminArns: ['arn:aws:iam::222222222222:role/admin'] },
     prod: {
       roleArn: 'arn:aws:iam::333333333333:role/Deploy',

@@ -70,6 +70,29 @@ describe('an account that reaches the others (controlsOtherAccounts)', () => {
     ]);
   });
 
+  test('an account reached with accountDefaults.profile alone is the hub, and must be marked before deploy roles', () => {
+    const file = (hub: unknown) =>
+      validateConfig(
+        {
+          platform: 'acme',
+          pipeline: false,
+          accountDefaults: { profile: 'acme-hub', roleName: 'OrganizationAccountAccessRole' },
+          accounts: { hub, dev: { accountId: '111111111111' } },
+          pipelineAccess: ACCESS,
+        },
+        'accounts.json',
+      );
+    const why =
+      'accounts.json: accounts.hub: is reached with accountDefaults.profile ("acme-hub") alone, so it is the hub, which can reach every other account; add "controlsOtherAccounts": "hub" to it, and "pipelineAccess": false unless it should hold a deploy role';
+    expect(problemsOf(() => file('acme-hub'))).toEqual([why]);
+    expect(problemsOf(() => file({ profile: 'acme-hub', accountId: '999999999999' }))).toEqual([why]);
+    // Marked and left out; or reached through a role, which makes it a member, not the hub.
+    expect(file({ profile: 'acme-hub', controlsOtherAccounts: 'hub', pipelineAccess: false }).accounts).toHaveLength(2);
+    expect(
+      file({ profile: 'acme-hub', roleArn: 'arn:aws:iam::999999999999:role/OrganizationAccountAccessRole' }).accounts,
+    ).toHaveLength(2);
+  });
+
   test('the mark alone is fine without deploy roles in the file', () => {
     expect(load({ controlsOtherAccounts: 'organizations-management' }, false).accounts).toHaveLength(2);
   });

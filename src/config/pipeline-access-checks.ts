@@ -129,7 +129,7 @@ export function pipelineAccessCrossFieldProblems(raw: unknown, file: string): st
     }
   }
 
-  problems.push(...controllingAccountProblems(included, section, file));
+  problems.push(...controllingAccountProblems(included, section, file), ...unmarkedHubProblems(included, raw, file));
 
   for (const [name, account] of included) {
     if (!isPlainObject(account) || !isPlainObject(account.pipelineAccess)) continue;
@@ -196,6 +196,29 @@ const CONTROLLING_REACH: Readonly<Record<string, string>> = {
     'the Organizations management account, which OrganizationAccountAccessRole in every member account trusts: a deploy role here that may edit its own policies, or act on AWS Organizations, reaches every member',
   hub: "the hub, whose profile assumes a role in every other account: a deploy role here that may edit its own policies can assume those roles where they trust the hub's account",
 };
+
+/**
+ * The hub is the account of `accountDefaults.profile`: an account reached with that profile alone (no `roleArn`)
+ * is it, and must say so (`controlsOtherAccounts`), so that it gets no deploy role by accident. The import
+ * marks it; this catches an account written by hand.
+ */
+function unmarkedHubProblems(included: readonly [string, unknown][], raw: Record<string, unknown>, file: string): string[] {
+  const hubProfile = isPlainObject(raw.accountDefaults) ? raw.accountDefaults.profile : undefined;
+  if (typeof hubProfile !== 'string') return [];
+  return included
+    .filter(([, account]) =>
+      typeof account === 'string'
+        ? account === hubProfile
+        : isPlainObject(account) &&
+          account.profile === hubProfile &&
+          account.roleArn === undefined &&
+          account.controlsOtherAccounts === undefined,
+    )
+    .map(
+      ([name]) =>
+        `${file}: ${formatJsonPath(['accounts', name])}: is reached with accountDefaults.profile ("${hubProfile}") alone, so it is the hub, which can reach every other account; add "controlsOtherAccounts": "hub" to it, and "pipelineAccess": false unless it should hold a deploy role`,
+    );
+}
 
 /**
  * A deploy role in the Organizations management account or the hub (`controlsOtherAccounts`) is
