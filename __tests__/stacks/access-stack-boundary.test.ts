@@ -252,6 +252,26 @@ const DENIED: [string, Request][] = [
   ['delete the lock table', { action: 'dynamodb:DeleteTable', resource: TABLE }],
   ['assume OrganizationAccountAccessRole in a member account', crossAccountAssume],
   [
+    'make an access key for an existing user',
+    { action: 'iam:CreateAccessKey', resource: `arn:aws:iam::${MANAGEMENT}:user/admin` },
+  ],
+  [
+    'give an existing user a console password',
+    { action: 'iam:CreateLoginProfile', resource: `arn:aws:iam::${MANAGEMENT}:user/admin` },
+  ],
+  [
+    "reset an existing user's console password",
+    { action: 'iam:UpdateLoginProfile', resource: `arn:aws:iam::${MANAGEMENT}:user/admin` },
+  ],
+  [
+    'make an access key for a user the pipeline created with the boundary',
+    {
+      action: 'iam:CreateAccessKey',
+      resource: `arn:aws:iam::${MANAGEMENT}:user/app`,
+      context: { 'iam:PermissionsBoundary': BOUNDARY },
+    },
+  ],
+  [
     'tag a session of a role in another account',
     { action: 'sts:TagSession', resource: ORGANIZATION_ACCESS_ROLE, resourcePolicy: trustOf(MANAGEMENT) },
   ],

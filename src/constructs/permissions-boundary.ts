@@ -67,6 +67,27 @@ export const BOUNDED_PRINCIPAL_ACTIONS = [
   'iam:UpdateAssumeRolePolicy',
 ] as const;
 
+/**
+ * Long-lived credentials of an IAM user: keys, console passwords, service-specific credentials, SSH keys and
+ * signing certificates, made or re-enabled. Denied on every user: with them the pipeline could sign in as an
+ * existing user without the boundary (an administrator, say). None of these actions takes
+ * `iam:PermissionsBoundary`, so bounded users cannot be told apart; a pipeline is keyless, and keys are made
+ * outside it.
+ */
+export const USER_CREDENTIAL_ACTIONS = [
+  'iam:CreateAccessKey',
+  'iam:CreateLoginProfile',
+  'iam:CreateServiceSpecificCredential',
+  'iam:ResetServiceSpecificCredential',
+  'iam:UpdateAccessKey',
+  'iam:UpdateLoginProfile',
+  'iam:UpdateSSHPublicKey',
+  'iam:UpdateServiceSpecificCredential',
+  'iam:UpdateSigningCertificate',
+  'iam:UploadSSHPublicKey',
+  'iam:UploadSigningCertificate',
+] as const;
+
 /** Changes to a managed policy's document or existence, denied on the boundary itself. */
 export const POLICY_CHANGE_ACTIONS = [
   'iam:CreatePolicyVersion',
@@ -109,8 +130,8 @@ export interface PermissionsBoundaryDocumentProps {
  * The boundary's document, after the AWS CDK bootstrap's example permissions boundary: it allows every
  * action (the role's own policies decide what it gets), then denies what would let the pipeline out of
  * it: removing or changing a boundary, editing this policy, creating or changing roles and users
- * without it, changing the deploy role itself, administering the state bucket, key and lock table, and
- * assuming a role in another account.
+ * without it, changing the deploy role itself, administering the state bucket, key and lock table,
+ * assuming a role in another account, and making credentials for an IAM user.
  */
 export function permissionsBoundaryPolicy(props: PermissionsBoundaryDocumentProps): {
   readonly Statement: readonly PolicyStatementJson[];
@@ -184,6 +205,7 @@ export function permissionsBoundaryPolicy(props: PermissionsBoundaryDocumentProp
             },
           ]
         : []),
+      { Action: [...USER_CREDENTIAL_ACTIONS], Effect: 'Deny', Resource: '*', Sid: 'DenyUserCredentials' },
     ],
     Version: '2012-10-17',
   };
@@ -228,7 +250,7 @@ export class PermissionsBoundary extends Construct {
     this.policy = new IamPolicy(this, 'policy', {
       name,
       description:
-        'Permissions boundary of the pipeline deploy role (bootstrap-aws): no boundary changes, no unbounded roles or users, no changes to the role itself, no state administration, no role of another account',
+        'Permissions boundary of the pipeline deploy role (bootstrap-aws): no boundary changes, no unbounded roles or users, no changes to the role itself, no state administration, no role of another account, no user credentials',
       policy: JSON.stringify(
         permissionsBoundaryPolicy({
           account: props.account,
