@@ -117,7 +117,8 @@ export function killRunningChildren(signal: NodeJS.Signals = 'SIGTERM'): void {
   for (const child of running) killGroup(child, signal);
 }
 
-function splitLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
+/** Calls `onLine` with each line of `stream` as it comes (`\n` or `\r\n`), and with a last line without one. */
+export function splitLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
   if (stream === null) return;
   let pending = '';
   stream.setEncoding('utf8');

@@ -4,7 +4,7 @@
  * `-json` events of the apply (its diagnostics and change summary). No human-readable text is parsed.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { trackChild } from '../process/run';
+import { splitLines, trackChild } from '../process/run';
 import { type ChangeCounts, type Diagnostic, parseTerraformEvent, type TerraformEvent } from './json-events';
 
 /**
@@ -155,11 +155,11 @@ export class StackApply {
       this.child = child;
       trackChild(child);
       this.options.onProcess?.(child.pid);
-      lines(child.stdout, (line) => {
+      splitLines(child.stdout, (line) => {
         this.options.onLine?.(line, from, 'stdout');
         onStdout(line);
       });
-      lines(child.stderr, (line) => {
+      splitLines(child.stderr, (line) => {
         this.options.onLine?.(line, from, 'stderr');
         onStdout(line);
       });
@@ -173,19 +173,6 @@ export class StackApply {
       });
     });
   }
-}
-
-function lines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let pending = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const parts = (pending + chunk).split(/\r?\n/);
-    pending = parts.pop() ?? '';
-    for (const line of parts) onLine(line);
-  });
-  stream.on('end', () => {
-    if (pending !== '') onLine(pending);
-  });
 }
 
 /**
