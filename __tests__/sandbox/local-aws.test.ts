@@ -26,12 +26,13 @@ function sourced(script: string, shell: NodeJS.ProcessEnv): Record<string, strin
 }
 
 describe('the env file of npm run local-aws', () => {
+  const configFile = path.join(os.tmpdir(), 'bootstrap-sandbox-x', 'aws', 'config');
   const base = { HOME: '/home/someone', AWS_PROFILE: 'real-admin', AWS_ACCESS_KEY_ID: 'real', KEEP: 'same' };
   const env = {
     HOME: '/home/someone',
     KEEP: 'same',
     AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
-    AWS_CONFIG_FILE: '/tmp/bootstrap-sandbox-x/aws/config',
+    AWS_CONFIG_FILE: configFile,
     ODD: "it's $HOME",
   };
 
@@ -44,7 +45,7 @@ describe('the env file of npm run local-aws', () => {
         'unset AWS_PROFILE',
         'unset AWS_SECRET_ACCESS_KEY',
         'unset AWS_SESSION_TOKEN',
-        "export AWS_CONFIG_FILE='/tmp/bootstrap-sandbox-x/aws/config'",
+        `export AWS_CONFIG_FILE='${configFile}'`,
         "export AWS_ENDPOINT_URL='http://127.0.0.1:5000'",
         `export ODD='it'\\''s $HOME'`,
       ]),

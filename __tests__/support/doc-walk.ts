@@ -146,7 +146,12 @@ export function commandKey(command: string): string {
 }
 
 /** Where a project folder appears in the docs' sample outputs. */
-const SAMPLE_PROJECT_DIRS = /\/home\/me\/bootstrap(?:-aws)?(?=\/|\b)/g;
+/**
+ * The project folder as the docs' samples write it: a placeholder (no machine has it), which the walk maps to
+ * the folder the commands ran in. `<placeholder>-aws` is the clone's default name.
+ */
+export const DOC_PROJECT_DIR = '/home/me/bootstrap';
+const SAMPLE_PROJECT_DIRS = new RegExp(`${DOC_PROJECT_DIR.replace(/\//g, '\\/')}(?:-aws)?(?=\\/|\\b)`, 'g');
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 
@@ -154,7 +159,7 @@ function normalize(line: string): string {
   return line.replace(ANSI, '').replace(/\s+/g, ' ').trim();
 }
 
-/** A sample line as a pattern for the end of a printed line: `...` and `…` match any text, `/home/me/bootstrap` is the project folder. */
+/** A sample line as a pattern for the end of a printed line: `...` and `…` match any text, {@link DOC_PROJECT_DIR} is the project folder. */
 function samplePattern(line: string): RegExp {
   const parts = normalize(line.replace(SAMPLE_PROJECT_DIRS, '<project>'))
     .split(/\.\.\.|…/)
