@@ -1,9 +1,10 @@
 // The check of local state files before Terraform runs (src/deploy/state-check.ts): a truncated, corrupted or
-// empty file is refused with one message that names it and the .backup Terraform kept, or says there is none.
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+// empty file is refused with one message that names it and the .backup Terraform kept, or says there is none;
+// a cut-off file of an interrupted first deploy (its .creating marker there) is moved aside instead.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkStateFiles, stateTextProblem } from '../../src/deploy/state-check';
+import { checkStateFiles, isCutOff, setAsideCutOffFirstDeploys, stateTextProblem } from '../../src/deploy/state-check';
 
 const VALID = JSON.stringify({
   version: 4,
@@ -96,5 +97,77 @@ describe('checkStateFiles', () => {
     expect(checkStateFiles(stateDir(), all)[0]).toContain(
       `  Terraform's ${file('state-dev')}.backup is empty (0 bytes): Terraform would take it for no state at all as well: restore`,
     );
+  });
+});
+
+describe('isCutOff', () => {
+  test('an empty file and JSON that ends early are writes cut off part-way', () => {
+    expect(isCutOff('')).toBe(true);
+    expect(isCutOff(' \n')).toBe(true);
+    expect(isCutOff(VALID.slice(0, 80))).toBe(true);
+  });
+
+  test('a whole state, or whole JSON that is not a state, is not cut off', () => {
+    expect(isCutOff(VALID)).toBe(false);
+    expect(isCutOff('[]')).toBe(false);
+  });
+});
+
+describe('setAsideCutOffFirstDeploys', () => {
+  const stateDir = (): string => path.join(dir, 'state');
+  const file = (stack: string): string => path.join(stateDir(), `${stack}.tfstate`);
+  const mark = (stack: string): void => {
+    writeFileSync(`${file(stack)}.creating`, 'first deploy started 2026-12-06T19:27:55.281Z with: npm run deploy -- state-two\n');
+  };
+  const now = new Date('2026-12-06T19:30:00.000Z');
+  const all = (): boolean => true;
+
+  test('an empty state file of an interrupted first deploy is moved aside with a notice, and the check then passes', () => {
+    writeFileSync(file('state-two'), '');
+    mark('state-two');
+    const aside = `${file('state-two')}.cut-off-2026-12-06T19-30-00.000Z`;
+    expect(setAsideCutOffFirstDeploys(stateDir(), all, now)).toEqual([
+      `state-two: ${file('state-two')} was empty (0 bytes): its first deploy (state-two.tfstate.creating: first deploy started ` +
+        `2026-12-06T19:27:55.281Z with: npm run deploy -- state-two) was killed while Terraform wrote it. Moved it to ${aside}; ` +
+        'this deploy resumes that first deploy from what it finds in the account.',
+    ]);
+    expect(existsSync(file('state-two'))).toBe(false);
+    expect(readFileSync(aside, 'utf8')).toBe('');
+    expect(existsSync(`${file('state-two')}.creating`)).toBe(true);
+    expect(checkStateFiles(stateDir(), all)).toEqual([]);
+  });
+
+  test('a state file cut off in the middle is moved aside with its bytes kept', () => {
+    writeFileSync(file('state-two'), VALID.slice(0, 80));
+    mark('state-two');
+    const [notice] = setAsideCutOffFirstDeploys(stateDir(), all, now);
+    expect(notice).toContain('was cut off (80 bytes, not valid JSON)');
+    expect(readFileSync(`${file('state-two')}.cut-off-2026-12-06T19-30-00.000Z`, 'utf8')).toBe(VALID.slice(0, 80));
+  });
+
+  test('without a marker (the stack deployed before) the cut-off file stays where it is, for the check to refuse', () => {
+    writeFileSync(file('state-dev'), '');
+    expect(setAsideCutOffFirstDeploys(stateDir(), all, now)).toEqual([]);
+    expect(readdirSync(stateDir())).toEqual(['state-dev.tfstate']);
+    expect(checkStateFiles(stateDir(), all)).toHaveLength(1);
+  });
+
+  test('a whole file, a file that is no state, and stacks the deploy does not cover are left alone', () => {
+    writeFileSync(file('state-dev'), VALID);
+    mark('state-dev');
+    writeFileSync(file('state-qa'), '[]');
+    mark('state-qa');
+    writeFileSync(file('state-two'), '');
+    mark('state-two');
+    expect(setAsideCutOffFirstDeploys(stateDir(), (stack) => stack !== 'state-two', now)).toEqual([]);
+    expect(readdirSync(stateDir()).filter((name) => name.endsWith('.tfstate'))).toEqual([
+      'state-dev.tfstate',
+      'state-qa.tfstate',
+      'state-two.tfstate',
+    ]);
+  });
+
+  test('a missing state folder has nothing to move', () => {
+    expect(setAsideCutOffFirstDeploys(path.join(dir, 'none'), all, now)).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { synthOutdir } from './progress';
 import { type FirstDeployPlan, planFirstDeploys, removeMarker, stateRecordsBuckets, writeMarker } from './resume';
 import { runStacks, type StacksRun } from './run-stacks';
 import type { DeployOptions } from './options';
-import { checkStateFiles } from './state-check';
+import { checkStateFiles, setAsideCutOffFirstDeploys } from './state-check';
 
 export type { DeployOptions } from './options';
 export { taintedBuckets } from './untaint';
@@ -62,6 +62,7 @@ export async function runDeploy(options: DeployOptions): Promise<number> {
     const selected = (stack: string): boolean => args.patterns.some((pattern) => matchesStackPattern(stack, pattern));
     // The pipeline stack's state may live in the production bucket; a local file left from before is not its state.
     const remotePipeline = config?.pipeline?.stateBackend === 's3' ? `pipeline-${config.productionAccount}` : undefined;
+    for (const notice of setAsideCutOffFirstDeploys(settings.stateDir, selected)) options.stderr.write(`${notice}\n`);
     const badStates = checkStateFiles(settings.stateDir, (stack) => selected(stack) && stack !== remotePipeline);
     if (badStates.length > 0) throw new ConfigError(badStates);
     const firstDeploys = config !== undefined ? await prepareFirstDeploys(options, config, settings, selected, rerun) : undefined;

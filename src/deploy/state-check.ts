@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { creatingMarker } from './resume';
 
 /**
  * Why a local state file's text cannot be Terraform's state; `undefined` when it can. An empty file is refused
@@ -24,6 +25,65 @@ export function stateTextProblem(text: string): string | undefined {
   ].filter((field) => field !== undefined);
   if (missing.length > 0) return `is not a Terraform state: no valid ${missing.join(', ')}`;
   return undefined;
+}
+
+/**
+ * Whether a state file's text is a write cut off part-way, as a kill leaves it: empty, or JSON that ends early.
+ * Terraform's local backend truncates the file, then writes the new state into it; and a first deploy's state
+ * file is empty from the moment Terraform locks it (it creates the file) until its first write.
+ */
+export function isCutOff(text: string): boolean {
+  if (text.trim() === '') return true;
+  try {
+    JSON.parse(text);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Moves aside the cut-off state files ({@link isCutOff}) of state stacks whose first deploy was interrupted (their
+ * `.creating` marker is there), so that the deploy resumes them as from no state: what the killed first deploy
+ * made is found in the account by its tags and imported (resume.ts), as after a kill before Terraform wrote any
+ * state. Any other bad state file is left for {@link checkStateFiles} to refuse.
+ * @returns one notice per file moved, naming where it went
+ */
+export function setAsideCutOffFirstDeploys(
+  stateDir: string,
+  selected: (stack: string) => boolean,
+  now: Date = new Date(),
+): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(stateDir);
+  } catch {
+    return [];
+  }
+  const notices: string[] = [];
+  for (const name of names.filter((entry) => entry.startsWith('state-') && entry.endsWith('.tfstate')).sort()) {
+    const stack = name.slice(0, -'.tfstate'.length);
+    const file = path.join(stateDir, name);
+    const marker = creatingMarker(file);
+    if (!selected(stack) || !existsSync(marker)) continue;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!isCutOff(text)) continue;
+    const aside = `${file}.cut-off-${now.toISOString().replace(/:/g, '-')}`;
+    renameSync(file, aside);
+    const bytes = Buffer.byteLength(text);
+    const what = text.trim() === '' ? `was empty (${bytes} bytes)` : `was cut off (${bytes} bytes, not valid JSON)`;
+    const markerText = readFileSync(marker, 'utf8').trim();
+    notices.push(
+      `${stack}: ${file} ${what}: its first deploy (${path.basename(marker)}: ${markerText}) was killed while Terraform ` +
+        `wrote it. Moved it to ${aside}; this deploy resumes that first deploy from what it finds in the account.`,
+    );
+  }
+  return notices;
 }
 
 /** What a readable state file holds, for the message about its backup. */
