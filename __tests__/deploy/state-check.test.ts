@@ -87,7 +87,8 @@ describe('checkStateFiles', () => {
     expect(checkStateFiles(stateDir(), all)).toEqual([
       `${file('state-dev')} is empty (0 bytes): Terraform would take it for no state at all. Refused before Terraform ran; the file is left as it is.\n` +
         `  Terraform kept no ${file('state-dev')}.backup: restore state-dev.tfstate from your own copy of ${stateDir()}, ` +
-        `or move it aside (mv ${file('state-dev')} ${file('state-dev')}.corrupt) and take the state bucket over with "adopt": true (see "Adopt an existing bucket").`,
+        `or move it aside (mv ${file('state-dev')} ${file('state-dev')}.corrupt), then run npm run synth and npm run recover-state -- state-dev, ` +
+        'which imports what the stack has in AWS (see docs/recover-lost-state.md).',
     ]);
   });
 

@@ -113,7 +113,10 @@ export function badStateMessage(file: string, problem: string, stack: string): s
   }
   const backupProblem = backupText === undefined ? undefined : stateTextProblem(backupText);
   const ownCopy = `restore ${path.basename(file)} from your own copy of ${path.dirname(file)}`;
-  const adopt = `or move it aside (mv ${file} ${file}.corrupt) and take the state bucket over with "adopt": true (see "Adopt an existing bucket")`;
+  // recover-state imports what AWS has of every kind of stack; "adopt" would cover only a state stack's bucket.
+  const adopt =
+    `or move it aside (mv ${file} ${file}.corrupt), then run npm run synth and npm run recover-state -- ${stack}, ` +
+    'which imports what the stack has in AWS (see docs/recover-lost-state.md)';
   if (backupText === undefined) {
     lines.push(`  Terraform kept no ${backup}: ${ownCopy}, ${adopt}.`);
   } else if (backupProblem !== undefined) {
