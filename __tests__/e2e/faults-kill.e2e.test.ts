@@ -25,6 +25,7 @@ import { DescribeKeyCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-
 import { loadConfig } from '../../src/config';
 import { systemProcesses } from '../../src/deploy/lock';
 import { creatingMarker } from '../../src/deploy/resume';
+import { isCutOff } from '../../src/deploy/state-check';
 import { ownershipOf } from '../../src/existing-bucket/ownership';
 import { readBucketReport } from '../../src/report/bucket-report';
 import { type MotoServer, startMoto } from '../../src/sandbox/moto';
@@ -503,7 +504,10 @@ const BUCKET_RESOURCES = /^aws_s3_bucket/;
 /** Removes the resources whose `type.name` matches from a local state file; returns those it held, sorted. */
 function forgetResources(stateFile: string, which: RegExp): string[] {
   if (!existsSync(stateFile)) return [];
-  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as {
+  const text = readFileSync(stateFile, 'utf8');
+  // A kill in the middle of Terraform's write leaves nothing to drop; the rerun moves such a file aside.
+  if (isCutOff(text)) return [];
+  const state = JSON.parse(text) as {
     serial: number;
     resources?: { mode: string; type: string; name: string }[];
   };
