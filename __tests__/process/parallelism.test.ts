@@ -1,5 +1,6 @@
 import { ConfigError } from '../../src/config';
 import {
+  busyLimitInEffect,
   chooseParallelism,
   deployParallelism,
   type MachineResources,
@@ -161,5 +162,16 @@ describe('how many stacks may use CPU at once', () => {
     expect(() => chooseBusyLimit({ BOOTSTRAP_DEPLOY_BUSY_LIMIT: value }, 2)).toThrow(
       `BOOTSTRAP_DEPLOY_BUSY_LIMIT: "${value}" is neither "off" nor a whole number from 1 to 64; set it to e.g. 4, or unset it for two a core`,
     );
+  });
+});
+
+describe('whether the busy limit is in effect', () => {
+  test("a finite limit is, where the stacks' CPU can be read", () => {
+    expect(busyLimitInEffect(4, true)).toBe(4);
+  });
+
+  test('"off", or a machine without /proc, leaves only the memory bound', () => {
+    expect(busyLimitInEffect(Number.POSITIVE_INFINITY, true)).toBeUndefined();
+    expect(busyLimitInEffect(4, false)).toBeUndefined();
   });
 });

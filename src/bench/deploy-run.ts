@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { loadConfig } from '../config';
 import { cdktfDeploy, cdktfSynth, synthesizedStacks } from '../sandbox/cdktf';
 import { type MotoServer, startMoto } from '../sandbox/moto';
-import { chooseBusyLimit, chooseParallelism } from '../process/parallelism';
-import { clockTicks, hasProc, pageSize } from '../process/proc';
+import { busyLimitInEffect, chooseBusyLimit, chooseParallelism } from '../process/parallelism';
+import { clockTicks, pageSize } from '../process/proc';
 import { killRunningChildren } from '../process/run';
 import { createWorkspace, type Workspace } from '../sandbox/workspace';
 import { PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
@@ -115,7 +115,7 @@ export async function runDeploySize(accounts: number, work: string, progress: (l
     accounts,
     parallelism: parallelism.value,
     parallelismReason: parallelism.reason,
-    busyLimit: Number.isFinite(busyLimit) && hasProc() ? busyLimit : null,
+    busyLimit: busyLimitInEffect(busyLimit) ?? null,
     loadAverage,
     deploySeconds,
     totalSeconds: (performance.now() - start) / 1000,

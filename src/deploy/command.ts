@@ -4,8 +4,13 @@ import { mirrorCliConfig, PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
 import { AWS_PROVIDER_VERSION } from '../terraform/provider-mirror';
 import { needsCliConfig, type ProviderSource } from '../terraform/provider-source';
 import { terraformRunEnv } from '../terraform/run-env';
-import { chooseBusyLimit, chooseParallelism, type MachineResources, MAX_DEPLOY_PARALLELISM } from '../process/parallelism';
-import { hasProc } from '../process/proc';
+import {
+  busyLimitInEffect,
+  chooseBusyLimit,
+  chooseParallelism,
+  type MachineResources,
+  MAX_DEPLOY_PARALLELISM,
+} from '../process/parallelism';
 
 export const DEPLOY_USAGE = `Usage: npm run deploy -- <stack>... [options]
 
@@ -143,8 +148,8 @@ export function deployCommand(args: DeployArgs, env: NodeJS.ProcessEnv, options:
     parallelismNote = `${parallelism} stack(s) at a time (from --parallelism)`;
   }
   const busyLimit = chooseBusyLimit(env, options.machine?.cores);
-  if (Number.isFinite(busyLimit) && (options.canSeeCpu ?? hasProc()))
-    parallelismNote += `; another starts only while fewer than ${busyLimit} use CPU`;
+  const inEffect = busyLimitInEffect(busyLimit, options.canSeeCpu);
+  if (inEffect !== undefined) parallelismNote += `; another starts only while fewer than ${inEffect} use CPU`;
   const prefix = needsCliConfig(source) ? `TF_CLI_CONFIG_FILE=${shellQuote(deployEnv.TF_CLI_CONFIG_FILE ?? '')} ` : '';
   const output = args.output !== undefined ? ['--output', args.output] : [];
   const byHand = [

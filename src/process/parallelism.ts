@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { ConfigError } from '../config/errors';
+import { hasProc } from './proc';
 
 /** Environment variable that sets how many stacks deploy at the same time. */
 export const DEPLOY_PARALLELISM_ENV = 'BOOTSTRAP_DEPLOY_PARALLELISM';
@@ -164,6 +165,15 @@ export function chooseBusyLimit(env: NodeJS.ProcessEnv, cores: number = os.avail
     ]);
   }
   return Number(raw);
+}
+
+/**
+ * The busy limit a deploy works with: `limit` ({@link chooseBusyLimit}) when it is finite and the stacks' CPU can
+ * be read (`/proc`, Linux), else `undefined` (stacks start as the memory bound allows). What the deploy's note and
+ * the benchmark report; the engine decides the same through BusyStacks.create.
+ */
+export function busyLimitInEffect(limit: number, canSeeCpu: boolean = hasProc()): number | undefined {
+  return Number.isFinite(limit) && canSeeCpu ? limit : undefined;
 }
 
 /** The stacks of a deploy at one moment, as the engine sees them. */
