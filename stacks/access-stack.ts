@@ -190,6 +190,18 @@ export class AccessStack extends ResolvedOnceStack {
       value: this.deployRole.role.name,
       description: "Name of the account's pipeline deploy role",
     });
+    if (boundaryArn !== undefined) {
+      new TerraformOutput(this, 'permissions_boundary_arn', {
+        value: boundaryArn,
+        description: "ARN of the deploy role's permissions boundary: roles and users the pipeline creates must carry it",
+      });
+    }
+    if (this.permissionsBoundary !== undefined) {
+      new TerraformOutput(this, 'permissions_boundary_role_path', {
+        value: this.permissionsBoundary.rolePath,
+        description: 'Path of the roles the deploy role may assume: those it creates there (with the boundary)',
+      });
+    }
     if (providers.size > 0) {
       new TerraformOutput(this, 'oidc_provider_arns', {
         value: Object.fromEntries([...providers].map(([issuer, provider]) => [issuer, provider.provider.arn])),

@@ -1,6 +1,7 @@
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { TerraformStack, Testing } from 'cdktf';
 import {
+  boundedRolePath,
   MANAGED_POLICY_MAX_CHARS,
   PermissionsBoundary,
   permissionsBoundaryName,
@@ -11,6 +12,7 @@ const ACCOUNT = { partition: 'aws', accountId: '111111111111' };
 const BOUNDARY = 'arn:aws:iam::111111111111:policy/acme-pipeline-deploy-boundary';
 const ROLE = 'arn:aws:iam::111111111111:role/acme-pipeline-deploy';
 const BUCKET = 'arn:aws:s3:::acme-dev-state';
+const ROLE_PATH = '/acme-pipeline-deploy-boundary/';
 
 describe('permissionsBoundaryPolicy', () => {
   test('allows everything, then denies each way out, in this order', () => {
@@ -18,11 +20,12 @@ describe('permissionsBoundaryPolicy', () => {
       account: ACCOUNT,
       boundaryArn: BOUNDARY,
       roleArn: ROLE,
+      rolePath: ROLE_PATH,
       state: { bucketArn: BUCKET, kmsKeyArn: 'k', lockTableArn: 't' },
     });
     expect(policy.Statement.map((statement) => `${String(statement.Effect)} ${String(statement.Sid)}`)).toEqual([
       'Allow AllowWhatTheRolePoliciesAllow',
-      'Deny DenyAssumeRoleInOtherAccounts',
+      'Deny DenyAssumeRoleButBoundedPath',
       'Deny DenyBoundaryRemoval',
       'Deny DenyRolesAndUsersWithoutThisBoundary',
       'Deny DenyBoundaryPolicyChanges',
@@ -34,6 +37,10 @@ describe('permissionsBoundaryPolicy', () => {
       'Deny DenyLockTableAdministration',
       'Deny DenyUserCredentials',
     ]);
+    expect(policy.Statement[1]).toMatchObject({
+      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+      NotResource: 'arn:aws:iam::111111111111:role/acme-pipeline-deploy-boundary/*',
+    });
     expect(policy.Statement[3]).toMatchObject({ Condition: { StringNotEquals: { 'iam:PermissionsBoundary': BOUNDARY } } });
     expect(policy.Statement[4]).toMatchObject({ Resource: BOUNDARY });
     expect(policy.Statement[5]).toMatchObject({ NotAction: ['iam:Get*', 'iam:List*'], Resource: ROLE });
@@ -51,6 +58,7 @@ describe('permissionsBoundaryPolicy', () => {
       account: ACCOUNT,
       boundaryArn: BOUNDARY,
       roleArn: ROLE,
+      rolePath: ROLE_PATH,
       state: { bucketArn: BUCKET },
     });
     expect(policy.Statement.map((statement) => statement.Sid)).not.toContain('DenyStateKeyAdministration');
@@ -66,6 +74,7 @@ describe('permissionsBoundaryPolicy', () => {
       account: { partition, accountId },
       boundaryArn: `arn:${partition}:iam::${accountId}:policy/${permissionsBoundaryName(roleName)}`,
       roleArn: `arn:${partition}:iam::${accountId}:role/${roleName}`,
+      rolePath: boundedRolePath(roleName),
       state: {
         // A state bucket name is at most 63 characters, a lock table name at most 255 (the project's are shorter).
         bucketArn: `arn:${partition}:s3:::${'b'.repeat(63)}`,
@@ -78,6 +87,12 @@ describe('permissionsBoundaryPolicy', () => {
     expect(size).toBeLessThan(MANAGED_POLICY_MAX_CHARS);
     // Headroom for later additions: report the size when this fails.
     expect(size).toBeLessThan(4000);
+  });
+});
+
+describe('boundedRolePath', () => {
+  test("is the boundary's name as a path, so that a role's ARN says which boundary it carries", () => {
+    expect(boundedRolePath('acme-pipeline-deploy')).toBe(ROLE_PATH);
   });
 });
 
@@ -97,7 +112,13 @@ describe('PermissionsBoundary', () => {
     const [id, boundary] = Object.entries(json.resource.aws_iam_policy).find(([, policy]) => policy.name !== 'other') ?? [];
     expect(id).toMatch(/^permissions-boundary_policy_/);
     expect(JSON.parse(String(boundary?.policy))).toEqual(
-      permissionsBoundaryPolicy({ account: ACCOUNT, boundaryArn: BOUNDARY, roleArn: ROLE, state: { bucketArn: BUCKET } }),
+      permissionsBoundaryPolicy({
+        account: ACCOUNT,
+        boundaryArn: BOUNDARY,
+        roleArn: ROLE,
+        rolePath: ROLE_PATH,
+        state: { bucketArn: BUCKET },
+      }),
     );
   });
 

@@ -12,11 +12,13 @@
 // moto enforces no KMS key policy (but for DescribeKey) and no DynamoDB resource policy, and no identity
 // policy at all: the key's and the lock table's protection, and the deploy role's and runner's use of the
 // key through S3 and DynamoDB, are proven by the evaluator in __tests__/stacks/state-reach.test.ts.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   CreateOpenIDConnectProviderCommand,
   GetOpenIDConnectProviderCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
@@ -164,6 +166,35 @@ test('each account gets its deploy role: trust of the runner and of the GitHub r
     }
   }
 }, 120_000);
+
+test("the created boundary is on dev's deploy role, lets it assume only roles under its role path, and the stack outputs both for consumers", async () => {
+  // moto stores the boundary and reports it, but enforces none: that the Deny holds is proven by the evaluator
+  // in __tests__/stacks/access-stack-boundary.test.ts; here, that AWS's API takes the document and the outputs are right.
+  const iam = await iamIn(sb().moto.endpoint, 'dev');
+  try {
+    const boundaryArn = `arn:aws:iam::${IDS.dev}:policy/acc-pipeline-deploy-boundary`;
+    const { Role } = await iam.send(new GetRoleCommand({ RoleName: 'acc-pipeline-deploy' }));
+    expect(Role?.PermissionsBoundary?.PermissionsBoundaryArn).toBe(boundaryArn);
+    const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn: boundaryArn }));
+    const { PolicyVersion } = await iam.send(
+      new GetPolicyVersionCommand({ PolicyArn: boundaryArn, VersionId: Policy?.DefaultVersionId }),
+    );
+    const document = JSON.parse(decodeURIComponent(PolicyVersion?.Document ?? '{}')) as { Statement: Record<string, unknown>[] };
+    expect(document.Statement.find((statement) => statement.Sid === 'DenyAssumeRoleButBoundedPath')).toEqual({
+      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+      Effect: 'Deny',
+      NotResource: `arn:aws:iam::${IDS.dev}:role/acc-pipeline-deploy-boundary/*`,
+      Sid: 'DenyAssumeRoleButBoundedPath',
+    });
+    const state = JSON.parse(readFileSync(path.join(sb().workspace.stateDir, 'access-dev.tfstate'), 'utf8')) as {
+      outputs: Record<string, { value: unknown }>;
+    };
+    expect(state.outputs.permissions_boundary_arn?.value).toBe(boundaryArn);
+    expect(state.outputs.permissions_boundary_role_path?.value).toBe('/acc-pipeline-deploy-boundary/');
+  } finally {
+    iam.destroy();
+  }
+});
 
 test('an existing provider the account does not adopt stops the deploy before anything is created; adopting it lets the deploy through', async () => {
   expect(prodRefusal).toContain(

@@ -103,9 +103,9 @@ async function evaluate(
 }
 
 /** A role's trust of a whole account (how OrganizationAccountAccessRole trusts the management account). */
-const trustOf = (account: string) => ({
+const trustOf = (account: string, actions: string | string[] = 'sts:AssumeRole') => ({
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }],
+  Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: actions }],
 });
 /** KMS's default key policy: the account's IAM policies decide (the worst case; the created key's policy is narrower). */
 const ACCOUNT_KEY_POLICY = {
@@ -113,6 +113,8 @@ const ACCOUNT_KEY_POLICY = {
   Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Action: 'kms:*', Resource: '*' }],
 };
 const ORGANIZATION_ACCESS_ROLE = `arn:aws:iam::${MEMBER}:role/OrganizationAccountAccessRole`;
+/** A role the pipeline created under the boundary role path (`/<boundary name>/`). */
+const BOUNDED_ROLE = `arn:aws:iam::${MANAGEMENT}:role/acme-pipeline-deploy-boundary/app-deployer`;
 const crossAccountAssume: Request = {
   action: 'sts:AssumeRole',
   resource: ORGANIZATION_ACCESS_ROLE,
@@ -156,8 +158,16 @@ const ALLOWED: [string, Request][] = [
     },
   ],
   [
-    'assume a role of its own account',
-    { action: 'sts:AssumeRole', resource: `arn:aws:iam::${MANAGEMENT}:role/app-deployer`, resourcePolicy: trustOf(MANAGEMENT) },
+    'assume a role it created under the boundary role path (such a role carries the boundary)',
+    { action: 'sts:AssumeRole', resource: BOUNDED_ROLE, resourcePolicy: trustOf(MANAGEMENT) },
+  ],
+  [
+    'tag a session of a role under the boundary role path',
+    {
+      action: 'sts:TagSession',
+      resource: BOUNDED_ROLE,
+      resourcePolicy: trustOf(MANAGEMENT, ['sts:AssumeRole', 'sts:TagSession']),
+    },
   ],
 ];
 
@@ -251,6 +261,34 @@ const DENIED: [string, Request][] = [
   ['change the lock table', { action: 'dynamodb:UpdateTable', resource: TABLE }],
   ['delete the lock table', { action: 'dynamodb:DeleteTable', resource: TABLE }],
   ['assume OrganizationAccountAccessRole in a member account', crossAccountAssume],
+  [
+    "assume a role of its own account outside the boundary role path that trusts the account's root (an administrator's, say)",
+    { action: 'sts:AssumeRole', resource: `arn:aws:iam::${MANAGEMENT}:role/admin`, resourcePolicy: trustOf(MANAGEMENT) },
+  ],
+  [
+    'tag a session of a role of its own account outside the boundary role path',
+    {
+      action: 'sts:TagSession',
+      resource: `arn:aws:iam::${MANAGEMENT}:role/admin`,
+      resourcePolicy: trustOf(MANAGEMENT, ['sts:AssumeRole', 'sts:TagSession']),
+    },
+  ],
+  [
+    'assume a role of its own account whose path only starts like the boundary role path',
+    {
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${MANAGEMENT}:role/acme-pipeline-deploy-boundary-x/admin`,
+      resourcePolicy: trustOf(MANAGEMENT),
+    },
+  ],
+  [
+    'assume a role under the same path in another account',
+    {
+      action: 'sts:AssumeRole',
+      resource: `arn:aws:iam::${MEMBER}:role/acme-pipeline-deploy-boundary/app-deployer`,
+      resourcePolicy: trustOf(MANAGEMENT),
+    },
+  ],
   [
     'make an access key for an existing user',
     { action: 'iam:CreateAccessKey', resource: `arn:aws:iam::${MANAGEMENT}:user/admin` },

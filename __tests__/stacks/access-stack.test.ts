@@ -254,7 +254,14 @@ describe('AccessStack', () => {
       expect(policy).toContain('"arn:aws:s3:::acme-dev-state/bootstrap/*"');
       expect(policy).toContain('"Resource":"${data.aws_kms_alias.state-key-alias.target_key_arn}"');
       expect(policy).toContain('arn:aws:dynamodb:eu-west-1:111111111111:table/acme-dev-state-lock');
-      expect(policy).toContain('"NotResource":"arn:aws:iam::111111111111:role/*"');
+      expect(policy).toContain('"NotResource":"arn:aws:iam::111111111111:role/acme-pipeline-deploy-boundary/*"');
+    });
+
+    test('outputs name the boundary and the path of the roles the pipeline may assume, for the consumer project', () => {
+      expect(json.output.permissions_boundary_arn?.value).toMatch(
+        /^\$\{aws_iam_policy\.permissions-boundary_policy_[0-9A-F]+\.arn\}$/,
+      );
+      expect(json.output.permissions_boundary_role_path?.value).toBe('/acme-pipeline-deploy-boundary/');
     });
 
     test("without an account ID, the boundary's ARN names the account AWS reports", () => {
@@ -278,6 +285,10 @@ describe('AccessStack', () => {
         expect(only(other.resource, 'aws_iam_role').permissions_boundary).toBe(
           'permissionsBoundaryArn' in boundary ? boundary.permissionsBoundaryArn : undefined,
         );
+        expect(other.output.permissions_boundary_arn?.value).toBe(
+          'permissionsBoundaryArn' in boundary ? boundary.permissionsBoundaryArn : undefined,
+        );
+        expect(other.output).not.toHaveProperty('permissions_boundary_role_path');
         const denies = Object.values(other.resource.aws_iam_role_policy ?? {}).filter(
           (policy) => policy.name === 'deny-cross-account-assume',
         );

@@ -44,6 +44,21 @@ export function crossAccountAssumeDeny(scope: AccountScope): PolicyStatementJson
 }
 
 /**
+ * Deny assuming any role but those under `rolePath` in the boundary's own account (`rolePath` is
+ * {@link boundedRolePath}): only roles the pipeline created there, which CreateRole gives this boundary (a role's
+ * path is fixed at creation). Any other role of the account may be one that trusts the account's root, such as an
+ * administrator's, and its sessions would be out of the boundary; roles of other accounts are denied with them.
+ */
+export function boundedAssumeDeny(scope: AccountScope, rolePath: string): PolicyStatementJson {
+  return {
+    Action: [...ASSUME_ROLE_ACTIONS],
+    Effect: 'Deny',
+    NotResource: `arn:${scope.partition}:iam::${scope.accountId}:role${rolePath}*`,
+    Sid: 'DenyAssumeRoleButBoundedPath',
+  };
+}
+
+/**
  * IAM actions that create or change a role or user, denied unless the role or user carries the boundary
  * (`iam:PermissionsBoundary`, which each of them supports: for CreateRole, CreateUser and the Put…PermissionsBoundary actions it is the
  * boundary being set, for the others the one the role or user already has). So whatever the pipeline
@@ -122,6 +137,8 @@ export interface PermissionsBoundaryDocumentProps {
   readonly boundaryArn: string;
   /** The deploy role's ARN, which may not change itself. */
   readonly roleArn: string;
+  /** The path (`/…/`) of the roles the pipeline may assume: {@link boundedRolePath}. */
+  readonly rolePath: string;
   /** The state the pipeline may use but never administer. */
   readonly state: BoundedState;
 }
@@ -131,7 +148,8 @@ export interface PermissionsBoundaryDocumentProps {
  * action (the role's own policies decide what it gets), then denies what would let the pipeline out of
  * it: removing or changing a boundary, editing this policy, creating or changing roles and users
  * without it, changing the deploy role itself, administering the state bucket, key and lock table,
- * assuming a role in another account, and making credentials for an IAM user.
+ * assuming a role not under the boundary's role path (any role of another account among them), and making
+ * credentials for an IAM user.
  */
 export function permissionsBoundaryPolicy(props: PermissionsBoundaryDocumentProps): {
   readonly Statement: readonly PolicyStatementJson[];
@@ -141,7 +159,7 @@ export function permissionsBoundaryPolicy(props: PermissionsBoundaryDocumentProp
   return {
     Statement: [
       { Action: '*', Effect: 'Allow', Resource: '*', Sid: 'AllowWhatTheRolePoliciesAllow' },
-      crossAccountAssumeDeny(props.account),
+      boundedAssumeDeny(props.account, props.rolePath),
       {
         Action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'],
         Effect: 'Deny',
@@ -216,6 +234,14 @@ export function permissionsBoundaryName(roleName: string): string {
   return `${roleName}-boundary`;
 }
 
+/**
+ * The path of the roles a deploy role with the created boundary may assume: `/<boundary name>/`. Roles made
+ * there carry the boundary (CreateRole is denied without it) and keep the path for good.
+ */
+export function boundedRolePath(roleName: string): string {
+  return `/${permissionsBoundaryName(roleName)}/`;
+}
+
 export interface PermissionsBoundaryProps {
   /** The account the boundary, the deploy role and the state are in. */
   readonly account: AccountScope;
@@ -236,6 +262,8 @@ export class PermissionsBoundary extends Construct {
   public readonly policy: IamPolicy;
   /** The boundary's ARN as a reference to the policy (so the policy exists before the role names it). */
   public readonly arn: string;
+  /** The path of the roles the pipeline may assume ({@link boundedRolePath}). */
+  public readonly rolePath: string;
 
   /** Whether `construct` is the policy of a PermissionsBoundary (for the policy guard). */
   public static isBoundaryPolicy(construct: IConstruct): boolean {
@@ -247,15 +275,17 @@ export class PermissionsBoundary extends Construct {
     const { partition, accountId } = props.account;
     const name = permissionsBoundaryName(props.roleName);
     const boundaryArn = `arn:${partition}:iam::${accountId}:policy/${name}`;
+    this.rolePath = boundedRolePath(props.roleName);
     this.policy = new IamPolicy(this, 'policy', {
       name,
       description:
-        'Permissions boundary of the pipeline deploy role (bootstrap-aws): no boundary changes, no unbounded roles or users, no changes to the role itself, no state administration, no role of another account, no user credentials',
+        'Permissions boundary of the pipeline deploy role (bootstrap-aws): no boundary changes, no unbounded roles or users, no changes to the role itself, no state administration, no role to assume outside its role path, no user credentials',
       policy: JSON.stringify(
         permissionsBoundaryPolicy({
           account: props.account,
           boundaryArn,
           roleArn: `arn:${partition}:iam::${accountId}:role/${props.roleName}`,
+          rolePath: this.rolePath,
           state: props.state,
         }),
       ),
