@@ -199,7 +199,8 @@ export class AccessStack extends ResolvedOnceStack {
     if (this.permissionsBoundary !== undefined) {
       new TerraformOutput(this, 'permissions_boundary_role_path', {
         value: this.permissionsBoundary.rolePath,
-        description: 'Path of the roles the deploy role may assume: those it creates there (with the boundary)',
+        description:
+          'Path of the only roles the deploy role may assume or pass to a service: those it creates there (with the boundary)',
       });
     }
     if (providers.size > 0) {

@@ -25,7 +25,7 @@ describe('permissionsBoundaryPolicy', () => {
     });
     expect(policy.Statement.map((statement) => `${String(statement.Effect)} ${String(statement.Sid)}`)).toEqual([
       'Allow AllowWhatTheRolePoliciesAllow',
-      'Deny DenyAssumeRoleButBoundedPath',
+      'Deny DenyRolesOutsideBoundedPath',
       'Deny DenyBoundaryRemoval',
       'Deny DenyRolesAndUsersWithoutThisBoundary',
       'Deny DenyBoundaryPolicyChanges',
@@ -38,7 +38,7 @@ describe('permissionsBoundaryPolicy', () => {
       'Deny DenyUserCredentials',
     ]);
     expect(policy.Statement[1]).toMatchObject({
-      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession', 'iam:PassRole'],
       NotResource: 'arn:aws:iam::111111111111:role/acme-pipeline-deploy-boundary/*',
     });
     expect(policy.Statement[3]).toMatchObject({ Condition: { StringNotEquals: { 'iam:PermissionsBoundary': BOUNDARY } } });

@@ -167,7 +167,7 @@ test('each account gets its deploy role: trust of the runner and of the GitHub r
   }
 }, 120_000);
 
-test("the created boundary is on dev's deploy role, lets it assume only roles under its role path, and the stack outputs both for consumers", async () => {
+test("the created boundary is on dev's deploy role, lets it assume and pass only roles under its role path, and the stack outputs both for consumers", async () => {
   // moto stores the boundary and reports it, but enforces none: that the Deny holds is proven by the evaluator
   // in __tests__/stacks/access-stack-boundary.test.ts; here, that AWS's API takes the document and the outputs are right.
   const iam = await iamIn(sb().moto.endpoint, 'dev');
@@ -180,11 +180,11 @@ test("the created boundary is on dev's deploy role, lets it assume only roles un
       new GetPolicyVersionCommand({ PolicyArn: boundaryArn, VersionId: Policy?.DefaultVersionId }),
     );
     const document = JSON.parse(decodeURIComponent(PolicyVersion?.Document ?? '{}')) as { Statement: Record<string, unknown>[] };
-    expect(document.Statement.find((statement) => statement.Sid === 'DenyAssumeRoleButBoundedPath')).toEqual({
-      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+    expect(document.Statement.find((statement) => statement.Sid === 'DenyRolesOutsideBoundedPath')).toEqual({
+      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession', 'iam:PassRole'],
       Effect: 'Deny',
       NotResource: `arn:aws:iam::${IDS.dev}:role/acc-pipeline-deploy-boundary/*`,
-      Sid: 'DenyAssumeRoleButBoundedPath',
+      Sid: 'DenyRolesOutsideBoundedPath',
     });
     const state = JSON.parse(readFileSync(path.join(sb().workspace.stateDir, 'access-dev.tfstate'), 'utf8')) as {
       outputs: Record<string, { value: unknown }>;

@@ -162,6 +162,10 @@ const ALLOWED: [string, Request][] = [
     { action: 'sts:AssumeRole', resource: BOUNDED_ROLE, resourcePolicy: trustOf(MANAGEMENT) },
   ],
   [
+    'pass a role it created under the boundary role path to a service (a Lambda function runs as it)',
+    { action: 'iam:PassRole', resource: BOUNDED_ROLE, context: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+  ],
+  [
     'tag a session of a role under the boundary role path',
     {
       action: 'sts:TagSession',
@@ -264,6 +268,14 @@ const DENIED: [string, Request][] = [
   [
     "assume a role of its own account outside the boundary role path that trusts the account's root (an administrator's, say)",
     { action: 'sts:AssumeRole', resource: `arn:aws:iam::${MANAGEMENT}:role/admin`, resourcePolicy: trustOf(MANAGEMENT) },
+  ],
+  [
+    "pass an existing role of its own account outside the boundary role path to a service (an administrator's instance role, say)",
+    {
+      action: 'iam:PassRole',
+      resource: `arn:aws:iam::${MANAGEMENT}:role/admin-instance`,
+      context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+    },
   ],
   [
     'tag a session of a role of its own account outside the boundary role path',

@@ -44,17 +44,18 @@ export function crossAccountAssumeDeny(scope: AccountScope): PolicyStatementJson
 }
 
 /**
- * Deny assuming any role but those under `rolePath` in the boundary's own account (`rolePath` is
- * {@link boundedRolePath}): only roles the pipeline created there, which CreateRole gives this boundary (a role's
- * path is fixed at creation). Any other role of the account may be one that trusts the account's root, such as an
- * administrator's, and its sessions would be out of the boundary; roles of other accounts are denied with them.
+ * Deny assuming or passing to a service any role but those under `rolePath` in the boundary's own account
+ * (`rolePath` is {@link boundedRolePath}): only roles the pipeline created there, which CreateRole gives this
+ * boundary (a role's path is fixed at creation). Any other role of the account may be one that trusts the
+ * account's root, or a service role with wider policies (an administrator's, say): the pipeline acting as it, or
+ * running code as it, would be out of the boundary. Roles of other accounts are denied with them.
  */
-export function boundedAssumeDeny(scope: AccountScope, rolePath: string): PolicyStatementJson {
+export function boundedRoleUseDeny(scope: AccountScope, rolePath: string): PolicyStatementJson {
   return {
-    Action: [...ASSUME_ROLE_ACTIONS],
+    Action: [...ASSUME_ROLE_ACTIONS, 'iam:PassRole'],
     Effect: 'Deny',
     NotResource: `arn:${scope.partition}:iam::${scope.accountId}:role${rolePath}*`,
-    Sid: 'DenyAssumeRoleButBoundedPath',
+    Sid: 'DenyRolesOutsideBoundedPath',
   };
 }
 
@@ -137,7 +138,7 @@ export interface PermissionsBoundaryDocumentProps {
   readonly boundaryArn: string;
   /** The deploy role's ARN, which may not change itself. */
   readonly roleArn: string;
-  /** The path (`/…/`) of the roles the pipeline may assume: {@link boundedRolePath}. */
+  /** The path (`/…/`) of the roles the pipeline may assume or pass: {@link boundedRolePath}. */
   readonly rolePath: string;
   /** The state the pipeline may use but never administer. */
   readonly state: BoundedState;
@@ -148,8 +149,8 @@ export interface PermissionsBoundaryDocumentProps {
  * action (the role's own policies decide what it gets), then denies what would let the pipeline out of
  * it: removing or changing a boundary, editing this policy, creating or changing roles and users
  * without it, changing the deploy role itself, administering the state bucket, key and lock table,
- * assuming a role not under the boundary's role path (any role of another account among them), and making
- * credentials for an IAM user.
+ * assuming or passing a role not under the boundary's role path (any role of another account among them), and
+ * making credentials for an IAM user.
  */
 export function permissionsBoundaryPolicy(props: PermissionsBoundaryDocumentProps): {
   readonly Statement: readonly PolicyStatementJson[];
@@ -159,7 +160,7 @@ export function permissionsBoundaryPolicy(props: PermissionsBoundaryDocumentProp
   return {
     Statement: [
       { Action: '*', Effect: 'Allow', Resource: '*', Sid: 'AllowWhatTheRolePoliciesAllow' },
-      boundedAssumeDeny(props.account, props.rolePath),
+      boundedRoleUseDeny(props.account, props.rolePath),
       {
         Action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'],
         Effect: 'Deny',
@@ -235,7 +236,7 @@ export function permissionsBoundaryName(roleName: string): string {
 }
 
 /**
- * The path of the roles a deploy role with the created boundary may assume: `/<boundary name>/`. Roles made
+ * The path of the roles a deploy role with the created boundary may assume or pass to a service: `/<boundary name>/`. Roles made
  * there carry the boundary (CreateRole is denied without it) and keep the path for good.
  */
 export function boundedRolePath(roleName: string): string {
@@ -262,7 +263,7 @@ export class PermissionsBoundary extends Construct {
   public readonly policy: IamPolicy;
   /** The boundary's ARN as a reference to the policy (so the policy exists before the role names it). */
   public readonly arn: string;
-  /** The path of the roles the pipeline may assume ({@link boundedRolePath}). */
+  /** The path of the roles the pipeline may assume or pass ({@link boundedRolePath}). */
   public readonly rolePath: string;
 
   /** Whether `construct` is the policy of a PermissionsBoundary (for the policy guard). */
@@ -279,7 +280,7 @@ export class PermissionsBoundary extends Construct {
     this.policy = new IamPolicy(this, 'policy', {
       name,
       description:
-        'Permissions boundary of the pipeline deploy role (bootstrap-aws): no boundary changes, no unbounded roles or users, no changes to the role itself, no state administration, no role to assume outside its role path, no user credentials',
+        'Permissions boundary of the pipeline deploy role (bootstrap-aws): no boundary changes, no unbounded roles or users, no changes to the role itself, no state administration, no role to assume or pass outside its role path, no user credentials',
       policy: JSON.stringify(
         permissionsBoundaryPolicy({
           account: props.account,
