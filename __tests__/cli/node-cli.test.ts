@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { cdktfCliRefusal, cdktfCliRuns, cliForNode } from '../../src/cli/node-cli';
-import { cdktfCliPath } from '../../src/terraform/cdktf-cli';
+import { cdktfCliRefusal, cdktfCliRuns, cliEntryPath, cliForNode } from '../../src/cli/node-cli';
 
 describe('cliForNode', () => {
   it.each(['24.22.3', '23.0.0', '22.19.0', 'v22.21.1'])('picks CDK Terrain (cdktn-cli) on Node %s', (version) => {
@@ -20,15 +19,15 @@ describe('cliForNode', () => {
   });
 });
 
-describe('cdktfCliPath', () => {
+describe('cliEntryPath', () => {
   it('is the installed cdktn-cli entry script on Node 24', () => {
-    const entry = cdktfCliPath('24.22.3');
+    const entry = cliEntryPath('24.22.3');
     expect(entry.endsWith(path.join('node_modules', 'cdktn-cli', 'bundle', 'bin', 'cdktn.js'))).toBe(true);
     expect(existsSync(entry)).toBe(true);
   });
 
   it('is the installed cdktf-cli entry script on Node 20', () => {
-    const entry = cdktfCliPath('20.20.2');
+    const entry = cliEntryPath('20.20.2');
     expect(entry.endsWith(path.join('node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'))).toBe(true);
     expect(existsSync(entry)).toBe(true);
   });

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DeleteObjectCommand, ListObjectVersionsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { cdktfCliPath, PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
+import { PROJECT_ROOT } from '../../src/terraform/cdktf-cli';
+import { cliEntryPath } from '../../src/cli/node-cli';
 import { runProcess } from '../../src/process/run';
 import { readStackState } from '../../src/terraform/state-file';
 import { bucketExists, type Day2Sandbox, startDay2Sandbox } from './day2-support';
@@ -67,7 +68,7 @@ async function versionCount(bucket: string): Promise<number> {
 async function plainCdktfDestroy(stack: string): Promise<{ code: number | null; output: string }> {
   const result = await runProcess(
     process.execPath,
-    [cdktfCliPath(), 'destroy', stack, '--output', sb().workspace.outdir, '--auto-approve', '--skip-provider-lock', '--no-color'],
+    [cliEntryPath(), 'destroy', stack, '--output', sb().workspace.outdir, '--auto-approve', '--skip-provider-lock', '--no-color'],
     { cwd: PROJECT_ROOT, env: sb().workspace.env, keepLines: 5000 },
   );
   return { code: result.code, output: result.tail.join('\n') };

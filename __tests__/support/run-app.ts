@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { cdktfCliPath } from '../../src/terraform/cdktf-cli';
+import { cliEntryPath } from '../../src/cli/node-cli';
 import { mirrorCliConfig } from '../../src/terraform/cli-config';
 
 /** The repository root, where cdktf runs the app. */
@@ -64,7 +64,7 @@ export function runCdktf(args: readonly string[], accounts: unknown, dir: string
   };
   delete env.AWS_ENDPOINT_URL;
   delete env.CDKTF_OUTDIR;
-  const result = spawnSync(process.execPath, [cdktfCliPath(), ...args, '--output', outdir], {
+  const result = spawnSync(process.execPath, [cliEntryPath(), ...args, '--output', outdir], {
     cwd: PROJECT_ROOT,
     env,
     encoding: 'utf8',

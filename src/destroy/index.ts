@@ -1,9 +1,10 @@
 import { readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { cliEntryPath } from '../cli/node-cli';
 import { type AccountConfig, type BootstrapConfig, ConfigError } from '../config';
 import { formatJsonPath } from '../config/errors';
-import { cdktfCliPath, PROJECT_ROOT } from '../terraform/cdktf-cli';
+import { PROJECT_ROOT } from '../terraform/cdktf-cli';
 import { type ProcessRunner, runProcess } from '../process/run';
 import { accountS3Client } from '../status/live';
 import { recordedResources, readStackState, stateResourceCount } from '../terraform/state-file';
@@ -376,7 +377,7 @@ async function cdktf(
   // more platforms' hashes, which fails on offline machines (provider mirror).
   const extra = args[0] === 'destroy' ? ['--skip-provider-lock', '--no-color'] : [];
   let lastBlank = true;
-  const result = await run(process.execPath, [cdktfCliPath(), ...args, '--output', options.outdir, ...extra], {
+  const result = await run(process.execPath, [cliEntryPath(), ...args, '--output', options.outdir, ...extra], {
     cwd: PROJECT_ROOT,
     env,
     onLine: (line) => {

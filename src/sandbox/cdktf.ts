@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { matchesStackPattern } from '../cli/cdktf-command';
+import { cliEntryPath } from '../cli/node-cli';
 import { StackRunner, writeOutputsFile } from '../deploy/engine';
 import { DeployProgress } from '../deploy/progress';
 import { diagnosticLines } from '../deploy/run-stacks';
 import { chooseBusyLimit } from '../process/parallelism';
 import { CommandError, type RunOptions, runChecked } from '../process/run';
 import { describeChanges } from '../terraform/json-events';
-import { cdktfCliPath, PROJECT_ROOT } from '../terraform/cdktf-cli';
+import { PROJECT_ROOT } from '../terraform/cdktf-cli';
 
 export interface CdktfOptions extends Pick<RunOptions, 'onLine'> {
   /** Synth output folder (`--output`); cdktf passes it to the app as `CDKTF_OUTDIR`. */
@@ -23,7 +24,7 @@ export interface CdktfOptions extends Pick<RunOptions, 'onLine'> {
 
 /** Runs `cdktf synth` into `outdir`; rejects with the last lines of output on failure. */
 export async function cdktfSynth(options: CdktfOptions): Promise<void> {
-  await runChecked(process.execPath, [cdktfCliPath(), 'synth', '--output', options.outdir], runOptions(options, 'cdktf synth'));
+  await runChecked(process.execPath, [cliEntryPath(), 'synth', '--output', options.outdir], runOptions(options, 'cdktf synth'));
 }
 
 export interface CdktfDeployOptions extends CdktfOptions {
