@@ -124,9 +124,10 @@ async function prepareFirstDeploys(
 ): Promise<FirstDeployPlan> {
   const clients: Pick<S3Client, 'send' | 'destroy'>[] = [];
   const s3For = async (account: AccountConfig): Promise<Pick<S3Client, 'send' | 'destroy'>> => {
-    // The status module (and with it the EC2 and IAM clients) loads only when a bucket has to be looked at.
+    // The S3 SDK loads only when a bucket has to be looked at.
     const client =
-      options.s3For?.(account) ?? (await import('../status/live')).accountS3Client(account, account.region, options.env);
+      options.s3For?.(account) ??
+      (await import('../aws/account-s3-client')).accountS3Client(account, account.region, options.env);
     clients.push(client);
     return client;
   };

@@ -6,7 +6,7 @@ import { type AccountConfig, type BootstrapConfig, ConfigError } from '../config
 import { formatJsonPath } from '../config/errors';
 import { PROJECT_ROOT } from '../terraform/cdktf-cli';
 import { type ProcessRunner, runProcess } from '../process/run';
-import { accountS3Client } from '../status/live';
+import { accountS3Client } from '../aws/account-s3-client';
 import { recordedResources, readStackState, stateResourceCount } from '../terraform/state-file';
 import { PROVIDER_MIRROR_ENV } from '../terraform/cli-config';
 import { type TerraformRunEnv, withTerraformRunEnv } from '../terraform/run-env';

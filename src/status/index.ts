@@ -8,7 +8,6 @@ import { stateStackId } from '../../stacks/state-stack';
 import {
   accountEc2Client,
   accountIamClient,
-  accountS3Client,
   driftFrom,
   type ExpectedSettings,
   isMissingBucket,
@@ -19,6 +18,7 @@ import { type AccessStatus, collectAccessStatus } from './access';
 import { collectPipelineStatus, type PipelineStatus } from './pipeline';
 import { readStackState, type StackState } from '../terraform/state-file';
 import { describeAccess } from '../aws/account-credentials';
+import { accountS3Client } from '../aws/account-s3-client';
 import { describeAwsError } from '../aws/retry';
 
 export { driftFrom, lifecycleVerdict, type LiveSettings } from './live';

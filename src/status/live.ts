@@ -6,7 +6,7 @@ import {
   GetBucketLoggingCommand,
   GetBucketOwnershipControlsCommand,
   type LifecycleRule,
-  S3Client,
+  type S3Client,
   type ServerSideEncryptionRule,
 } from '@aws-sdk/client-s3';
 import { readBucketReport } from '../report/bucket-report';
@@ -56,20 +56,6 @@ export interface ExpectedSettings {
    * @default undefined: logging is not checked.
    */
   readonly accessLogTarget?: string;
-}
-
-/**
- * An S3 client signed as the account's profile, or as the role it assumes. When `AWS_ENDPOINT_URL`
- * (or `_S3`) is set, it targets that endpoint with path-style addressing, as the stacks do.
- */
-export function accountS3Client(access: AccountAccess, region: string, env: NodeJS.ProcessEnv): S3Client {
-  const endpoint = serviceEndpoint(env, 'S3');
-  return new S3Client({
-    ...accountCredentialOptions(access, region, env),
-    region,
-    ...retryOptions(env),
-    ...(endpoint !== undefined ? { endpoint, forcePathStyle: true } : {}),
-  });
 }
 
 /** An EC2 client of the account (profile or role), at `AWS_ENDPOINT_URL_EC2` or `AWS_ENDPOINT_URL` when set. */
