@@ -27,6 +27,21 @@ export function stateTextProblem(text: string): string | undefined {
   return undefined;
 }
 
+/** The local state files (`<stateDir>/<stack>.tfstate`) of the stacks `selected`, by stack name; none without the folder. */
+function stateFilesOf(stateDir: string, selected: (stack: string) => boolean): { stack: string; file: string }[] {
+  let names: string[];
+  try {
+    names = readdirSync(stateDir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((name) => name.endsWith('.tfstate'))
+    .sort()
+    .map((name) => ({ stack: name.slice(0, -'.tfstate'.length), file: path.join(stateDir, name) }))
+    .filter(({ stack }) => selected(stack));
+}
+
 /**
  * Whether a state file's text is a write cut off part-way, as a kill leaves it: empty, or JSON that ends early.
  * Terraform's local backend truncates the file, then writes the new state into it; and a first deploy's state
@@ -54,18 +69,10 @@ export function setAsideCutOffFirstDeploys(
   selected: (stack: string) => boolean,
   now: Date = new Date(),
 ): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(stateDir);
-  } catch {
-    return [];
-  }
   const notices: string[] = [];
-  for (const name of names.filter((entry) => entry.startsWith('state-') && entry.endsWith('.tfstate')).sort()) {
-    const stack = name.slice(0, -'.tfstate'.length);
-    const file = path.join(stateDir, name);
+  for (const { stack, file } of stateFilesOf(stateDir, selected)) {
     const marker = creatingMarker(file);
-    if (!selected(stack) || !existsSync(marker)) continue;
+    if (!stack.startsWith('state-') || !existsSync(marker)) continue;
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -136,17 +143,8 @@ export function badStateMessage(file: string, problem: string, stack: string): s
  * `selected`), before Terraform runs on them. Returns one message per bad file.
  */
 export function checkStateFiles(stateDir: string, selected: (stack: string) => boolean): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(stateDir);
-  } catch {
-    return [];
-  }
   const messages: string[] = [];
-  for (const name of names.filter((entry) => entry.endsWith('.tfstate')).sort()) {
-    const stack = name.slice(0, -'.tfstate'.length);
-    if (!selected(stack)) continue;
-    const file = path.join(stateDir, name);
+  for (const { stack, file } of stateFilesOf(stateDir, selected)) {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
