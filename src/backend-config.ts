@@ -1,5 +1,6 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import type { AccountConfig, BootstrapConfig } from './config';
 import { ROLE_SESSION_NAME } from './config/access';
 
@@ -159,7 +160,7 @@ function encryptionLines(account: AccountConfig): string[] {
 /**
  * Writes `<outdir>/backends/<account>.s3.tfbackend` for every account of `config` (with
  * `pipelineAccess`, also `<account>.runner.s3.tfbackend` and `<account>.ci.s3.tfbackend`) and removes
- * backend files of accounts no longer in it. Each file is written to a temporary name and renamed,
+ * backend files of accounts no longer in it. Each file is written to a temporary name and renamed (write-file-atomic),
  * so a reader never sees half a file. Returns the paths written, in account order.
  */
 export function writeBackendConfigs(outdir: string, config: BootstrapConfig): string[] {
@@ -167,9 +168,7 @@ export function writeBackendConfigs(outdir: string, config: BootstrapConfig): st
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   const write = (target: string, text: string): void => {
-    const temporary = `${target}.${process.pid}.tmp`;
-    writeFileSync(temporary, text);
-    renameSync(temporary, target);
+    writeFileAtomic.sync(target, text);
     written.push(target);
   };
   for (const account of config.accounts) {

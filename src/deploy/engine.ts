@@ -4,8 +4,8 @@
  * many stacks are using CPU, so that a stack starts as another enters its wait (src/deploy/busy-stacks.ts). A stack that fails does not stop the others, as with cdktf. An interrupt is passed on once to each
  * running terraform; no stack starts after it. Used by `npm run deploy` and by the sandbox (cdktfDeploy).
  */
-import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { findOnPath } from '../process/find-on-path';
 import type { TerraformEvent } from '../terraform/json-events';
 import { StackApply, type StackApplyResult, stackOutputs } from '../terraform/stack-apply';
@@ -175,5 +175,6 @@ export async function writeOutputsFile(
   const outputs: Record<string, Readonly<Record<string, unknown>>> = {};
   for (const stack of stacks)
     outputs[stack] = results.get(stack)?.outputs ?? (await stackOutputs(path.join(outdir, 'stacks', stack), env, terraform));
-  writeFileSync(file, `${JSON.stringify(outputs, null, 2)}\n`);
+  // Replaced whole (a temporary file renamed over it): a kill mid-write never leaves downstream half a file.
+  writeFileAtomic.sync(file, `${JSON.stringify(outputs, null, 2)}\n`);
 }
