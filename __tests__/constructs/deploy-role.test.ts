@@ -81,7 +81,7 @@ describe('DeployRole', () => {
     expect(noCrossAccountAssumePolicy(ACCOUNT)).toEqual({
       Statement: [
         {
-          Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+          Action: ['sts:AssumeRole', 'sts:AssumeRoot', 'sts:SetSourceIdentity', 'sts:TagSession'],
           Effect: 'Deny',
           NotResource: 'arn:aws:iam::111111111111:role/*',
           Sid: 'DenyAssumeRoleInOtherAccounts',

@@ -38,7 +38,7 @@ describe('permissionsBoundaryPolicy', () => {
       'Deny DenyUserCredentials',
     ]);
     expect(policy.Statement[1]).toMatchObject({
-      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession', 'iam:PassRole'],
+      Action: ['sts:AssumeRole', 'sts:AssumeRoot', 'sts:SetSourceIdentity', 'sts:TagSession', 'iam:PassRole'],
       NotResource: 'arn:aws:iam::111111111111:role/acme-pipeline-deploy-boundary/*',
     });
     expect(policy.Statement[3]).toMatchObject({ Condition: { StringNotEquals: { 'iam:PermissionsBoundary': BOUNDARY } } });

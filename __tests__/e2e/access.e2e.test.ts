@@ -181,7 +181,7 @@ test("the created boundary is on dev's deploy role, lets it assume and pass only
     );
     const document = JSON.parse(decodeURIComponent(PolicyVersion?.Document ?? '{}')) as { Statement: Record<string, unknown>[] };
     expect(document.Statement.find((statement) => statement.Sid === 'DenyRolesOutsideBoundedPath')).toEqual({
-      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession', 'iam:PassRole'],
+      Action: ['sts:AssumeRole', 'sts:AssumeRoot', 'sts:SetSourceIdentity', 'sts:TagSession', 'iam:PassRole'],
       Effect: 'Deny',
       NotResource: `arn:aws:iam::${IDS.dev}:role/acc-pipeline-deploy-boundary/*`,
       Sid: 'DenyRolesOutsideBoundedPath',

@@ -115,6 +115,15 @@ const ACCOUNT_KEY_POLICY = {
 const ORGANIZATION_ACCESS_ROLE = `arn:aws:iam::${MEMBER}:role/OrganizationAccountAccessRole`;
 /** A role the pipeline created under the boundary role path (`/<boundary name>/`). */
 const BOUNDED_ROLE = `arn:aws:iam::${MANAGEMENT}:role/acme-pipeline-deploy-boundary/app-deployer`;
+/**
+ * sts:AssumeRoot from the management account: a root session in a member account (with a task policy such as
+ * IAMCreateRootUserPassword) once the organization has centralized root access on. No resource policy decides it.
+ */
+const rootSession: Request = {
+  action: 'sts:AssumeRoot',
+  resource: `arn:aws:iam::${MEMBER}:root`,
+  context: { 'sts:TaskPolicyArn': 'arn:aws:iam::aws:policy/root-task/IAMCreateRootUserPassword' },
+};
 const crossAccountAssume: Request = {
   action: 'sts:AssumeRole',
   resource: ORGANIZATION_ACCESS_ROLE,
@@ -265,6 +274,7 @@ const DENIED: [string, Request][] = [
   ['change the lock table', { action: 'dynamodb:UpdateTable', resource: TABLE }],
   ['delete the lock table', { action: 'dynamodb:DeleteTable', resource: TABLE }],
   ['assume OrganizationAccountAccessRole in a member account', crossAccountAssume],
+  ['take a root session of a member account (centralized root access)', rootSession],
   [
     "assume a role of its own account outside the boundary role path that trusts the account's root (an administrator's, say)",
     { action: 'sts:AssumeRole', resource: `arn:aws:iam::${MANAGEMENT}:role/admin`, resourcePolicy: trustOf(MANAGEMENT) },
@@ -363,6 +373,13 @@ describe('the created permissions boundary, evaluated with the deploy role polic
       await expect(evaluate([ADMINISTRATOR_ACCESS], crossAccountAssume, null, unbounded.inline)).resolves.toBe(
         'ExplicitlyDenied',
       );
+    });
+
+    // No control for sts:AssumeRoot: the evaluator wants a resource policy for a request into another account,
+    // while AWS decides AssumeRoot on the caller's identity policies and the organization's setting alone. So the
+    // cases check for ExplicitlyDenied: the Deny itself, not the evaluator's missing trust.
+    test('denied without any boundary: take a root session of a member account', async () => {
+      await expect(evaluate([ADMINISTRATOR_ACCESS], rootSession, null, unbounded.inline)).resolves.toBe('ExplicitlyDenied');
     });
 
     test('denied with a boundary of its own that allows everything', async () => {

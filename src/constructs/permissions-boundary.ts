@@ -25,9 +25,11 @@ export type PolicyStatementJson = Readonly<Record<string, unknown>>;
 
 /**
  * What a role's session does alongside `sts:AssumeRole` (tags and source identity are set on the target
- * role): denied on any role of another account, so that a deploy role never becomes a door to one.
+ * role), and `sts:AssumeRoot` (a privileged root session in a member account, from the management account or a
+ * delegated administrator once centralized root access is on; its resource is `arn:…:iam::<member>:root`, never
+ * a role): denied on any role of another account, so that a deploy role never becomes a door to one.
  */
-export const ASSUME_ROLE_ACTIONS = ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'] as const;
+export const ASSUME_ROLE_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoot', 'sts:SetSourceIdentity', 'sts:TagSession'] as const;
 
 /**
  * Deny assuming a role of any other account: every role ARN but `arn:<partition>:iam::<account>:role/*`
