@@ -106,6 +106,14 @@ export const USER_CREDENTIAL_ACTIONS = [
   'iam:UploadSigningCertificate',
 ] as const;
 
+/**
+ * Making, replacing or deleting an IAM SAML provider, denied on all of them: a provider's metadata holds the keys
+ * that sign its assertions, and `sts:AssumeRoleWithSAML` is not signed with AWS credentials, so no Deny of the
+ * pipeline's applies to it. With its own keys in a provider (replaced, or deleted and made again under the same
+ * name and ARN), the pipeline could sign in as every role that trusts that provider.
+ */
+export const SAML_PROVIDER_ACTIONS = ['iam:CreateSAMLProvider', 'iam:DeleteSAMLProvider', 'iam:UpdateSAMLProvider'] as const;
+
 /** Changes to a managed policy's document or existence, denied on the boundary itself. */
 export const POLICY_CHANGE_ACTIONS = [
   'iam:CreatePolicyVersion',
@@ -151,8 +159,8 @@ export interface PermissionsBoundaryDocumentProps {
  * action (the role's own policies decide what it gets), then denies what would let the pipeline out of
  * it: removing or changing a boundary, editing this policy, creating or changing roles and users
  * without it, changing the deploy role itself, administering the state bucket, key and lock table,
- * assuming or passing a role not under the boundary's role path (any role of another account among them), and
- * making credentials for an IAM user.
+ * assuming or passing a role not under the boundary's role path (any role of another account among them),
+ * making credentials for an IAM user, and changing SAML providers.
  */
 export function permissionsBoundaryPolicy(props: PermissionsBoundaryDocumentProps): {
   readonly Statement: readonly PolicyStatementJson[];
@@ -227,6 +235,7 @@ export function permissionsBoundaryPolicy(props: PermissionsBoundaryDocumentProp
           ]
         : []),
       { Action: [...USER_CREDENTIAL_ACTIONS], Effect: 'Deny', Resource: '*', Sid: 'DenyUserCredentials' },
+      { Action: [...SAML_PROVIDER_ACTIONS], Effect: 'Deny', Resource: '*', Sid: 'DenySamlProviderChanges' },
     ],
     Version: '2012-10-17',
   };
@@ -282,7 +291,7 @@ export class PermissionsBoundary extends Construct {
     this.policy = new IamPolicy(this, 'policy', {
       name,
       description:
-        'Permissions boundary of the pipeline deploy role (bootstrap-aws): no boundary changes, no unbounded roles or users, no changes to the role itself, no state administration, no role to assume or pass outside its role path, no user credentials',
+        'Permissions boundary of the pipeline deploy role (bootstrap-aws): no boundary changes, no unbounded roles or users, no changes to the role itself, no state administration, no role to assume or pass outside its role path, no user credentials, no SAML provider changes',
       policy: JSON.stringify(
         permissionsBoundaryPolicy({
           account: props.account,
