@@ -213,7 +213,12 @@ beforeAll(async () => {
     ),
     // Just before the end: every setting is on both buckets and the provider's last waits (~55 s after it set
     // the lifecycle rules) are 20 s in. Timed from moto, not from terraform's output, which can lag behind.
-    runCase(server, 'three', lateInLifecycleWait('three'), killTerraform),
+    // Under load the provider's last wait can end before the kill, so that Terraform records the lifecycle rules
+    // (seen once in CI); their records are dropped, so the rerun always starts with the last resources unrecorded.
+    runCase(server, 'three', lateInLifecycleWait('three'), killTerraform, (c) => {
+      forgetResources(path.join(c.phase.ws.stateDir, 'state-three.tfstate'), LIFECYCLE_RESOURCES);
+      return Promise.resolve();
+    }),
     // Right after S3 created the bucket, before the provider tagged it: hashicorp/aws 5.100.0 tags a bucket in
     // a request of its own after CreateBucket; removing the tags after the kill reaches that point every time.
     runCase(
@@ -386,7 +391,7 @@ describe('kill -9 of terraform just before the end', () => {
     // Terraform was killed, so the deploy failed (its exit status is the outcome); the state, saved
     // during the long apply, records the buckets but not the lifecycle rules.
     expect(c.killedProcesses).toBeGreaterThan(0);
-    expect(c.entriesAfterKill?.length).toBeLessThan(synthesizedEntries(c.phase.ws, 'state-three').length);
+    expect(c.entriesBeforeRerun?.length).toBeLessThan(synthesizedEntries(c.phase.ws, 'state-three').length);
     expect(c.rerun?.code).toBe(0);
     await expectConverged(c);
   });
@@ -500,6 +505,7 @@ async function keyIds(server: MotoServer, account: string): Promise<string[]> {
 const KEY_AND_TABLE = /^aws_(kms_key|kms_alias|dynamodb_table)\./;
 
 const BUCKET_RESOURCES = /^aws_s3_bucket/;
+const LIFECYCLE_RESOURCES = /^aws_s3_bucket_lifecycle_configuration\./;
 
 /** Removes the resources whose `type.name` matches from a local state file; returns those it held, sorted. */
 function forgetResources(stateFile: string, which: RegExp): string[] {
